@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Installs everything the app and its tests need, skipping what is already there:
+# the wasm32 target, trunk, wasm-bindgen-cli at the Cargo.lock version, Chromium and the
+# Fashion-MNIST files from Debian, the crates, and (with --test) the browser-test npm packages.
+# Source it or run it; it downloads only from crates.io, npm and Debian.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# Build outputs and tools live outside the checkout, so CI can cache them between runs.
+export NIN_CACHE="${NIN_CACHE:-$HOME/.cache/nin-companion}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$NIN_CACHE/target}"
+export PATH="$HOME/.cargo/bin:$PATH"
+TRUNK_VERSION=0.21.14
+WBG_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+DATA_SRC="${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}"
+DATA_DST="$ROOT/www/data/fashion-mnist"
+FILES=(train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz)
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else echo "setup: need root (or sudo) for: $*" >&2; return 1; fi
+}
+
+step "Rust target wasm32-unknown-unknown"
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+step "trunk $TRUNK_VERSION"
+if trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then echo "present"; else
+  # 0.21.x: 0.22 needs a newer rustc. No update check, no native TLS.
+  cargo install --locked "trunk@$TRUNK_VERSION" --no-default-features --features rustls
+fi
+
+step "wasm-bindgen-cli $WBG_VERSION (= Cargo.lock)"
+if wasm-bindgen --version 2>/dev/null | grep -q " $WBG_VERSION\$"; then echo "present"; else
+  # Not --locked: its lock file pins webpki-roots 1.0.11, which crates.io no longer serves.
+  cargo install "wasm-bindgen-cli@$WBG_VERSION"
+fi
+
+step "Debian packages: chromium, dataset-fashion-mnist"
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ! -d "$DATA_SRC" ] && [ -z "${FASHION_MNIST_DIR:-}" ]; then missing+=(dataset-fashion-mnist); fi
+if [ ${#missing[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  else
+    echo "setup: not a Debian system; install Chromium and download Fashion-MNIST (see README), then set FASHION_MNIST_DIR" >&2
+    exit 1
+  fi
+else echo "present"; fi
+
+step "Fashion-MNIST into www/data (served with the site, never committed)"
+mkdir -p "$DATA_DST"
+for f in "${FILES[@]}"; do
+  if [ ! -s "$DATA_DST/$f" ]; then
+    [ -s "$DATA_SRC/$f" ] || { echo "setup: $DATA_SRC/$f is missing (see README: Fashion-MNIST)" >&2; exit 1; }
+    cp "$DATA_SRC/$f" "$DATA_DST/$f"
+  fi
+done
+echo "$(ls "$DATA_DST" | wc -l) files in $DATA_DST"
+
+step "crates (cargo fetch)"
+cargo fetch --locked
+
+if [ "${1:-}" = "--test" ]; then
+  step "browser-test packages (npm ci; playwright-core drives /usr/bin/chromium, no browser download)"
+  if [ ! -d tests/browser/node_modules/playwright-core ]; then
+    (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  else echo "present"; fi
+fi

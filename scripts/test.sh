@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Quick start 2: set everything up, then run every test:
+#   1. native `cargo test` (model, analysis, engine on Burn's CPU backend),
+#   2. the release site built for the sub-path /nin/, as GitHub Pages serves it,
+#   3. headless-Chromium tests against that site, with and without WebGPU.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" --test
+
+step "native tests (cargo test)"
+cargo test --locked
+
+step "release site for /nin/ (trunk build)"
+SITE="$NIN_CACHE/site"
+trunk build --release --public-url /nin/ --dist "$SITE"
+
+step "browser tests (headless Chromium)"
+cd tests/browser
+SITE_DIR="$SITE" BASE_PATH=/nin/ node --test --test-concurrency=1 ./*.test.mjs

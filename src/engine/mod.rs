@@ -1,0 +1,10 @@
+//! The compute side of the app: which Burn backend runs, and the cells' computations.
+//! It knows nothing of the DOM; the UI calls these async functions and renders their results.
+
+pub mod backend;
+pub mod summary;
+#[cfg(target_arch = "wasm32")]
+pub mod webgpu;
+
+pub use backend::{ActiveBackend, AdapterReport, BackendKind, CpuReason};
+pub use summary::{SummaryError, SummaryReport, run_shape_summary};

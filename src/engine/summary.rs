@@ -1,0 +1,147 @@
+//! The shape-summary cell's computation: plan, validate, run the real forward pass, compare.
+
+use burn::prelude::*;
+use burn::tensor::Distribution;
+use serde::{Deserialize, Serialize};
+use web_time::Instant;
+
+use crate::analysis::{self, AnalysisError, InputShape, ShapePlan};
+use crate::model::NinConfig;
+
+/// What the cell shows after a successful run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryReport {
+    /// Shapes, parameters and FLOPs from the pure analysis.
+    pub plan: ShapePlan,
+    /// Shapes read from the real tensors of the forward pass, one per plan row.
+    pub measured_shapes: Vec<Vec<u64>>,
+    /// Parameters counted from the built module's tensors.
+    pub module_params: u64,
+    /// Wall time of the forward pass, including the readback of the logits.
+    pub forward_ms: f64,
+}
+
+/// Why a summary run failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SummaryError {
+    #[error("{0}")]
+    Invalid(#[from] AnalysisError),
+    #[error("row {row}: the analysis says {planned:?} but the real forward pass gave {measured:?}")]
+    ShapeMismatch { row: usize, planned: Vec<u64>, measured: Vec<u64> },
+    #[error("the analysis counts {planned} parameters but the module holds {module}")]
+    ParamMismatch { planned: u64, module: u64 },
+    #[error("the forward pass produced {measured} rows of shapes, the analysis {planned}")]
+    RowCountMismatch { planned: usize, measured: usize },
+    #[error("reading the result back from the device failed: {0}")]
+    Readback(String),
+}
+
+/// Runs the shape summary of `config` on `input`: validates with the pure analysis (nothing is
+/// allocated for a bad input), checks the largest tensor against `buffer_limit_bytes`, builds the
+/// model on `device`, runs one forward pass and compares every shape with the plan.
+///
+/// Reads back only asynchronously, so it is safe on WebGPU in the browser.
+pub async fn run_shape_summary(
+    device: &Device,
+    config: &NinConfig,
+    input: InputShape,
+    buffer_limit_bytes: u64,
+) -> Result<SummaryReport, SummaryError> {
+    let plan = analysis::plan(config, input)?;
+    plan.check_fits(buffer_limit_bytes)?;
+    let model = config.init(device)?;
+    let module_params = model.num_params() as u64;
+    if module_params != plan.total_params() {
+        return Err(SummaryError::ParamMismatch { planned: plan.total_params(), module: module_params });
+    }
+    let x = Tensor::<4>::random(input.dims(), Distribution::Uniform(0.0, 1.0), device);
+    // Finish the weight and input uploads before timing the forward pass.
+    x.to_data_async().await.map_err(|e| SummaryError::Readback(format!("{e:?}")))?;
+
+    let start = Instant::now();
+    let (logits, trace) = model.forward_traced(x);
+    let data = logits.into_data_async().await.map_err(|e| SummaryError::Readback(format!("{e:?}")))?;
+    let forward_ms = start.elapsed().as_secs_f64() * 1000.0;
+    if data.as_slice::<f32>().map(|v| v.iter().any(|x| !x.is_finite())).unwrap_or(true) {
+        return Err(SummaryError::Readback("the logits are not finite f32 values".into()));
+    }
+
+    let measured_shapes: Vec<Vec<u64>> =
+        trace.shapes.iter().map(|s| s.iter().map(|&d| d as u64).collect()).collect();
+    compare_shapes(&plan, &measured_shapes)?;
+    Ok(SummaryReport { plan, measured_shapes, module_params, forward_ms })
+}
+
+/// Every measured shape must equal the planned one; a difference is an error, never hidden.
+pub fn compare_shapes(plan: &ShapePlan, measured: &[Vec<u64>]) -> Result<(), SummaryError> {
+    if plan.rows.len() != measured.len() {
+        return Err(SummaryError::RowCountMismatch { planned: plan.rows.len(), measured: measured.len() });
+    }
+    for (i, (row, shape)) in plan.rows.iter().zip(measured).enumerate() {
+        if &row.output != shape {
+            return Err(SummaryError::ShapeMismatch { row: i + 1, planned: row.output.clone(), measured: shape.clone() });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::HeadConfig;
+    use futures_lite::future::block_on;
+
+    fn cpu() -> Device {
+        Device::flex()
+    }
+
+    #[test]
+    fn analysis_equals_the_real_forward_pass_at_several_sizes() {
+        let config = NinConfig::book();
+        for input in [
+            InputShape::new(1, 1, 224, 224),
+            InputShape::new(2, 1, 67, 67),
+            InputShape::new(1, 1, 96, 160),
+            InputShape::new(3, 1, 131, 75),
+        ] {
+            let report = block_on(run_shape_summary(&cpu(), &config, input, u64::MAX))
+                .unwrap_or_else(|e| panic!("{input:?}: {e}"));
+            assert_eq!(report.measured_shapes.len(), 10);
+            assert_eq!(report.measured_shapes.last().unwrap(), &vec![input.batch as u64, 10]);
+            assert_eq!(report.module_params, 1_992_166);
+        }
+    }
+
+    #[test]
+    fn too_small_input_fails_before_any_tensor() {
+        let err = block_on(run_shape_summary(&cpu(), &NinConfig::book(), InputShape::new(1, 1, 66, 66), u64::MAX)).unwrap_err();
+        assert!(matches!(err, SummaryError::Invalid(AnalysisError::InputTooSmall { .. })), "{err}");
+        assert!(err.to_string().contains("67x67"), "{err}");
+    }
+
+    #[test]
+    fn buffer_limit_is_enforced() {
+        let err = block_on(run_shape_summary(&cpu(), &NinConfig::book(), InputShape::new(128, 1, 224, 224), 128 << 20)).unwrap_err();
+        assert!(matches!(err, SummaryError::Invalid(AnalysisError::TooLarge { .. })), "{err}");
+    }
+
+    #[test]
+    fn fully_connected_head_runs_and_matches() {
+        let config = NinConfig::book().with_head(HeadConfig::FullyConnected { input_height: 96, input_width: 96 });
+        let report = block_on(run_shape_summary(&cpu(), &config, InputShape::new(2, 1, 96, 96), u64::MAX)).unwrap();
+        assert_eq!(report.measured_shapes.last().unwrap(), &vec![2, 10]);
+        assert_eq!(report.module_params, report.plan.total_params());
+    }
+
+    #[test]
+    fn a_shape_mismatch_is_reported() {
+        let plan = analysis::plan(&NinConfig::book(), InputShape::book()).unwrap();
+        let mut measured: Vec<Vec<u64>> = plan.rows.iter().map(|r| r.output.clone()).collect();
+        assert!(compare_shapes(&plan, &measured).is_ok());
+        measured[3] = vec![1, 256, 13, 13];
+        assert_eq!(
+            compare_shapes(&plan, &measured),
+            Err(SummaryError::ShapeMismatch { row: 4, planned: vec![1, 256, 12, 12], measured: vec![1, 256, 13, 13] })
+        );
+    }
+}

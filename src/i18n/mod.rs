@@ -1,0 +1,378 @@
+//! Every piece of UI text in English and Japanese, from one typed table: a missing string is a
+//! compile error (struct literals must name every field, matches must cover every variant).
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::{AnalysisError, Dimension, LayerKind};
+use crate::content::chapter::{self, ChapterText};
+use crate::engine::{CpuReason, SummaryError};
+
+/// The page's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    En,
+    Ja,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Ja];
+
+    /// The default from a browser language tag such as `ja-JP` or `en-US`.
+    pub fn from_tag(tag: &str) -> Lang {
+        if tag.trim().to_ascii_lowercase().starts_with("ja") { Lang::Ja } else { Lang::En }
+    }
+
+    /// BCP 47 code for `<html lang>` and storage.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ja => "ja",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "en" => Some(Lang::En),
+            "ja" => Some(Lang::Ja),
+            _ => None,
+        }
+    }
+
+    pub fn ui(self) -> &'static Ui {
+        match self {
+            Lang::En => &EN,
+            Lang::Ja => &JA,
+        }
+    }
+
+    pub fn chapter(self) -> &'static ChapterText {
+        match self {
+            Lang::En => &chapter::EN,
+            Lang::Ja => &chapter::JA,
+        }
+    }
+}
+
+/// Fixed UI strings.
+#[derive(Debug)]
+pub struct Ui {
+    pub kicker: &'static str,
+    pub language_name: &'static str,
+    pub switch_language: &'static str,
+    pub contents: &'static str,
+    pub run_all: &'static str,
+    pub backend_label: &'static str,
+    pub backend_starting: &'static str,
+    pub backend_probing: &'static str,
+    pub use_webgpu: &'static str,
+    pub use_cpu: &'static str,
+    pub webgpu_unavailable: &'static str,
+    pub on_webgpu_adapter: &'static str,
+    pub fallback_adapter_note: &'static str,
+    pub largest_buffer: &'static str,
+    pub workgroup_memory: &'static str,
+    pub invocations_per_workgroup: &'static str,
+    pub cpu_backend: &'static str,
+    pub because: &'static str,
+    pub cell: &'static str,
+    pub shape_cell_title: &'static str,
+    pub input_legend: &'static str,
+    pub batch: &'static str,
+    pub channels: &'static str,
+    pub height: &'static str,
+    pub width: &'static str,
+    pub run: &'static str,
+    pub running: &'static str,
+    pub status_idle: &'static str,
+    pub status_running: &'static str,
+    pub status_done: &'static str,
+    pub status_error: &'static str,
+    pub shape_hint: &'static str,
+    pub progress_forward: &'static str,
+    pub col_layer: &'static str,
+    pub col_book: &'static str,
+    pub col_shape: &'static str,
+    pub col_params: &'static str,
+    pub col_flops: &'static str,
+    pub total: &'static str,
+    pub input: &'static str,
+    pub shapes_checked: &'static str,
+    pub forward_on: &'static str,
+    pub webgpu_name: &'static str,
+    pub cpu_name: &'static str,
+    pub first_run_note: &'static str,
+    pub params_from_module: &'static str,
+    pub flop_convention: &'static str,
+    pub field_empty: &'static str,
+    pub field_not_number: &'static str,
+    pub footer: &'static str,
+    pub panic_overlay: &'static str,
+}
+
+pub static EN: Ui = Ui {
+    kicker: "Dive into Deep Learning · Modern convolutional networks",
+    language_name: "English",
+    switch_language: "日本語で読む",
+    contents: "Contents",
+    run_all: "Run all cells",
+    backend_label: "Compute backend",
+    backend_starting: "Starting…",
+    backend_probing: "Asking the browser for a WebGPU adapter…",
+    use_webgpu: "Use WebGPU",
+    use_cpu: "Use CPU",
+    webgpu_unavailable: "WebGPU is not available",
+    on_webgpu_adapter: "Burn's wgpu backend on",
+    fallback_adapter_note: "a software (fallback) adapter: expect it to be slow",
+    largest_buffer: "Largest buffer",
+    workgroup_memory: "workgroup memory",
+    invocations_per_workgroup: "invocations per workgroup",
+    cpu_backend: "Burn's CPU backend (flex, compiled to WebAssembly)",
+    because: "because",
+    cell: "Cell",
+    shape_cell_title: "shape summary",
+    input_legend: "Input tensor (batch, channels, height, width)",
+    batch: "Batch",
+    channels: "Channels",
+    height: "Height",
+    width: "Width",
+    run: "▶ Run",
+    running: "Running…",
+    status_idle: "not run yet",
+    status_running: "running…",
+    status_done: "done",
+    status_error: "error",
+    shape_hint: "Press Run to build the model and push a random input through it.",
+    progress_forward: "Running the forward pass",
+    col_layer: "Layer",
+    col_book: "In the book",
+    col_shape: "Output shape",
+    col_params: "Parameters",
+    col_flops: "Forward FLOPs",
+    total: "Total",
+    input: "Input",
+    shapes_checked: "Shapes are read from the real forward pass and match the analysis.",
+    forward_on: "Forward pass on",
+    webgpu_name: "WebGPU",
+    cpu_name: "the CPU",
+    first_run_note: "the first run on WebGPU includes compiling the GPU kernels",
+    params_from_module: "Parameters counted from the module's tensors",
+    flop_convention: "FLOP convention: one multiply-add = 2 FLOPs; each bias add, ReLU, pooling comparison or addition = 1 FLOP; dropout and flatten = 0.",
+    field_empty: "is empty: enter a whole number.",
+    field_not_number: "must be a whole number of at least 0, not",
+    footer: "Built with Rust, Burn and Leptos. Everything runs in your browser; nothing is uploaded.",
+    panic_overlay: "The app hit an internal error and stopped. Reload the page to start again.",
+};
+
+pub static JA: Ui = Ui {
+    kicker: "Dive into Deep Learning · 現代的な畳み込みネットワーク",
+    language_name: "日本語",
+    switch_language: "Read in English",
+    contents: "目次",
+    run_all: "すべてのセルを実行",
+    backend_label: "計算バックエンド",
+    backend_starting: "起動中…",
+    backend_probing: "ブラウザに WebGPU アダプタを問い合わせています…",
+    use_webgpu: "WebGPU を使う",
+    use_cpu: "CPU を使う",
+    webgpu_unavailable: "WebGPU は使えません",
+    on_webgpu_adapter: "Burn の wgpu バックエンド、アダプタ:",
+    fallback_adapter_note: "ソフトウェア（フォールバック）アダプタのため低速です",
+    largest_buffer: "最大バッファ",
+    workgroup_memory: "ワークグループメモリ",
+    invocations_per_workgroup: "ワークグループあたりの呼び出し数",
+    cpu_backend: "Burn の CPU バックエンド（flex、WebAssembly にコンパイル済み）",
+    because: "理由:",
+    cell: "セル",
+    shape_cell_title: "形状の要約",
+    input_legend: "入力テンソル（バッチ、チャネル、高さ、幅）",
+    batch: "バッチ",
+    channels: "チャネル",
+    height: "高さ",
+    width: "幅",
+    run: "▶ 実行",
+    running: "実行中…",
+    status_idle: "未実行",
+    status_running: "実行中…",
+    status_done: "完了",
+    status_error: "エラー",
+    shape_hint: "「実行」を押すとモデルを構築し、ランダムな入力を順伝播させます。",
+    progress_forward: "順伝播を実行中",
+    col_layer: "層",
+    col_book: "本書での名前",
+    col_shape: "出力の形状",
+    col_params: "パラメータ数",
+    col_flops: "順伝播の FLOPs",
+    total: "合計",
+    input: "入力",
+    shapes_checked: "形状は実際の順伝播から読み取ったもので、解析結果と一致しています。",
+    forward_on: "順伝播の実行先:",
+    webgpu_name: "WebGPU",
+    cpu_name: "CPU",
+    first_run_note: "WebGPU での初回は GPU カーネルのコンパイル時間を含みます",
+    params_from_module: "モジュールのテンソルから数えたパラメータ数",
+    flop_convention: "FLOPs の数え方: 積和 1 回 = 2 FLOPs、バイアス加算・ReLU・プーリングの比較や加算は各 1 FLOP、ドロップアウトと平坦化は 0。",
+    field_empty: "が空です。整数を入力してください。",
+    field_not_number: "は 0 以上の整数でなければなりません。入力値:",
+    footer: "Rust・Burn・Leptos で作成。すべてブラウザ内で動き、データは一切送信されません。",
+    panic_overlay: "内部エラーのためアプリが停止しました。ページを再読み込みしてください。",
+};
+
+fn dimension(lang: Lang, d: Dimension) -> &'static str {
+    match (lang, d) {
+        (Lang::En, Dimension::Batch) => "batch size",
+        (Lang::En, Dimension::Channels) => "channel count",
+        (Lang::En, Dimension::Height) => "height",
+        (Lang::En, Dimension::Width) => "width",
+        (Lang::Ja, Dimension::Batch) => "バッチサイズ",
+        (Lang::Ja, Dimension::Channels) => "チャネル数",
+        (Lang::Ja, Dimension::Height) => "高さ",
+        (Lang::Ja, Dimension::Width) => "幅",
+    }
+}
+
+/// A summary row's label, e.g. "NiN block 1: 11×11 conv, stride 4, pad 0 + 2 × 1×1 conv".
+pub fn layer_label(lang: Lang, kind: &LayerKind) -> String {
+    match (lang, kind) {
+        (Lang::En, LayerKind::NinBlock { index, kernel, stride, padding, mlp_kernel, convs }) => format!(
+            "NiN block {index}: {kernel}×{kernel} conv, stride {stride}, pad {padding} + {} × {mlp_kernel}×{mlp_kernel} conv",
+            convs - 1
+        ),
+        (Lang::Ja, LayerKind::NinBlock { index, kernel, stride, padding, mlp_kernel, convs }) => format!(
+            "NiN ブロック {index}: {kernel}×{kernel} 畳み込み（ストライド {stride}、パディング {padding}）+ {mlp_kernel}×{mlp_kernel} 畳み込み × {}",
+            convs - 1
+        ),
+        (Lang::En, LayerKind::MaxPool { kernel, stride }) => format!("Max pool {kernel}×{kernel}, stride {stride}"),
+        (Lang::Ja, LayerKind::MaxPool { kernel, stride }) => format!("最大プーリング {kernel}×{kernel}、ストライド {stride}"),
+        (Lang::En, LayerKind::Dropout { prob }) => format!("Dropout, p = {prob}"),
+        (Lang::Ja, LayerKind::Dropout { prob }) => format!("ドロップアウト、p = {prob}"),
+        (Lang::En, LayerKind::GlobalAvgPool) => "Global average pool".into(),
+        (Lang::Ja, LayerKind::GlobalAvgPool) => "大域平均プーリング".into(),
+        (Lang::En, LayerKind::Flatten) => "Flatten".into(),
+        (Lang::Ja, LayerKind::Flatten) => "平坦化".into(),
+        (Lang::En, LayerKind::Linear { in_features, out_features }) => format!("Linear {in_features} → {out_features}"),
+        (Lang::Ja, LayerKind::Linear { in_features, out_features }) => format!("全結合 {in_features} → {out_features}"),
+    }
+}
+
+/// An analysis error as a sentence for the student.
+pub fn analysis_error(lang: Lang, e: &AnalysisError) -> String {
+    use AnalysisError as E;
+    match (lang, e) {
+        (Lang::En, E::ZeroDimension(d)) => format!("The {} is 0; every input dimension must be at least 1.", dimension(lang, *d)),
+        (Lang::Ja, E::ZeroDimension(d)) => format!("{}が 0 です。入力の各次元は 1 以上にしてください。", dimension(lang, *d)),
+        (Lang::En, E::ChannelMismatch { expected, got }) => format!("The input has {got} channel(s) but the model expects {expected}."),
+        (Lang::Ja, E::ChannelMismatch { expected, got }) => format!("入力のチャネル数は {got} ですが、モデルは {expected} を想定しています。"),
+        (Lang::En, E::InputTooSmall { height, width, layer, map_height, map_width, kernel, min_side, .. }) => format!(
+            "A {height}x{width} input is too small: layer {layer} would get a {map_height}x{map_width} map, smaller than its {kernel}x{kernel} window.{}",
+            min_side.map(|s| format!(" This model needs at least {s}x{s} pixels.")).unwrap_or_default()
+        ),
+        (Lang::Ja, E::InputTooSmall { height, width, layer, map_height, map_width, kernel, min_side, .. }) => format!(
+            "{height}x{width} の入力は小さすぎます。第 {layer} 層に届く特徴マップは {map_height}x{map_width} で、{kernel}x{kernel} の窓より小さくなります。{}",
+            min_side.map(|s| format!("このモデルには少なくとも {s}x{s} ピクセルが必要です。")).unwrap_or_default()
+        ),
+        (Lang::En, E::TooLarge { layer, needed_mib, limit_mib }) => format!(
+            "Layer {layer} would need a {needed_mib:.1} MiB buffer, more than the {limit_mib:.1} MiB allowed here. Use a smaller batch or image."
+        ),
+        (Lang::Ja, E::TooLarge { layer, needed_mib, limit_mib }) => format!(
+            "第 {layer} 層には {needed_mib:.1} MiB のバッファが必要で、ここで使える上限 {limit_mib:.1} MiB を超えます。バッチか画像を小さくしてください。"
+        ),
+        (Lang::En, E::HeadTiedToInput { built_height, built_width, height, width }) => format!(
+            "The fully connected head was built for {built_height}x{built_width} inputs and cannot take {height}x{width}."
+        ),
+        (Lang::Ja, E::HeadTiedToInput { built_height, built_width, height, width }) => format!(
+            "全結合ヘッドは {built_height}x{built_width} の入力用に作られているため、{height}x{width} は受け付けません。"
+        ),
+        (Lang::En, E::InvalidConfig(reason)) => format!("Invalid model config: {reason}."),
+        (Lang::Ja, E::InvalidConfig(reason)) => format!("モデル設定が不正です: {reason}"),
+        (Lang::En, E::Overflow) => "These sizes are too large to compute with.".into(),
+        (Lang::Ja, E::Overflow) => "サイズが大きすぎて計算できません。".into(),
+    }
+}
+
+/// Why the CPU backend runs, as the end of a sentence.
+pub fn cpu_reason(lang: Lang, r: &CpuReason) -> String {
+    use CpuReason as R;
+    match (lang, r) {
+        (Lang::En, R::NoWebGpuApi) => "this browser has no WebGPU API (navigator.gpu is missing)".into(),
+        (Lang::Ja, R::NoWebGpuApi) => "このブラウザには WebGPU API がありません（navigator.gpu が未定義）".into(),
+        (Lang::En, R::NoAdapter) => "the browser offers WebGPU, but no GPU adapter is available (requestAdapter() returned null)".into(),
+        (Lang::Ja, R::NoAdapter) => "ブラウザは WebGPU を提供していますが、使える GPU アダプタがありません（requestAdapter() が null を返しました）".into(),
+        (Lang::En, R::AdapterRequestFailed(m)) => format!("requesting a WebGPU adapter failed: {m}"),
+        (Lang::Ja, R::AdapterRequestFailed(m)) => format!("WebGPU アダプタの取得に失敗しました: {m}"),
+        (Lang::En, R::InitFailed(m)) => format!("Burn could not start on WebGPU: {m}"),
+        (Lang::Ja, R::InitFailed(m)) => format!("Burn を WebGPU 上で起動できませんでした: {m}"),
+        (Lang::En, R::Chosen) => "you chose the CPU backend".into(),
+        (Lang::Ja, R::Chosen) => "CPU バックエンドが選択されました".into(),
+        (Lang::En, R::Native) => "this is a native build".into(),
+        (Lang::Ja, R::Native) => "ネイティブビルドです".into(),
+    }
+}
+
+/// A failed summary run as a sentence.
+pub fn summary_error(lang: Lang, e: &SummaryError) -> String {
+    use SummaryError as S;
+    match (lang, e) {
+        (_, S::Invalid(inner)) => analysis_error(lang, inner),
+        (Lang::En, S::ShapeMismatch { row, planned, measured }) => format!(
+            "Row {row}: the analysis says {planned:?} but the real forward pass gave {measured:?}. This is a bug; please report it."
+        ),
+        (Lang::Ja, S::ShapeMismatch { row, planned, measured }) => format!(
+            "第 {row} 行: 解析では {planned:?} ですが、実際の順伝播では {measured:?} でした。これは不具合です。報告してください。"
+        ),
+        (Lang::En, S::ParamMismatch { planned, module }) => format!("The analysis counts {planned} parameters but the module holds {module}."),
+        (Lang::Ja, S::ParamMismatch { planned, module }) => format!("解析上のパラメータ数は {planned} ですが、モジュールには {module} あります。"),
+        (Lang::En, S::RowCountMismatch { planned, measured }) => format!("The forward pass produced {measured} rows of shapes, the analysis {planned}."),
+        (Lang::Ja, S::RowCountMismatch { planned, measured }) => format!("順伝播で得た形状は {measured} 行、解析では {planned} 行でした。"),
+        (Lang::En, S::Readback(m)) => format!("Reading the result back from the device failed: {m}"),
+        (Lang::Ja, S::Readback(m)) => format!("デバイスからの結果の読み出しに失敗しました: {m}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every string field of a table, by reflection through Debug: none may be empty.
+    fn fields(ui: &Ui) -> Vec<String> {
+        let debug = format!("{ui:#?}");
+        debug.lines().filter(|l| l.trim_start().contains(": \"")).map(|l| l.to_string()).collect()
+    }
+
+    #[test]
+    fn both_tables_are_complete_and_differ() {
+        let (en, ja) = (fields(&EN), fields(&JA));
+        assert_eq!(en.len(), ja.len());
+        assert!(en.len() > 40);
+        for line in en.iter().chain(&ja) {
+            assert!(!line.trim_end().ends_with(": \"\","), "empty string: {line}");
+        }
+        let ja_texts = ja.iter().filter(|l| l.chars().any(|c| ('\u{3040}'..='\u{9fff}').contains(&c))).count();
+        assert!(ja_texts * 10 >= ja.len() * 8, "most Japanese strings contain Japanese: {ja_texts}/{}", ja.len());
+    }
+
+    #[test]
+    fn language_from_browser_tag() {
+        assert_eq!(Lang::from_tag("ja-JP"), Lang::Ja);
+        assert_eq!(Lang::from_tag("ja"), Lang::Ja);
+        assert_eq!(Lang::from_tag("en-US"), Lang::En);
+        assert_eq!(Lang::from_tag("fr"), Lang::En);
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+        }
+    }
+
+    #[test]
+    fn every_error_has_a_sentence_in_both_languages() {
+        let errors = [
+            AnalysisError::ZeroDimension(Dimension::Batch),
+            AnalysisError::ChannelMismatch { expected: 1, got: 3 },
+            AnalysisError::TooLarge { layer: 1, needed_mib: 200.0, limit_mib: 128.0 },
+            AnalysisError::Overflow,
+        ];
+        for e in &errors {
+            let (en, ja) = (analysis_error(Lang::En, e), analysis_error(Lang::Ja, e));
+            assert!(!en.is_empty() && !ja.is_empty() && en != ja);
+        }
+        assert!(cpu_reason(Lang::Ja, &CpuReason::NoAdapter).contains("アダプタ"));
+    }
+}

@@ -1,0 +1,11 @@
+//! NiN companion: the "Network in Network" chapter of Dive into Deep Learning, runnable in the
+//! browser with Burn. `model`, `analysis` and `engine` build and test natively; `ui` is wasm-only.
+
+pub mod analysis;
+pub mod content;
+pub mod engine;
+pub mod format;
+pub mod i18n;
+pub mod model;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,21 @@
+//! Entry point. In the browser it mounts the app; natively it prints the book's shape summary.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    nin_companion::ui::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    use nin_companion::analysis::{FLOP_CONVENTION, InputShape, plan};
+    use nin_companion::model::NinConfig;
+    match plan(&NinConfig::book(), InputShape::book()) {
+        Ok(plan) => {
+            for row in &plan.rows {
+                println!("{:<18} {:<20} {:>10} params {:>14} FLOPs", row.kind.book_name(), format!("{:?}", row.output), row.params, row.flops);
+            }
+            println!("total: {} params, {} FLOPs ({FLOP_CONVENTION})", plan.total_params(), plan.total_flops());
+        }
+        Err(e) => eprintln!("error: {e}"),
+    }
+}

@@ -1,0 +1,380 @@
+//! The chapter's Network in Network as a Burn module, built from one config type.
+//! Every exercise variant (more or fewer 1x1 convs, 3x3 inner convs, FC head, other widths)
+//! is a value of [`NinConfig`]; `analysis` validates a config before [`NinConfig::init`].
+
+use burn::module::{Initializer, Module};
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
+use burn::nn::{Dropout, DropoutConfig, Linear, LinearConfig, PaddingConfig2d, Relu};
+use burn::prelude::*;
+use burn::tensor::module::adaptive_avg_pool2d;
+
+use crate::analysis::{self, AnalysisError, InputShape};
+
+/// One NiN block: a k x k convolution followed by "MLP" convolutions, each with a ReLU.
+#[derive(Config, Debug, PartialEq)]
+pub struct NinBlockConfig {
+    /// Output channels of each convolution in order: the k x k one first, then each
+    /// MLP convolution. The book's block is `[c, c, c]` (two 1x1 convs after the first).
+    pub channels: Vec<usize>,
+    /// Kernel side of the first convolution.
+    pub kernel: usize,
+    /// Stride of the first convolution.
+    pub stride: usize,
+    /// Zero padding on every side of the first convolution.
+    pub padding: usize,
+    /// Kernel side of the MLP convolutions: 1 in the book (exercise 2 tries 3). Odd sides
+    /// get "same" padding so they keep the spatial size.
+    #[config(default = 1)]
+    pub mlp_kernel: usize,
+}
+
+impl NinBlockConfig {
+    /// The book's `nin_block(out, k, s, p)`: one k x k conv and two 1x1 convs, all `out` wide.
+    pub fn book(out_channels: usize, kernel: usize, stride: usize, padding: usize) -> Self {
+        Self::new(vec![out_channels; 3], kernel, stride, padding)
+    }
+
+    /// Padding of the MLP convolutions, so odd kernels keep height and width.
+    pub fn mlp_padding(&self) -> usize {
+        self.mlp_kernel / 2
+    }
+}
+
+/// One stage of the network body, in order.
+#[derive(Config, Debug, PartialEq)]
+pub enum StageConfig {
+    /// A NiN block.
+    Block(NinBlockConfig),
+    /// Max pooling with a square window.
+    MaxPool {
+        /// Window side.
+        kernel: usize,
+        /// Stride (the book uses 3 with stride 2; Burn would default the stride to the kernel).
+        stride: usize,
+    },
+    /// Dropout, active only while training on an autodiff device.
+    Dropout {
+        /// Probability of zeroing an activation.
+        prob: f64,
+    },
+}
+
+/// How the last feature map becomes class scores.
+#[derive(Config, Debug, PartialEq)]
+pub enum HeadConfig {
+    /// The book's head: global average pooling to 1x1, then flatten. Works at any input size.
+    GlobalAvgPool,
+    /// Flatten the last map and apply one fully connected layer (exercise 3). The layer's
+    /// width depends on the map size, so the model is tied to this input height and width.
+    FullyConnected {
+        /// Input height the head is built for.
+        input_height: usize,
+        /// Input width the head is built for.
+        input_width: usize,
+    },
+}
+
+/// The one config type for the book's NiN and all its variants.
+#[derive(Config, Debug, PartialEq)]
+pub struct NinConfig {
+    /// Channels of the input images (1 for Fashion-MNIST).
+    #[config(default = 1)]
+    pub input_channels: usize,
+    /// Number of classes, i.e. logits per image.
+    #[config(default = 10)]
+    pub num_classes: usize,
+    /// The body, in order.
+    pub stages: Vec<StageConfig>,
+    /// The head after the body.
+    pub head: HeadConfig,
+}
+
+impl NinConfig {
+    /// The chapter's model: AlexNet's kernel sizes and widths as NiN blocks, 3x3/2 max pooling,
+    /// dropout 0.5, a last block with one channel per class, global average pooling.
+    pub fn book() -> Self {
+        Self::book_with_classes(10)
+    }
+
+    /// The chapter's model with another number of classes.
+    pub fn book_with_classes(num_classes: usize) -> Self {
+        let pool = || StageConfig::MaxPool { kernel: 3, stride: 2 };
+        Self::new(
+            vec![
+                StageConfig::Block(NinBlockConfig::book(96, 11, 4, 0)),
+                pool(),
+                StageConfig::Block(NinBlockConfig::book(256, 5, 1, 2)),
+                pool(),
+                StageConfig::Block(NinBlockConfig::book(384, 3, 1, 1)),
+                pool(),
+                StageConfig::Dropout { prob: 0.5 },
+                StageConfig::Block(NinBlockConfig::book(num_classes, 3, 1, 1)),
+            ],
+            HeadConfig::GlobalAvgPool,
+        )
+        .with_num_classes(num_classes)
+    }
+
+    /// The same network with another head.
+    pub fn with_head(mut self, head: HeadConfig) -> Self {
+        self.head = head;
+        self
+    }
+
+    /// Builds the model with the book's initialisation (`init_cnn`: Xavier-uniform weights;
+    /// biases as PyTorch's default, uniform in +-1/sqrt(fan_in)).
+    ///
+    /// The config is validated first (see [`analysis::validate_config`]), so a bad config is an
+    /// error value and never a panic inside Burn.
+    pub fn init(&self, device: &Device) -> Result<Nin, AnalysisError> {
+        analysis::validate_config(self)?;
+        let mut in_channels = self.input_channels;
+        let mut stages = Vec::with_capacity(self.stages.len());
+        for stage in &self.stages {
+            stages.push(match stage {
+                StageConfig::Block(block) => {
+                    let built = block.init(in_channels, device);
+                    in_channels = *block.channels.last().unwrap_or(&in_channels);
+                    Stage::Block(built)
+                }
+                StageConfig::MaxPool { kernel, stride } => Stage::MaxPool(
+                    MaxPool2dConfig::new([*kernel, *kernel])
+                        .with_strides([*stride, *stride])
+                        .init(),
+                ),
+                StageConfig::Dropout { prob } => Stage::Dropout(DropoutConfig::new(*prob).init()),
+            });
+        }
+        let head = match self.head {
+            HeadConfig::GlobalAvgPool => Head::GlobalAvgPool(GlobalAvgPool),
+            HeadConfig::FullyConnected { input_height, input_width } => {
+                let input = InputShape::new(1, self.input_channels, input_height, input_width);
+                let features = analysis::body_output(self, input)?.features();
+                Head::FullyConnected(
+                    LinearConfig::new(features, self.num_classes)
+                        .with_initializer(xavier())
+                        .init(device),
+                )
+            }
+        };
+        Ok(Nin { stages, head })
+    }
+}
+
+fn xavier() -> Initializer {
+    Initializer::XavierUniform { gain: 1.0 }
+}
+
+/// PyTorch's default bias init: uniform in +-1/sqrt(fan_in), which is Kaiming-uniform with
+/// gain 1/sqrt(3) in Burn's terms.
+fn torch_bias() -> Initializer {
+    Initializer::KaimingUniform { gain: 1.0 / 3f64.sqrt(), fan_out_only: false }
+}
+
+fn conv(in_channels: usize, out_channels: usize, kernel: usize, stride: usize, padding: usize, device: &Device) -> Conv2d {
+    let mut layer = Conv2dConfig::new([in_channels, out_channels], [kernel, kernel])
+        .with_stride([stride, stride])
+        .with_padding(PaddingConfig2d::Explicit(padding, padding, padding, padding))
+        .with_initializer(xavier())
+        .init(device);
+    let fan_in = in_channels * kernel * kernel;
+    let fan_out = out_channels * kernel * kernel;
+    layer.bias = Some(torch_bias().init_with([out_channels], Some(fan_in), Some(fan_out), device));
+    layer
+}
+
+impl NinBlockConfig {
+    fn init(&self, in_channels: usize, device: &Device) -> NinBlock {
+        let mut convs = Vec::with_capacity(self.channels.len());
+        let mut c_in = in_channels;
+        for (i, &c_out) in self.channels.iter().enumerate() {
+            let layer = if i == 0 {
+                conv(c_in, c_out, self.kernel, self.stride, self.padding, device)
+            } else {
+                conv(c_in, c_out, self.mlp_kernel, 1, self.mlp_padding(), device)
+            };
+            convs.push(layer);
+            c_in = c_out;
+        }
+        NinBlock { convs, activation: Relu::new() }
+    }
+}
+
+/// A NiN block: convolutions, each followed by ReLU.
+#[derive(Module, Debug)]
+pub struct NinBlock {
+    convs: Vec<Conv2d>,
+    activation: Relu,
+}
+
+impl NinBlock {
+    /// # Shapes
+    /// - input: `[batch, c_in, h, w]`
+    /// - output: `[batch, c_out, h', w']`, h' = (h + 2p - k) / s + 1; the MLP convs keep h', w'.
+    pub fn forward(&self, mut x: Tensor<4>) -> Tensor<4> {
+        for layer in &self.convs {
+            x = self.activation.forward(layer.forward(x));
+        }
+        x
+    }
+
+    /// Parameters of the block's convolutions, counted from the real tensors.
+    pub fn conv_count(&self) -> usize {
+        self.convs.len()
+    }
+}
+
+/// Global average pooling; a unit module so the head enum can hold it.
+#[derive(Module, Debug)]
+pub struct GlobalAvgPool;
+
+/// A built body stage.
+#[derive(Module, Debug)]
+#[allow(clippy::large_enum_variant)]
+pub enum Stage {
+    Block(NinBlock),
+    MaxPool(MaxPool2d),
+    Dropout(Dropout),
+}
+
+impl Stage {
+    /// # Shapes
+    /// - input: `[batch, c, h, w]` -> output `[batch, c', h', w']` (see the stage kind)
+    pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        match self {
+            Stage::Block(block) => block.forward(x),
+            Stage::MaxPool(pool) => pool.forward(x),
+            Stage::Dropout(dropout) => dropout.forward(x),
+        }
+    }
+}
+
+/// A built head.
+#[derive(Module, Debug)]
+pub enum Head {
+    GlobalAvgPool(GlobalAvgPool),
+    FullyConnected(Linear),
+}
+
+/// The network: body stages then head.
+#[derive(Module, Debug)]
+pub struct Nin {
+    stages: Vec<Stage>,
+    head: Head,
+}
+
+/// The real output shape after each stage and head step, read from the tensors (no readback).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForwardTrace {
+    /// Shape after each body stage, then after each head step.
+    pub shapes: Vec<Vec<usize>>,
+}
+
+impl Nin {
+    /// # Shapes
+    /// - input: `[batch, input_channels, h, w]` (h, w >= the config's minimum side)
+    /// - output: `[batch, num_classes]` logits
+    pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
+        self.forward_traced(x).0
+    }
+
+    /// The forward pass that also records each step's output shape, for the summary cell.
+    ///
+    /// # Shapes
+    /// - input: `[batch, input_channels, h, w]`
+    /// - output: `[batch, num_classes]`
+    pub fn forward_traced(&self, mut x: Tensor<4>) -> (Tensor<2>, ForwardTrace) {
+        let mut shapes = Vec::with_capacity(self.stages.len() + 2);
+        for stage in &self.stages {
+            x = stage.forward(x);
+            shapes.push(x.dims().to_vec());
+        }
+        let logits = match &self.head {
+            Head::GlobalAvgPool(_) => {
+                let pooled = adaptive_avg_pool2d(x, [1, 1]); // [batch, classes, 1, 1]
+                shapes.push(pooled.dims().to_vec());
+                let flat: Tensor<2> = pooled.flatten(1, 3); // [batch, classes]
+                shapes.push(flat.dims().to_vec());
+                flat
+            }
+            Head::FullyConnected(linear) => {
+                let flat: Tensor<2> = x.flatten(1, 3); // [batch, c * h * w]
+                shapes.push(flat.dims().to_vec());
+                let logits = linear.forward(flat); // [batch, classes]
+                shapes.push(logits.dims().to_vec());
+                logits
+            }
+        };
+        (logits, ForwardTrace { shapes })
+    }
+
+    /// Number of NiN blocks and their conv counts, for tests and the UI.
+    pub fn block_conv_counts(&self) -> Vec<usize> {
+        self.stages
+            .iter()
+            .filter_map(|s| match s {
+                Stage::Block(b) => Some(b.conv_count()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// Lets tests reach a parameter tensor directly.
+#[cfg(test)]
+pub(crate) fn first_conv_weight(model: &Nin) -> Option<burn::module::Param<Tensor<4>>> {
+    model.stages.iter().find_map(|s| match s {
+        Stage::Block(b) => b.convs.first().map(|c| c.weight.clone()),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{InputShape, plan};
+
+    #[test]
+    fn book_model_has_four_blocks_of_three_convs() {
+        let model = NinConfig::book().init(&Device::flex()).unwrap();
+        assert_eq!(model.block_conv_counts(), vec![3, 3, 3, 3]);
+    }
+
+    #[test]
+    fn parameter_count_from_tensors_equals_the_analysis() {
+        for config in [
+            NinConfig::book(),
+            NinConfig::book_with_classes(5),
+            NinConfig::book().with_head(HeadConfig::FullyConnected { input_height: 96, input_width: 96 }),
+        ] {
+            let model = config.init(&Device::flex()).unwrap();
+            let side = match config.head {
+                HeadConfig::FullyConnected { input_height, .. } => input_height,
+                HeadConfig::GlobalAvgPool => 224,
+            };
+            let expected = plan(&config, InputShape::new(1, 1, side, side)).unwrap().total_params();
+            assert_eq!(model.num_params() as u64, expected);
+        }
+    }
+
+    #[test]
+    fn first_conv_is_xavier_uniform() {
+        let model = NinConfig::book().init(&Device::flex()).unwrap();
+        let weight = first_conv_weight(&model).unwrap().val();
+        let values = weight.into_data().try_to_vec::<f32>().unwrap();
+        // fan_in = 1 * 11 * 11, fan_out = 96 * 11 * 11; bound = sqrt(6 / (fan_in + fan_out))
+        let bound = (6.0f32 / (121.0 + 96.0 * 121.0)).sqrt();
+        assert!(values.iter().all(|v| v.abs() <= bound * 1.0001), "weights outside the Xavier bound");
+        let var = values.iter().map(|v| v * v).sum::<f32>() / values.len() as f32;
+        let expected_var = bound * bound / 3.0; // variance of U(-b, b)
+        assert!((var / expected_var - 1.0).abs() < 0.1, "variance {var} vs {expected_var}");
+    }
+
+    #[test]
+    fn invalid_config_is_an_error_not_a_panic() {
+        let mut config = NinConfig::book();
+        config.stages[0] = StageConfig::Block(NinBlockConfig::new(vec![96, 0, 96], 11, 4, 0));
+        assert!(config.init(&Device::flex()).is_err());
+    }
+}

@@ -1,0 +1,127 @@
+//! The page: header with the language toggle, backend panel, table of contents, and the
+//! chapter's sections with their cells in the places the book has its code.
+
+use gloo_storage::{LocalStorage as BrowserStorage, Storage};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::backend_panel::BackendPanel;
+use super::prose::Paragraph;
+use super::shape_cell::ShapeSummaryCell;
+use crate::content::chapter::SectionText;
+use crate::engine::webgpu::start_webgpu;
+use crate::engine::{ActiveBackend, CpuReason};
+use crate::i18n::Lang;
+
+/// The backend the cells run on, once start-up has decided.
+#[derive(Clone, Debug)]
+pub enum BackendState {
+    /// Probing WebGPU.
+    Starting,
+    Ready(ActiveBackend),
+}
+
+/// Shared across components: the active backend and the outcome of the WebGPU attempt
+/// (kept so the user can switch back without starting WebGPU twice).
+#[derive(Clone, Copy)]
+pub struct Backends {
+    pub active: RwSignal<BackendState, LocalStorage>,
+    pub webgpu: RwSignal<Option<Result<ActiveBackend, CpuReason>>, LocalStorage>,
+}
+
+const LANG_KEY: &str = "nin.lang";
+
+/// The remembered language, else the browser's.
+fn initial_lang() -> Lang {
+    if let Some(lang) = BrowserStorage::get::<String>(LANG_KEY).ok().and_then(|c| Lang::from_code(&c)) {
+        return lang;
+    }
+    let tag = web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_default();
+    Lang::from_tag(&tag)
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let backends = Backends { active: RwSignal::new_local(BackendState::Starting), webgpu: RwSignal::new_local(None) };
+    provide_context(backends);
+    let lang = RwSignal::new(initial_lang());
+    provide_context(lang);
+
+    // Keep <html lang> in step (fonts, screen readers, line breaking).
+    Effect::new(move |_| {
+        let code = lang.get().code();
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("lang", code);
+        }
+    });
+
+    // Start-up: try WebGPU asynchronously, fall back to the CPU with the reason.
+    spawn_local(async move {
+        let attempt = start_webgpu().await;
+        let active = match &attempt {
+            Ok(gpu) => gpu.clone(),
+            Err(reason) => ActiveBackend::cpu(reason.clone()),
+        };
+        backends.webgpu.set(Some(attempt));
+        backends.active.set(BackendState::Ready(active));
+    });
+
+    let toggle_lang = move |_| {
+        let next = match lang.get_untracked() {
+            Lang::En => Lang::Ja,
+            Lang::Ja => Lang::En,
+        };
+        let _ = BrowserStorage::set(LANG_KEY, next.code());
+        lang.set(next);
+    };
+    let t = move || lang.get().ui();
+    let chapter = move || lang.get().chapter();
+
+    view! {
+        <header class="site-header">
+            <div class="wrap header-row">
+                <div>
+                    <p class="kicker">{move || t().kicker}</p>
+                    <h1>{move || chapter().title}</h1>
+                    <p class="lede"><Paragraph text=Signal::derive(move || chapter().subtitle)/></p>
+                </div>
+                <button type="button" class="lang-toggle" data-testid="lang-toggle" on:click=toggle_lang>
+                    {move || t().switch_language}
+                </button>
+            </div>
+        </header>
+        <main class="wrap">
+            <BackendPanel/>
+            <nav class="toc" aria-label=move || t().contents>
+                <h2>{move || t().contents}</h2>
+                <ol>
+                    {move || chapter().sections.iter().map(|s| view! {
+                        <li><a href=format!("#{}", s.id)>{s.title}</a></li>
+                    }).collect_view()}
+                </ol>
+            </nav>
+            {move || chapter().sections.iter().copied().map(|s| view! { <ChapterSection section=s/> }).collect_view()}
+        </main>
+        <footer class="wrap site-footer">
+            <p>{move || chapter().credits}</p>
+            <p>{move || t().footer}</p>
+        </footer>
+    }
+}
+
+/// One section: its text, its cells, then the text that follows the cells.
+#[component]
+fn ChapterSection(section: SectionText) -> impl IntoView {
+    let cells = match section.id {
+        "nin-model" => view! { <ShapeSummaryCell/> }.into_any(),
+        _ => ().into_any(),
+    };
+    view! {
+        <section id=section.id aria-labelledby=format!("{}-title", section.id) data-testid="chapter-section">
+            <h2 id=format!("{}-title", section.id)>{section.title}</h2>
+            {section.before_cells.iter().map(|p| view! { <p><Paragraph text=Signal::stored(*p)/></p> }).collect_view()}
+            {cells}
+            {section.after_cells.iter().map(|p| view! { <p><Paragraph text=Signal::stored(*p)/></p> }).collect_view()}
+        </section>
+    }
+}

@@ -1,0 +1,92 @@
+//! Shows which backend runs and why, the adapter's name and limits, and lets the user switch.
+
+use leptos::prelude::*;
+
+use super::app::{BackendState, Backends};
+use crate::engine::{ActiveBackend, BackendKind, CpuReason};
+use crate::format;
+use crate::i18n::{self, Lang};
+
+#[component]
+pub fn BackendPanel() -> impl IntoView {
+    let backends = expect_context::<Backends>();
+    let lang = expect_context::<RwSignal<Lang>>();
+    let t = move || lang.get().ui();
+
+    let kind = move || match backends.active.get() {
+        BackendState::Starting => None,
+        BackendState::Ready(b) => Some(b.kind),
+    };
+    let label = move || match kind() {
+        None => t().backend_starting,
+        Some(BackendKind::WebGpu) => "WebGPU",
+        Some(BackendKind::Cpu) => "CPU",
+    };
+    let reason = move || match backends.active.get() {
+        BackendState::Starting => t().backend_probing.to_string(),
+        BackendState::Ready(b) => describe(lang.get(), &b),
+    };
+    let gpu_unavailable = move || match backends.webgpu.get() {
+        Some(Err(reason)) => Some(i18n::cpu_reason(lang.get(), &reason)),
+        None => Some(t().backend_starting.to_string()),
+        Some(Ok(_)) => None,
+    };
+    let choose_gpu = move |_| {
+        if let Some(Ok(gpu)) = backends.webgpu.get_untracked() {
+            backends.active.set(BackendState::Ready(gpu));
+        }
+    };
+    let choose_cpu = move |_| backends.active.set(BackendState::Ready(ActiveBackend::cpu(CpuReason::Chosen)));
+
+    view! {
+        <section class="backend-panel" aria-label=move || t().backend_label>
+            <div class="backend-status">
+                <span class="badge" data-testid="backend-kind" data-kind=move || format!("{:?}", kind())>{label}</span>
+                <span data-testid="backend-reason">{reason}</span>
+            </div>
+            <div class="switch" role="group" aria-label=move || t().backend_label>
+                <button
+                    type="button"
+                    data-testid="use-webgpu"
+                    aria-pressed=move || (kind() == Some(BackendKind::WebGpu)).to_string()
+                    disabled=move || gpu_unavailable().is_some()
+                    title=move || gpu_unavailable().map(|r| format!("{}: {r}", t().webgpu_unavailable)).unwrap_or_default()
+                    on:click=choose_gpu
+                >
+                    {move || t().use_webgpu}
+                </button>
+                <button
+                    type="button"
+                    data-testid="use-cpu"
+                    aria-pressed=move || (kind() == Some(BackendKind::Cpu)).to_string()
+                    disabled=move || kind().is_none()
+                    on:click=choose_cpu
+                >
+                    {move || t().use_cpu}
+                </button>
+            </div>
+        </section>
+    }
+}
+
+/// The sentence under the badge: adapter and limits on WebGPU, the reason on the CPU.
+fn describe(lang: Lang, backend: &ActiveBackend) -> String {
+    let t = lang.ui();
+    match (&backend.kind, &backend.adapter, &backend.cpu_reason) {
+        (BackendKind::WebGpu, Some(a), _) => format!(
+            "{} {}{}. {}: {}; {}: {}; {}: {}.",
+            t.on_webgpu_adapter,
+            a.name(),
+            if a.is_fallback { format!(" ({})", t.fallback_adapter_note) } else { String::new() },
+            t.largest_buffer,
+            format::bytes(a.buffer_limit_bytes()),
+            t.workgroup_memory,
+            format::bytes(a.max_compute_workgroup_storage_size as u64),
+            t.invocations_per_workgroup,
+            a.max_compute_invocations_per_workgroup,
+        ),
+        (BackendKind::WebGpu, None, _) => format!("{} WebGPU.", t.on_webgpu_adapter),
+        (BackendKind::Cpu, _, Some(reason)) => format!("{}. {} {}.", t.cpu_backend, t.because, i18n::cpu_reason(lang, reason)),
+        (BackendKind::Cpu, _, None) => format!("{}.", t.cpu_backend),
+    }
+}

@@ -1,0 +1,16 @@
+//! The Leptos front end (wasm only): one component family per file. It talks to `engine`
+//! through async calls and renders their typed results and errors.
+
+mod app;
+mod backend_panel;
+mod panic;
+mod prose;
+mod shape_cell;
+
+pub use app::App;
+
+/// Installs the panic overlay and mounts the app on `<body>`.
+pub fn start() {
+    panic::install_hook();
+    leptos::mount::mount_to_body(App);
+}

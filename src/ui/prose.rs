@@ -1,0 +1,21 @@
+//! Renders the chapter's inline markup as DOM nodes (never as raw HTML).
+
+use leptos::prelude::*;
+
+use crate::content::markup::{Span, parse};
+
+/// The spans of one paragraph of chapter text.
+#[component]
+pub fn Paragraph(#[prop(into)] text: Signal<&'static str>) -> impl IntoView {
+    move || {
+        parse(text.get())
+            .into_iter()
+            .map(|span| match span {
+                Span::Text(s) => s.into_any(),
+                Span::Code(s) => view! { <code>{s}</code> }.into_any(),
+                Span::Bold(s) => view! { <strong>{s}</strong> }.into_any(),
+                Span::Math(s) => view! { <span class="math">{s}</span> }.into_any(),
+            })
+            .collect_view()
+    }
+}

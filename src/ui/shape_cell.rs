@@ -1,0 +1,266 @@
+//! The shape-summary cell: input fields, Run, status, and the per-layer table from the real
+//! forward pass checked against the pure analysis.
+
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::app::{BackendState, Backends};
+use crate::analysis::InputShape;
+use crate::engine::{BackendKind, SummaryError, SummaryReport, run_shape_summary};
+use crate::format;
+use crate::i18n::{self, Lang};
+use crate::model::NinConfig;
+
+/// The cell's state.
+#[derive(Clone, Debug, PartialEq)]
+enum CellStatus {
+    Idle,
+    Running,
+    Done { report: SummaryReport, backend: BackendKind },
+    Failed(CellError),
+}
+
+/// A failure the cell shows, rendered in the current language.
+#[derive(Clone, Debug, PartialEq)]
+enum CellError {
+    FieldEmpty(Field),
+    FieldNotNumber(Field, String),
+    Run(SummaryError),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Field {
+    Batch,
+    Channels,
+    Height,
+    Width,
+}
+
+impl Field {
+    fn label(self, lang: Lang) -> &'static str {
+        let t = lang.ui();
+        match self {
+            Field::Batch => t.batch,
+            Field::Channels => t.channels,
+            Field::Height => t.height,
+            Field::Width => t.width,
+        }
+    }
+}
+
+impl CellError {
+    fn message(&self, lang: Lang) -> String {
+        let t = lang.ui();
+        match self {
+            CellError::FieldEmpty(f) => format!("{} {}", f.label(lang), t.field_empty),
+            CellError::FieldNotNumber(f, text) => format!("{} {} \"{text}\".", f.label(lang), t.field_not_number),
+            CellError::Run(e) => i18n::summary_error(lang, e),
+        }
+    }
+}
+
+/// Parses one field as a whole number.
+fn parse_field(field: Field, text: &str) -> Result<usize, CellError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(CellError::FieldEmpty(field));
+    }
+    t.parse::<usize>().map_err(|_| CellError::FieldNotNumber(field, t.chars().take(40).collect()))
+}
+
+fn parse_input(batch: &str, channels: &str, height: &str, width: &str) -> Result<InputShape, CellError> {
+    Ok(InputShape::new(
+        parse_field(Field::Batch, batch)?,
+        parse_field(Field::Channels, channels)?,
+        parse_field(Field::Height, height)?,
+        parse_field(Field::Width, width)?,
+    ))
+}
+
+#[component]
+pub fn ShapeSummaryCell() -> impl IntoView {
+    let backends = expect_context::<Backends>();
+    let lang = expect_context::<RwSignal<Lang>>();
+    let t = move || lang.get().ui();
+    let batch = RwSignal::new("1".to_string());
+    let channels = RwSignal::new("1".to_string());
+    let height = RwSignal::new("224".to_string());
+    let width = RwSignal::new("224".to_string());
+    let status = RwSignal::new(CellStatus::Idle);
+    // Counts finished runs, so a test (or a screen reader) can tell a new result from the last.
+    let finished = RwSignal::new(0u32);
+
+    let ready = move || matches!(backends.active.get(), BackendState::Ready(_));
+    let running = move || status.get() == CellStatus::Running;
+
+    let run = move || {
+        let BackendState::Ready(backend) = backends.active.get_untracked() else { return };
+        let input = match parse_input(&batch.get_untracked(), &channels.get_untracked(), &height.get_untracked(), &width.get_untracked()) {
+            Ok(input) => input,
+            Err(message) => {
+                status.set(CellStatus::Failed(message));
+                finished.update(|n| *n += 1);
+                return;
+            }
+        };
+        status.set(CellStatus::Running);
+        spawn_local(async move {
+            // Let the browser paint "running" before the work starts.
+            TimeoutFuture::new(0).await;
+            let config = NinConfig::book();
+            let result = run_shape_summary(&backend.device, &config, input, backend.buffer_limit_bytes()).await;
+            status.set(match result {
+                Ok(report) => CellStatus::Done { report, backend: backend.kind },
+                Err(e) => CellStatus::Failed(CellError::Run(e)),
+            });
+            finished.update(|n| *n += 1);
+        });
+    };
+
+    let field = move |which: Field, id: &'static str, value: RwSignal<String>| {
+        view! {
+            <label class="field" for=id>
+                <span>{move || which.label(lang.get())}</span>
+                <input
+                    id=id
+                    type="number"
+                    inputmode="numeric"
+                    min="1"
+                    step="1"
+                    data-testid=id
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                />
+            </label>
+        }
+    };
+
+    view! {
+        <div class="cell" data-testid="shape-cell">
+            <div class="cell-head">
+                <span class="cell-title">{move || format!("{} · {}", t().cell, t().shape_cell_title)}</span>
+                <span class="cell-status" data-testid="cell-status" data-status=move || status_key(&status.get()) data-finished=move || finished.get()>
+                    {move || status_text(lang.get(), &status.get())}
+                </span>
+            </div>
+            <form
+                class="cell-inputs"
+                novalidate
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    run();
+                }
+            >
+                <fieldset>
+                    <legend>{move || t().input_legend}</legend>
+                    {field(Field::Batch, "shape-batch", batch)}
+                    {field(Field::Channels, "shape-channels", channels)}
+                    {field(Field::Height, "shape-height", height)}
+                    {field(Field::Width, "shape-width", width)}
+                </fieldset>
+                <button type="submit" class="run" data-testid="shape-run" disabled=move || !ready() || running()>
+                    {move || if running() { t().running } else { t().run }}
+                </button>
+            </form>
+            <div class="cell-output" aria-live="polite">
+                {move || {
+                    let lang = lang.get();
+                    match status.get() {
+                        CellStatus::Idle => view! { <p class="hint">{lang.ui().shape_hint}</p> }.into_any(),
+                        CellStatus::Running => view! { <div class="progress indeterminate" role="progressbar" aria-label=lang.ui().progress_forward><span></span></div> }.into_any(),
+                        CellStatus::Failed(error) => view! { <p class="error" role="alert" data-testid="cell-error">{error.message(lang)}</p> }.into_any(),
+                        CellStatus::Done { report, backend } => summary_table(lang, report, backend).into_any(),
+                    }
+                }}
+            </div>
+        </div>
+    }
+}
+
+fn status_key(status: &CellStatus) -> &'static str {
+    match status {
+        CellStatus::Idle => "idle",
+        CellStatus::Running => "running",
+        CellStatus::Done { .. } => "done",
+        CellStatus::Failed(_) => "error",
+    }
+}
+
+fn status_text(lang: Lang, status: &CellStatus) -> &'static str {
+    let t = lang.ui();
+    match status {
+        CellStatus::Idle => t.status_idle,
+        CellStatus::Running => t.status_running,
+        CellStatus::Done { .. } => t.status_done,
+        CellStatus::Failed(_) => t.status_error,
+    }
+}
+
+fn summary_table(lang: Lang, report: SummaryReport, backend: BackendKind) -> impl IntoView {
+    let t = lang.ui();
+    let total_params = report.plan.total_params();
+    let total_flops = report.plan.total_flops();
+    let max_flops = report.plan.rows.iter().map(|r| r.flops).max().unwrap_or(1).max(1);
+    let rows = report
+        .plan
+        .rows
+        .iter()
+        .zip(&report.measured_shapes)
+        .enumerate()
+        .map(|(i, (row, measured))| {
+            let share = row.flops as f64 / max_flops as f64 * 100.0;
+            view! {
+                <tr data-testid="shape-row">
+                    <td class="num">{i + 1}</td>
+                    <td>{i18n::layer_label(lang, &row.kind)}</td>
+                    <td><code>{row.kind.book_name()}</code></td>
+                    <td><code data-testid="shape-out">{format::shape(measured)}</code></td>
+                    <td class="num" data-testid="row-params">{format::grouped(row.params)}</td>
+                    <td class="num bar-cell">
+                        <span class="bar" style=format!("width:{share:.1}%")></span>
+                        <span class="bar-label">{format::flops(row.flops)}</span>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let backend_name = match backend {
+        BackendKind::WebGpu => t.webgpu_name,
+        BackendKind::Cpu => t.cpu_name,
+    };
+    view! {
+        <div class="table-scroll">
+            <table class="summary" data-testid="shape-table">
+                <caption>
+                    {t.input} " " <code>{format::shape(&report.plan.input.dims().map(|d| d as u64))}</code>
+                    ". " {t.shapes_checked}
+                </caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"#"</th>
+                        <th scope="col">{t.col_layer}</th>
+                        <th scope="col">{t.col_book}</th>
+                        <th scope="col">{t.col_shape}</th>
+                        <th scope="col" class="num">{t.col_params}</th>
+                        <th scope="col" class="num">{t.col_flops}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+                <tfoot>
+                    <tr>
+                        <th scope="row" colspan="4">{t.total}</th>
+                        <td class="num" data-testid="total-params">{format::grouped(total_params)}</td>
+                        <td class="num" data-testid="total-flops">{format::flops(total_flops)}</td>
+                    </tr>
+                </tfoot>
+            </table>
+        </div>
+        <p class="measure" data-testid="forward-time" data-ms=format!("{:.3}", report.forward_ms)>
+            {t.forward_on} " " {backend_name} ": " <strong>{format::millis(report.forward_ms)}</strong>
+            " (" {t.first_run_note} "). " {t.params_from_module} ": "
+            <span data-testid="module-params">{format::grouped(report.module_params)}</span> "."
+        </p>
+        <p class="note">{t.flop_convention}</p>
+    }
+}

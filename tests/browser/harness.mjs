@@ -1,0 +1,131 @@
+// Shared helpers for the browser tests: a static server for the built site under a sub-path
+// (as GitHub Pages serves it), Debian's Chromium through playwright-core, and guards that fail
+// a test on any page error, console error or request leaving the site's origin.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const SITE_DIR = resolve(process.env.SITE_DIR ?? '../../dist');
+export const BASE_PATH = process.env.BASE_PATH ?? '/nin/';
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.gz': 'application/gzip',
+  '.png': 'image/png',
+};
+
+/** Serves SITE_DIR at BASE_PATH on 127.0.0.1; everything outside BASE_PATH is a 404. */
+export async function startServer() {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (!url.pathname.startsWith(BASE_PATH)) {
+      res.writeHead(404).end('outside the site');
+      return;
+    }
+    let rel = decodeURIComponent(url.pathname.slice(BASE_PATH.length)) || 'index.html';
+    const path = normalize(join(SITE_DIR, rel));
+    if (!path.startsWith(SITE_DIR)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      const s = await stat(path);
+      const file = s.isDirectory() ? join(path, 'index.html') : path;
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { server, origin, url: origin + BASE_PATH };
+}
+
+export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'];
+
+/** Launches headless Chromium; `webgpu` adds the SwiftShader WebGPU flags. */
+export async function launch({ webgpu }) {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...(webgpu ? WEBGPU_FLAGS : []),
+    ],
+  });
+}
+
+/** Opens a page that records page errors, console errors and foreign requests. */
+export async function openPage(browser, origin, url, viewport = { width: 1280, height: 900 }) {
+  const page = await browser.newPage({ viewport });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  page.on('request', (r) => {
+    const u = r.url();
+    if (u.startsWith('data:') || u.startsWith('blob:')) return;
+    if (new URL(u).origin !== origin) problems.push(`request left the site: ${u}`);
+  });
+  await page.goto(url);
+  return { page, problems };
+}
+
+/** Waits until the backend badge shows a decision and returns its kind ("WebGpu" or "Cpu"). */
+export async function backendKind(page) {
+  const badge = page.getByTestId('backend-kind');
+  await page.waitForFunction(() => {
+    const k = document.querySelector('[data-testid="backend-kind"]')?.dataset.kind;
+    return k && k !== 'None';
+  }, null, { timeout: 60_000 });
+  const kind = await badge.getAttribute('data-kind');
+  return kind.replace(/^Some\((.*)\)$/, '$1');
+}
+
+/** Fills the shape cell, presses Run and waits for "done" or "error". */
+export async function runShapeCell(page, [b, c, h, w], timeout = 120_000) {
+  await page.getByTestId('shape-batch').fill(String(b));
+  await page.getByTestId('shape-channels').fill(String(c));
+  await page.getByTestId('shape-height').fill(String(h));
+  await page.getByTestId('shape-width').fill(String(w));
+  const before = Number(await page.getByTestId('cell-status').getAttribute('data-finished'));
+  await page.getByTestId('shape-run').click();
+  await page.waitForFunction((n) => {
+    const el = document.querySelector('[data-testid="cell-status"]');
+    return Number(el?.dataset.finished) > n && ['done', 'error'].includes(el.dataset.status);
+  }, before, { timeout });
+  return page.getByTestId('cell-status').getAttribute('data-status');
+}
+
+export async function shapeRows(page) {
+  return page.getByTestId('shape-out').allTextContents();
+}
+
+/** The book's summary for a 1x1x224x224 input. */
+export const BOOK_SHAPES_224 = [
+  '(1, 96, 54, 54)',
+  '(1, 96, 26, 26)',
+  '(1, 256, 26, 26)',
+  '(1, 256, 12, 12)',
+  '(1, 384, 12, 12)',
+  '(1, 384, 5, 5)',
+  '(1, 384, 5, 5)',
+  '(1, 10, 5, 5)',
+  '(1, 10, 1, 1)',
+  '(1, 10)',
+];
