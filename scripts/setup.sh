@@ -27,16 +27,20 @@ as_root() {
 step "Rust target wasm32-unknown-unknown"
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 
+# The two tool installs compile for many minutes each: run them side by side (2 cores).
+installs=()
 step "trunk $TRUNK_VERSION"
 if trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then echo "present"; else
   # 0.21.x: 0.22 needs a newer rustc. No update check, no native TLS.
-  cargo install --locked "trunk@$TRUNK_VERSION" --no-default-features --features rustls
+  cargo install --locked "trunk@$TRUNK_VERSION" --no-default-features --features rustls &
+  installs+=($!)
 fi
 
 step "wasm-bindgen-cli $WBG_VERSION (= Cargo.lock)"
 if wasm-bindgen --version 2>/dev/null | grep -q " $WBG_VERSION\$"; then echo "present"; else
   # Not --locked: its lock file pins webpki-roots 1.0.11, which crates.io no longer serves.
-  cargo install "wasm-bindgen-cli@$WBG_VERSION"
+  cargo install "wasm-bindgen-cli@$WBG_VERSION" &
+  installs+=($!)
 fi
 
 step "Debian packages: chromium, dataset-fashion-mnist"
@@ -65,6 +69,11 @@ echo "$(ls "$DATA_DST" | wc -l) files in $DATA_DST"
 
 step "crates (cargo fetch)"
 cargo fetch --locked
+
+if [ ${#installs[@]} -gt 0 ]; then
+  step "waiting for the tool installs"
+  for pid in "${installs[@]}"; do wait "$pid"; done
+fi
 
 if [ "${1:-}" = "--test" ]; then
   step "browser-test packages (npm ci; playwright-core drives /usr/bin/chromium, no browser download)"

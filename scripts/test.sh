@@ -6,8 +6,13 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" --test
 
-step "native tests (cargo test)"
+step "native tests (cargo test), with the wasm release build compiling beside them"
+# Two independent compiles of Burn (native, wasm32) share the 2 cores better than in turn.
+WASM_LOG="$NIN_CACHE/wasm-build.log"
+cargo build --locked --release --target wasm32-unknown-unknown >"$WASM_LOG" 2>&1 &
+wasm_build=$!
 cargo test --locked
+wait "$wasm_build" || { tail -n 50 "$WASM_LOG"; exit 1; }
 
 step "release site for /nin/ (trunk build)"
 SITE="$NIN_CACHE/site"
