@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod content;
 pub mod engine;
+pub mod figure;
 pub mod format;
 pub mod i18n;
 pub mod model;

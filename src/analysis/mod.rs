@@ -263,8 +263,11 @@ pub fn validate_config(config: &NinConfig) -> Result<(), AnalysisError> {
             "with global average pooling the last block must have {} channels (one per class), not {last_channels}",
             config.num_classes
         )),
-        HeadConfig::FullyConnected { input_height, input_width } if input_height == 0 || input_width == 0 => {
+        HeadConfig::FullyConnected { input_height, input_width, .. } if input_height == 0 || input_width == 0 => {
             bad("the fully connected head needs a non-zero input size".into())
+        }
+        HeadConfig::FullyConnected { ref hidden, .. } if hidden.contains(&0) => {
+            bad("every fully connected layer needs at least one output".into())
         }
         _ => Ok(()),
     }
@@ -284,7 +287,7 @@ fn check_input(config: &NinConfig, input: InputShape) -> Result<(), AnalysisErro
     if input.channels != config.input_channels {
         return Err(AnalysisError::ChannelMismatch { expected: config.input_channels, got: input.channels });
     }
-    if let HeadConfig::FullyConnected { input_height, input_width } = config.head {
+    if let HeadConfig::FullyConnected { input_height, input_width, .. } = config.head {
         if (input_height, input_width) != (input.height, input.width) {
             return Err(AnalysisError::HeadTiedToInput {
                 built_height: input_height,
@@ -469,8 +472,8 @@ pub fn plan(config: &NinConfig, input: InputShape) -> Result<ShapePlan, Analysis
                 largest_tensor_bytes: pooled_bytes,
             });
         }
-        HeadConfig::FullyConnected { .. } => {
-            let features = map.per_example()?;
+        HeadConfig::FullyConnected { ref hidden, .. } => {
+            let mut features = map.per_example()?;
             walker.rows.push(LayerRow {
                 kind: LayerKind::Flatten,
                 output: vec![map.batch, features],
@@ -479,15 +482,24 @@ pub fn plan(config: &NinConfig, input: InputShape) -> Result<ShapePlan, Analysis
                 largest_tensor_bytes: checked(&[elems, BYTES_PER_ELEMENT])?,
             });
             let classes = config.num_classes as u64;
-            let weights = checked(&[features, classes])?;
-            let flops = checked(&[map.batch, 2, weights])?.checked_add(classes * map.batch).ok_or(AnalysisError::Overflow)?;
-            walker.rows.push(LayerRow {
-                kind: LayerKind::Linear { in_features: features, out_features: classes },
-                output: vec![map.batch, classes],
-                params: weights + classes,
-                flops,
-                largest_tensor_bytes: checked(&[map.batch, classes, BYTES_PER_ELEMENT])?,
-            });
+            let widths: Vec<u64> = hidden.iter().map(|&w| w as u64).chain(std::iter::once(classes)).collect();
+            for (i, &width) in widths.iter().enumerate() {
+                let weights = checked(&[features, width])?;
+                let outputs = checked(&[map.batch, width])?;
+                // multiply-adds (x2) and a bias add per output; hidden layers add a ReLU
+                let extra = if i + 1 == widths.len() { 1 } else { 2 };
+                let flops = checked(&[map.batch, 2, weights])?
+                    .checked_add(checked(&[outputs, extra])?)
+                    .ok_or(AnalysisError::Overflow)?;
+                walker.rows.push(LayerRow {
+                    kind: LayerKind::Linear { in_features: features, out_features: width },
+                    output: vec![map.batch, width],
+                    params: weights.checked_add(width).ok_or(AnalysisError::Overflow)?,
+                    flops,
+                    largest_tensor_bytes: checked(&[outputs, BYTES_PER_ELEMENT])?,
+                });
+                features = width;
+            }
         }
     }
     Ok(ShapePlan { input, rows: walker.rows })
@@ -622,8 +634,23 @@ mod tests {
     }
 
     #[test]
+    fn vgg11_fully_connected_layers_match_the_arithmetic() {
+        use crate::model::VGG11;
+        let p = plan(&NinConfig::vgg(&VGG11, 10), InputShape::book()).unwrap();
+        // five blocks of 3x3 convs with 2x2 pools: 224 -> 7; 512 x 7 x 7 = 25,088 features
+        let fc: Vec<u64> = p.rows.iter().filter(|r| matches!(r.kind, LayerKind::Linear { .. })).map(|r| r.params).collect();
+        assert_eq!(fc, vec![25_088 * 4096 + 4096, 4096 * 4096 + 4096, 4096 * 10 + 10]);
+        // the first FC matrix alone is ~411 MB in FP32 ("about 400 MB" in the chapter)
+        assert_eq!((25_088u64 * 4096 + 4096) * 4, 411_058_176);
+        let conv = |c_in: u64, c_out: u64| c_out * c_in * 9 + c_out;
+        let convs = conv(1, 64) + conv(64, 128) + conv(128, 256) + conv(256, 256) + conv(256, 512) + 3 * conv(512, 512);
+        assert_eq!(p.total_params(), convs + fc.iter().sum::<u64>());
+        assert_eq!(p.rows.last().unwrap().output, vec![1, 10]);
+    }
+
+    #[test]
     fn fully_connected_head_is_tied_to_its_input_size() {
-        let c = NinConfig::book().with_head(HeadConfig::FullyConnected { input_height: 224, input_width: 224 });
+        let c = NinConfig::book().with_head(HeadConfig::FullyConnected { input_height: 224, input_width: 224, hidden: vec![] });
         let p = plan(&c, InputShape::book()).unwrap();
         // last block's 10x5x5 flattened into 250 features -> 10 classes
         assert_eq!(p.rows.last().unwrap().kind, LayerKind::Linear { in_features: 250, out_features: 10 });

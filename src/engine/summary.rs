@@ -127,7 +127,7 @@ mod tests {
 
     #[test]
     fn fully_connected_head_runs_and_matches() {
-        let config = NinConfig::book().with_head(HeadConfig::FullyConnected { input_height: 96, input_width: 96 });
+        let config = NinConfig::book().with_head(HeadConfig::FullyConnected { input_height: 96, input_width: 96, hidden: vec![] });
         let report = block_on(run_shape_summary(&cpu(), &config, InputShape::new(2, 1, 96, 96), u64::MAX)).unwrap();
         assert_eq!(report.measured_shapes.last().unwrap(), &vec![2, 10]);
         assert_eq!(report.module_params, report.plan.total_params());

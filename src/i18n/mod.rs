@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{AnalysisError, Dimension, LayerKind};
+use crate::figure::FigureItem;
 use crate::content::chapter::{self, ChapterText};
 use crate::engine::{CpuReason, SummaryError};
 
@@ -107,6 +108,21 @@ pub struct Ui {
     pub field_not_number: &'static str,
     pub footer: &'static str,
     pub panic_overlay: &'static str,
+    pub fig_vgg: &'static str,
+    pub fig_nin: &'static str,
+    pub fig_figure_label: &'static str,
+    pub code_cell_block: &'static str,
+    pub code_cell_model: &'static str,
+    pub code_cell_note: &'static str,
+    pub motivation_title: &'static str,
+    pub motivation_model: &'static str,
+    pub motivation_fc: &'static str,
+    pub motivation_all: &'static str,
+    pub motivation_fp32: &'static str,
+    pub motivation_note: &'static str,
+    pub motivation_first_fc: &'static str,
+    pub params_word: &'static str,
+    pub restored_note: &'static str,
 }
 
 pub static EN: Ui = Ui {
@@ -161,6 +177,21 @@ pub static EN: Ui = Ui {
     field_not_number: "must be a whole number of at least 0, not",
     footer: "Built with Rust, Burn and Leptos. Everything runs in your browser; nothing is uploaded.",
     panic_overlay: "The app hit an internal error and stopped. Reload the page to start again.",
+    fig_vgg: "VGG-11",
+    fig_nin: "NiN (this chapter)",
+    fig_figure_label: "Figure",
+    code_cell_block: "Code · the NiN block (src/model/mod.rs)",
+    code_cell_model: "Code · the NiN model (src/model/mod.rs)",
+    code_cell_note: "This is the Rust source that runs on this page, embedded when the site was built.",
+    motivation_title: "Where the parameters are: VGG-11 against NiN",
+    motivation_model: "Model",
+    motivation_fc: "Fully connected layers",
+    motivation_all: "Whole model",
+    motivation_fp32: "FP32 memory",
+    motivation_note: "Computed by the same analysis as the shape summary, for one 224×224 greyscale image and 10 classes.",
+    motivation_first_fc: "VGG-11's first fully connected matrix alone",
+    params_word: "parameters",
+    restored_note: "Restored from your last visit; press Run to compute again.",
 };
 
 pub static JA: Ui = Ui {
@@ -215,6 +246,21 @@ pub static JA: Ui = Ui {
     field_not_number: "は 0 以上の整数でなければなりません。入力値:",
     footer: "Rust・Burn・Leptos で作成。すべてブラウザ内で動き、データは一切送信されません。",
     panic_overlay: "内部エラーのためアプリが停止しました。ページを再読み込みしてください。",
+    fig_vgg: "VGG-11",
+    fig_nin: "NiN（本章）",
+    fig_figure_label: "図",
+    code_cell_block: "コード · NiN ブロック（src/model/mod.rs）",
+    code_cell_model: "コード · NiN モデル（src/model/mod.rs）",
+    code_cell_note: "このページで実際に動いている Rust のソースコードで、サイトのビルド時に埋め込まれたものです。",
+    motivation_title: "パラメータはどこにあるか: VGG-11 と NiN の比較",
+    motivation_model: "モデル",
+    motivation_fc: "全結合層",
+    motivation_all: "モデル全体",
+    motivation_fp32: "FP32 でのメモリ",
+    motivation_note: "形状の要約と同じ解析関数で、224×224 のグレースケール画像 1 枚・10 クラスの場合を計算しています。",
+    motivation_first_fc: "VGG-11 の最初の全結合層の行列だけで",
+    params_word: "パラメータ",
+    restored_note: "前回の結果を復元しました。もう一度計算するには「実行」を押してください。",
 };
 
 fn dimension(lang: Lang, d: Dimension) -> &'static str {
@@ -251,6 +297,35 @@ pub fn layer_label(lang: Lang, kind: &LayerKind) -> String {
         (Lang::Ja, LayerKind::Flatten) => "平坦化".into(),
         (Lang::En, LayerKind::Linear { in_features, out_features }) => format!("Linear {in_features} → {out_features}"),
         (Lang::Ja, LayerKind::Linear { in_features, out_features }) => format!("全結合 {in_features} → {out_features}"),
+    }
+}
+
+/// The text lines of one figure box.
+pub fn figure_lines(lang: Lang, item: &FigureItem) -> Vec<String> {
+    let ja = lang == Lang::Ja;
+    match item {
+        FigureItem::Block { convs, nin } => {
+            let title = match (nin, ja) {
+                (true, false) => "NiN block",
+                (true, true) => "NiN ブロック",
+                (false, false) => "VGG block",
+                (false, true) => "VGG ブロック",
+            };
+            let mut lines = vec![title.to_string()];
+            lines.extend(convs.iter().map(|(k, c)| {
+                if ja { format!("{k}×{k} 畳み込み {c}ch + ReLU") } else { format!("{k}×{k} conv, {c} ch, ReLU") }
+            }));
+            lines
+        }
+        FigureItem::MaxPool { kernel, stride } => vec![if ja {
+            format!("最大プーリング {kernel}×{kernel}、ストライド {stride}")
+        } else {
+            format!("max pool {kernel}×{kernel}, stride {stride}")
+        }],
+        FigureItem::Dropout { prob } => vec![if ja { format!("ドロップアウト p={prob}") } else { format!("dropout p={prob}") }],
+        FigureItem::GlobalAvgPool => vec![if ja { "大域平均プーリング → ロジット".into() } else { "global average pool → logits".into() }],
+        FigureItem::Flatten => vec![if ja { "平坦化".into() } else { "flatten".into() }],
+        FigureItem::FullyConnected { width } => vec![if ja { format!("全結合 {width}") } else { format!("fully connected, {width}") }],
     }
 }
 

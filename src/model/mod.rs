@@ -65,13 +65,17 @@ pub enum StageConfig {
 pub enum HeadConfig {
     /// The book's head: global average pooling to 1x1, then flatten. Works at any input size.
     GlobalAvgPool,
-    /// Flatten the last map and apply one fully connected layer (exercise 3). The layer's
-    /// width depends on the map size, so the model is tied to this input height and width.
+    /// Flatten the last map, then fully connected layers: `hidden` widths (each with ReLU and
+    /// dropout 0.5, as VGG's 4096, 4096) and a last layer to the classes. Exercise 3 uses no
+    /// hidden layer. The first layer's width depends on the map size, so the model is tied to
+    /// this input height and width.
     FullyConnected {
         /// Input height the head is built for.
         input_height: usize,
         /// Input width the head is built for.
         input_width: usize,
+        /// Widths of the hidden fully connected layers (empty: one linear layer).
+        hidden: Vec<usize>,
     },
 }
 
@@ -97,6 +101,7 @@ impl NinConfig {
         Self::book_with_classes(10)
     }
 
+    // region: nin-model
     /// The chapter's model with another number of classes.
     pub fn book_with_classes(num_classes: usize) -> Self {
         let pool = || StageConfig::MaxPool { kernel: 3, stride: 2 };
@@ -114,6 +119,22 @@ impl NinConfig {
             HeadConfig::GlobalAvgPool,
         )
         .with_num_classes(num_classes)
+    }
+
+    // endregion: nin-model
+
+    /// A VGG network as in the book's VGG section (1 input channel, 224x224): for each stage
+    /// `(convs, channels)` a block of 3x3 convolutions with padding 1 (a "block" whose inner
+    /// kernel is 3) and a 2x2 max pool with stride 2, then fully connected 4096, 4096, classes.
+    /// Used for the figure next to NiN and the parameter comparison of the introduction.
+    pub fn vgg(stages: &[(usize, usize)], num_classes: usize) -> Self {
+        let mut body = Vec::with_capacity(stages.len() * 2);
+        for &(convs, channels) in stages {
+            body.push(StageConfig::Block(NinBlockConfig::new(vec![channels; convs], 3, 1, 1).with_mlp_kernel(3)));
+            body.push(StageConfig::MaxPool { kernel: 2, stride: 2 });
+        }
+        Self::new(body, HeadConfig::FullyConnected { input_height: 224, input_width: 224, hidden: vec![4096, 4096] })
+            .with_num_classes(num_classes)
     }
 
     /// The same network with another head.
@@ -148,19 +169,31 @@ impl NinConfig {
         }
         let head = match self.head {
             HeadConfig::GlobalAvgPool => Head::GlobalAvgPool(GlobalAvgPool),
-            HeadConfig::FullyConnected { input_height, input_width } => {
+            HeadConfig::FullyConnected { input_height, input_width, ref hidden } => {
                 let input = InputShape::new(1, self.input_channels, input_height, input_width);
-                let features = analysis::body_output(self, input)?.features();
-                Head::FullyConnected(
-                    LinearConfig::new(features, self.num_classes)
-                        .with_initializer(xavier())
-                        .init(device),
-                )
+                let mut features = analysis::body_output(self, input)?.features();
+                let mut layers = Vec::with_capacity(hidden.len() + 1);
+                for &width in hidden.iter().chain(std::iter::once(&self.num_classes)) {
+                    layers.push(LinearConfig::new(features, width).with_initializer(xavier()).init(device));
+                    features = width;
+                }
+                Head::FullyConnected(FullyConnectedHead {
+                    layers,
+                    activation: Relu::new(),
+                    dropout: DropoutConfig::new(0.5).init(),
+                })
             }
         };
         Ok(Nin { stages, head })
     }
 }
+
+/// VGG-11's stages: (convolutions, channels) per block.
+pub const VGG11: [(usize, usize); 5] = [(1, 64), (1, 128), (2, 256), (2, 512), (2, 512)];
+/// VGG-16's stages.
+pub const VGG16: [(usize, usize); 5] = [(2, 64), (2, 128), (3, 256), (3, 512), (3, 512)];
+/// VGG-19's stages.
+pub const VGG19: [(usize, usize); 5] = [(2, 64), (2, 128), (4, 256), (4, 512), (4, 512)];
 
 fn xavier() -> Initializer {
     Initializer::XavierUniform { gain: 1.0 }
@@ -184,6 +217,7 @@ fn conv(in_channels: usize, out_channels: usize, kernel: usize, stride: usize, p
     layer
 }
 
+// region: nin-block
 impl NinBlockConfig {
     fn init(&self, in_channels: usize, device: &Device) -> NinBlock {
         let mut convs = Vec::with_capacity(self.channels.len());
@@ -225,6 +259,8 @@ impl NinBlock {
     }
 }
 
+// endregion: nin-block
+
 /// Global average pooling; a unit module so the head enum can hold it.
 #[derive(Module, Debug)]
 pub struct GlobalAvgPool;
@@ -250,11 +286,38 @@ impl Stage {
     }
 }
 
+/// Fully connected layers after flattening: ReLU and dropout between them.
+#[derive(Module, Debug)]
+pub struct FullyConnectedHead {
+    layers: Vec<Linear>,
+    activation: Relu,
+    dropout: Dropout,
+}
+
+impl FullyConnectedHead {
+    /// # Shapes
+    /// - input: `[batch, features]` -> output `[batch, classes]`
+    pub fn forward(&self, mut x: Tensor<2>) -> Tensor<2> {
+        let last = self.layers.len().saturating_sub(1);
+        for (i, layer) in self.layers.iter().enumerate() {
+            x = layer.forward(x);
+            if i < last {
+                x = self.dropout.forward(self.activation.forward(x));
+            }
+        }
+        x
+    }
+
+    fn linear_count(&self) -> usize {
+        self.layers.len()
+    }
+}
+
 /// A built head.
 #[derive(Module, Debug)]
 pub enum Head {
     GlobalAvgPool(GlobalAvgPool),
-    FullyConnected(Linear),
+    FullyConnected(FullyConnectedHead),
 }
 
 /// The network: body stages then head.
@@ -298,12 +361,18 @@ impl Nin {
                 shapes.push(flat.dims().to_vec());
                 flat
             }
-            Head::FullyConnected(linear) => {
-                let flat: Tensor<2> = x.flatten(1, 3); // [batch, c * h * w]
-                shapes.push(flat.dims().to_vec());
-                let logits = linear.forward(flat); // [batch, classes]
-                shapes.push(logits.dims().to_vec());
-                logits
+            Head::FullyConnected(head) => {
+                let mut x: Tensor<2> = x.flatten(1, 3); // [batch, c * h * w]
+                shapes.push(x.dims().to_vec());
+                let last = head.linear_count().saturating_sub(1);
+                for (i, layer) in head.layers.iter().enumerate() {
+                    x = layer.forward(x); // [batch, width]
+                    if i < last {
+                        x = head.dropout.forward(head.activation.forward(x));
+                    }
+                    shapes.push(x.dims().to_vec());
+                }
+                x
             }
         };
         (logits, ForwardTrace { shapes })
@@ -346,7 +415,8 @@ mod tests {
         for config in [
             NinConfig::book(),
             NinConfig::book_with_classes(5),
-            NinConfig::book().with_head(HeadConfig::FullyConnected { input_height: 96, input_width: 96 }),
+            NinConfig::book().with_head(HeadConfig::FullyConnected { input_height: 96, input_width: 96, hidden: vec![] }),
+            NinConfig::vgg(&VGG11, 10),
         ] {
             let model = config.init(&Device::flex()).unwrap();
             let side = match config.head {

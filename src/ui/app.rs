@@ -6,6 +6,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::backend_panel::BackendPanel;
+use super::code_cell::CodeCell;
+use super::figure::FigNin;
+use super::motivation::Motivation;
 use super::prose::Paragraph;
 use super::shape_cell::ShapeSummaryCell;
 use crate::content::chapter::SectionText;
@@ -29,6 +32,10 @@ pub struct Backends {
     pub webgpu: RwSignal<Option<Result<ActiveBackend, CpuReason>>, LocalStorage>,
 }
 
+/// "Run all cells": each runnable cell re-runs when this counter changes.
+#[derive(Clone, Copy)]
+pub struct RunAll(pub RwSignal<u32>);
+
 const LANG_KEY: &str = "nin.lang";
 
 /// The remembered language, else the browser's.
@@ -46,6 +53,8 @@ pub fn App() -> impl IntoView {
     provide_context(backends);
     let lang = RwSignal::new(initial_lang());
     provide_context(lang);
+    let run_all = RunAll(RwSignal::new(0));
+    provide_context(run_all);
 
     // Keep <html lang> in step (fonts, screen readers, line breaking).
     Effect::new(move |_| {
@@ -93,7 +102,18 @@ pub fn App() -> impl IntoView {
         <main class="wrap">
             <BackendPanel/>
             <nav class="toc" aria-label=move || t().contents>
-                <h2>{move || t().contents}</h2>
+                <div class="toc-head">
+                    <h2>{move || t().contents}</h2>
+                    <button
+                        type="button"
+                        class="run"
+                        data-testid="run-all"
+                        disabled=move || !matches!(backends.active.get(), BackendState::Ready(_))
+                        on:click=move |_| run_all.0.update(|n| *n += 1)
+                    >
+                        {move || t().run_all}
+                    </button>
+                </div>
                 <ol>
                     {move || chapter().sections.iter().map(|s| view! {
                         <li><a href=format!("#{}", s.id)>{s.title}</a></li>
@@ -113,7 +133,9 @@ pub fn App() -> impl IntoView {
 #[component]
 fn ChapterSection(section: SectionText) -> impl IntoView {
     let cells = match section.id {
-        "nin-model" => view! { <ShapeSummaryCell/> }.into_any(),
+        "introduction" => view! { <Motivation/> }.into_any(),
+        "nin-blocks" => view! { <FigNin/> <CodeCell name="nin-block" title=|t| t.code_cell_block/> }.into_any(),
+        "nin-model" => view! { <CodeCell name="nin-model" title=|t| t.code_cell_model/> <ShapeSummaryCell/> }.into_any(),
         _ => ().into_any(),
     };
     view! {

@@ -3,6 +3,9 @@
 
 mod app;
 mod backend_panel;
+mod code_cell;
+mod figure;
+mod motivation;
 mod panic;
 mod prose;
 mod shape_cell;

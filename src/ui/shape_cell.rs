@@ -5,7 +5,10 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::app::{BackendState, Backends};
+use gloo_storage::{LocalStorage as BrowserStorage, Storage};
+use serde::{Deserialize, Serialize};
+
+use super::app::{BackendState, Backends, RunAll};
 use crate::analysis::InputShape;
 use crate::engine::{BackendKind, SummaryError, SummaryReport, run_shape_summary};
 use crate::format;
@@ -17,7 +20,8 @@ use crate::model::NinConfig;
 enum CellStatus {
     Idle,
     Running,
-    Done { report: SummaryReport, backend: BackendKind },
+    /// `restored`: shown from the last visit, not computed in this one.
+    Done { report: SummaryReport, backend: BackendKind, restored: bool },
     Failed(CellError),
 }
 
@@ -78,16 +82,34 @@ fn parse_input(batch: &str, channels: &str, height: &str, width: &str) -> Result
     ))
 }
 
+/// What the cell keeps across reloads: its inputs and its last result.
+#[derive(Serialize, Deserialize)]
+struct Saved {
+    inputs: [String; 4],
+    result: Option<(SummaryReport, BackendKind)>,
+}
+
+const SAVE_KEY: &str = "nin.cell.shape-summary.v1";
+
 #[component]
 pub fn ShapeSummaryCell() -> impl IntoView {
     let backends = expect_context::<Backends>();
     let lang = expect_context::<RwSignal<Lang>>();
     let t = move || lang.get().ui();
-    let batch = RwSignal::new("1".to_string());
-    let channels = RwSignal::new("1".to_string());
-    let height = RwSignal::new("224".to_string());
-    let width = RwSignal::new("224".to_string());
-    let status = RwSignal::new(CellStatus::Idle);
+    let saved: Option<Saved> = BrowserStorage::get(SAVE_KEY).ok();
+    let [b0, c0, h0, w0] = saved.as_ref().map(|s| s.inputs.clone()).unwrap_or_else(|| ["1", "1", "224", "224"].map(String::from));
+    let batch = RwSignal::new(b0);
+    let channels = RwSignal::new(c0);
+    let height = RwSignal::new(h0);
+    let width = RwSignal::new(w0);
+    let status = RwSignal::new(match saved.and_then(|s| s.result) {
+        Some((report, backend)) => CellStatus::Done { report, backend, restored: true },
+        None => CellStatus::Idle,
+    });
+    let save = move |result: Option<(SummaryReport, BackendKind)>| {
+        let inputs = [batch.get_untracked(), channels.get_untracked(), height.get_untracked(), width.get_untracked()];
+        let _ = BrowserStorage::set(SAVE_KEY, Saved { inputs, result });
+    };
     // Counts finished runs, so a test (or a screen reader) can tell a new result from the last.
     let finished = RwSignal::new(0u32);
 
@@ -101,6 +123,7 @@ pub fn ShapeSummaryCell() -> impl IntoView {
             Err(message) => {
                 status.set(CellStatus::Failed(message));
                 finished.update(|n| *n += 1);
+                save(None);
                 return;
             }
         };
@@ -110,13 +133,24 @@ pub fn ShapeSummaryCell() -> impl IntoView {
             TimeoutFuture::new(0).await;
             let config = NinConfig::book();
             let result = run_shape_summary(&backend.device, &config, input, backend.buffer_limit_bytes()).await;
+            save(result.as_ref().ok().map(|r| (r.clone(), backend.kind)));
             status.set(match result {
-                Ok(report) => CellStatus::Done { report, backend: backend.kind },
+                Ok(report) => CellStatus::Done { report, backend: backend.kind, restored: false },
                 Err(e) => CellStatus::Failed(CellError::Run(e)),
             });
             finished.update(|n| *n += 1);
         });
     };
+
+    // "Run all cells" re-runs this one.
+    let run_all = expect_context::<RunAll>().0;
+    Effect::new(move |previous: Option<u32>| {
+        let n = run_all.get();
+        if previous.is_some_and(|p| p != n) {
+            run();
+        }
+        n
+    });
 
     let field = move |which: Field, id: &'static str, value: RwSignal<String>| {
         view! {
@@ -170,7 +204,10 @@ pub fn ShapeSummaryCell() -> impl IntoView {
                         CellStatus::Idle => view! { <p class="hint">{lang.ui().shape_hint}</p> }.into_any(),
                         CellStatus::Running => view! { <div class="progress indeterminate" role="progressbar" aria-label=lang.ui().progress_forward><span></span></div> }.into_any(),
                         CellStatus::Failed(error) => view! { <p class="error" role="alert" data-testid="cell-error">{error.message(lang)}</p> }.into_any(),
-                        CellStatus::Done { report, backend } => summary_table(lang, report, backend).into_any(),
+                        CellStatus::Done { report, backend, restored } => view! {
+                            {restored.then(|| view! { <p class="hint" data-testid="restored">{lang.ui().restored_note}</p> })}
+                            {summary_table(lang, report, backend)}
+                        }.into_any(),
                     }
                 }}
             </div>
