@@ -91,10 +91,58 @@ pub fn layout(config: &NinConfig) -> FigureColumn {
     FigureColumn { boxes, height: (y - GAP).max(0.0) }
 }
 
+/// One feature map in the "maps shrink" figure: the input, then every 4-D layer output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapTile {
+    /// 0 for the input, else the 1-based summary row.
+    pub row: usize,
+    pub channels: u64,
+    pub height: u64,
+    pub width: u64,
+    /// Drawn size in px, proportional to the map's height and width.
+    pub draw_height: f32,
+    pub draw_width: f32,
+}
+
+/// Tiles for the feature maps of a plan, scaled so the largest side is `max_px` (never below
+/// 2 px, so a 1x1 map stays visible).
+pub fn map_tiles(plan: &crate::analysis::ShapePlan, max_px: f32) -> Vec<MapTile> {
+    let input = plan.input;
+    let mut maps = vec![(0, input.channels as u64, input.height as u64, input.width as u64)];
+    maps.extend(plan.rows.iter().enumerate().filter_map(|(i, r)| match r.output[..] {
+        [_, c, h, w] => Some((i + 1, c, h, w)),
+        _ => None,
+    }));
+    let largest = maps.iter().map(|&(_, _, h, w)| h.max(w)).max().unwrap_or(1).max(1) as f32;
+    maps.into_iter()
+        .map(|(row, channels, height, width)| MapTile {
+            row,
+            channels,
+            height,
+            width,
+            draw_height: (height as f32 / largest * max_px).max(2.0),
+            draw_width: (width as f32 / largest * max_px).max(2.0),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::{InputShape, plan};
     use crate::model::{NinBlockConfig, VGG11, VGG16};
+
+    #[test]
+    fn map_tiles_follow_the_plan() {
+        let p = plan(&NinConfig::book(), InputShape::book()).unwrap();
+        let tiles = map_tiles(&p, 112.0);
+        // input + 9 four-dimensional rows (flatten is 2-D)
+        assert_eq!(tiles.len(), 10);
+        assert_eq!((tiles[0].height, tiles[0].draw_height), (224, 112.0));
+        assert_eq!((tiles[1].channels, tiles[1].height), (96, 54));
+        assert_eq!(tiles[1].draw_height, 54.0 / 224.0 * 112.0);
+        assert_eq!(tiles.last().unwrap().draw_height, 2.0);
+    }
 
     #[test]
     fn book_nin_has_one_box_per_stage_plus_gap() {

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::app::{BackendState, Backends, RunAll};
 use crate::analysis::InputShape;
 use crate::engine::{BackendKind, SummaryError, SummaryReport, run_shape_summary};
+use crate::figure::map_tiles;
 use crate::format;
 use crate::i18n::{self, Lang};
 use crate::model::NinConfig;
@@ -236,6 +237,7 @@ fn status_text(lang: Lang, status: &CellStatus) -> &'static str {
 
 fn summary_table(lang: Lang, report: SummaryReport, backend: BackendKind) -> impl IntoView {
     let t = lang.ui();
+    let maps = map_strip(lang, &report);
     let total_params = report.plan.total_params();
     let total_flops = report.plan.total_flops();
     let max_flops = report.plan.rows.iter().map(|r| r.flops).max().unwrap_or(1).max(1);
@@ -299,5 +301,37 @@ fn summary_table(lang: Lang, report: SummaryReport, backend: BackendKind) -> imp
             <span data-testid="module-params">{format::grouped(report.module_params)}</span> "."
         </p>
         <p class="note">{t.flop_convention}</p>
+        {maps}
     }
+}
+
+/// The feature maps of the run drawn to scale, left to right.
+fn map_strip(lang: Lang, report: &SummaryReport) -> AnyView {
+    let t = lang.ui();
+    let tiles = map_tiles(&report.plan, 112.0);
+    let tile_views = tiles
+        .into_iter()
+        .map(|tile| {
+            let label = if tile.row == 0 { t.maps_input.to_string() } else { format!("#{}", tile.row) };
+            view! {
+                <figure class="map-tile" data-testid="map-tile">
+                    <div class="map-box">
+                        <span style=format!("width:{:.1}px;height:{:.1}px", tile.draw_width, tile.draw_height)></span>
+                    </div>
+                    <figcaption>
+                        <strong>{label}</strong><br/>
+                        {format!("{}×{}", tile.height, tile.width)}<br/>
+                        {format!("{} {}", tile.channels, t.maps_channels)}
+                    </figcaption>
+                </figure>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="maps">
+            <p class="note">{t.maps_title}</p>
+            <div class="map-strip">{tile_views}</div>
+        </div>
+    }
+    .into_any()
 }

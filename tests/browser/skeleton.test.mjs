@@ -28,6 +28,12 @@ test('without WebGPU flags: CPU fallback with its reason, and the book table', a
     assert.equal(await page.getByTestId('total-params').textContent(), '1,992,166');
     assert.equal(await page.getByTestId('module-params').textContent(), '1,992,166');
     assert.match(await page.getByTestId('forward-time').textContent(), /Forward pass on the CPU: [\d.]+ (ms|s)/);
+    // The feature-map strip: the input and every 4-D output, shrinking to 1x1.
+    const tiles = await page.getByTestId('map-tile').allTextContents();
+    assert.equal(tiles.length, 10);
+    assert.match(tiles[0], /224×224.*1 channels/);
+    assert.match(tiles[1], /54×54.*96 channels/);
+    assert.match(tiles[9], /1×1.*10 channels/);
     if (SHOTS) {
       await mkdir(SHOTS, { recursive: true });
       await page.screenshot({ path: `${SHOTS}/cpu-desktop.png`, fullPage: true });
