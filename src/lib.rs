@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod content;
+pub mod data;
 pub mod engine;
 pub mod figure;
 pub mod format;
