@@ -9,5 +9,6 @@ pub mod figure;
 pub mod format;
 pub mod i18n;
 pub mod model;
+pub mod training;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

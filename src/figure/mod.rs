@@ -2,6 +2,8 @@
 //! config changes the drawing. Pure: positions and structured labels; the UI draws the SVG and
 //! translates the labels.
 
+pub mod curves;
+
 use crate::model::{HeadConfig, NinConfig, StageConfig};
 
 /// What one box of the figure shows.

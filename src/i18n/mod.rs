@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod train;
+
 use crate::analysis::{AnalysisError, Dimension, LayerKind};
 use crate::figure::FigureItem;
 use crate::content::chapter::{self, ChapterText};
@@ -43,6 +45,21 @@ impl Lang {
         match self {
             Lang::En => &EN,
             Lang::Ja => &JA,
+        }
+    }
+
+    pub fn train(self) -> &'static train::TrainUi {
+        match self {
+            Lang::En => &train::EN,
+            Lang::Ja => &train::JA,
+        }
+    }
+
+    /// The ten Fashion-MNIST class names.
+    pub fn classes(self) -> &'static [&'static str; 10] {
+        match self {
+            Lang::En => &crate::data::CLASS_NAMES_EN,
+            Lang::Ja => &crate::data::CLASS_NAMES_JA,
         }
     }
 

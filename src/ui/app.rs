@@ -11,6 +11,7 @@ use super::figure::FigNin;
 use super::motivation::Motivation;
 use super::prose::Paragraph;
 use super::shape_cell::ShapeSummaryCell;
+use super::train_cell::TrainCell;
 use crate::content::chapter::SectionText;
 use crate::engine::webgpu::start_webgpu;
 use crate::engine::{ActiveBackend, CpuReason};
@@ -136,6 +137,7 @@ fn ChapterSection(section: SectionText) -> impl IntoView {
         "introduction" => view! { <Motivation/> }.into_any(),
         "nin-blocks" => view! { <FigNin/> <CodeCell name="nin-block" title=|t| t.code_cell_block/> }.into_any(),
         "nin-model" => view! { <CodeCell name="nin-model" title=|t| t.code_cell_model/> <ShapeSummaryCell/> }.into_any(),
+        "training" => view! { <TrainCell/> }.into_any(),
         _ => ().into_any(),
     };
     view! {

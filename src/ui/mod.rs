@@ -4,11 +4,15 @@
 mod app;
 mod backend_panel;
 mod code_cell;
+mod fetch;
 mod figure;
 mod motivation;
 mod panic;
 mod prose;
 mod shape_cell;
+mod train_board;
+mod train_cell;
+mod train_results;
 
 pub use app::App;
 

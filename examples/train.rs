@@ -1,0 +1,50 @@
+//! Native training experiment on the CPU backend, used to choose the short presets and to
+//! measure training speed: `cargo run --release --example train -- [key=value ...]`.
+//! Keys: opt (sgd|momentum|adam), lr, batch, size, epochs, train, val, evals, seed.
+//! Prints one line per chunk and per validation point, then images/s.
+
+use burn::prelude::Device;
+use futures_lite::future::block_on;
+use nin_companion::data::{FashionMnist, TRAIN_IMAGES, TRAIN_LABELS};
+use nin_companion::model::NinConfig;
+use nin_companion::training::{self, OptimizerKind, Preset, Trainer};
+
+fn main() {
+    let mut s = Preset::ShortCpu.settings();
+    for arg in std::env::args().skip(1) {
+        let (k, v) = arg.split_once('=').unwrap_or_else(|| panic!("expected key=value, got {arg}"));
+        match k {
+            "opt" => s.optimizer = OptimizerKind::from_id(v).expect("opt is sgd, momentum or adam"),
+            "lr" => s.learning_rate = v.parse().unwrap(),
+            "batch" => s.batch_size = v.parse().unwrap(),
+            "size" => s.image_size = v.parse().unwrap(),
+            "epochs" => s.epochs = v.parse().unwrap(),
+            "train" => s.train_images = v.parse().unwrap(),
+            "val" => s.val_images = v.parse().unwrap(),
+            "evals" => s.evals_per_epoch = v.parse().unwrap(),
+            "seed" => s.seed = v.parse().unwrap(),
+            _ => panic!("unknown key {k}"),
+        }
+    }
+    let dir = std::env::var("FASHION_MNIST_DIR").unwrap_or_else(|_| "www/data/fashion-mnist".into());
+    let images = std::fs::read(format!("{dir}/{TRAIN_IMAGES}")).expect("training images (run scripts/setup.sh)");
+    let labels = std::fs::read(format!("{dir}/{TRAIN_LABELS}")).expect("training labels");
+    let data = FashionMnist::from_gz(&images, TRAIN_IMAGES, &labels, TRAIN_LABELS).expect("parse");
+    eprintln!("{s:?}");
+    let mut trainer = Trainer::new(&NinConfig::book(), &s, &data, &Device::flex()).expect("trainer");
+    let start = std::time::Instant::now();
+    let mut train_secs = 0.0;
+    while !trainer.finished() {
+        let t = std::time::Instant::now();
+        let r = block_on(trainer.train_chunk(&data, 10)).expect("chunk");
+        train_secs += t.elapsed().as_secs_f64();
+        println!("step {:5} epoch {:.3} train_loss {:.4} train_acc {:.3}", r.point.step, r.point.epoch, r.point.loss, r.point.accuracy);
+        if trainer.eval_due() {
+            let (m, _) = block_on(training::evaluate(&trainer.eval_model(), &data, &trainer.split().val.clone(), s.image_size, 64, &trainer.eval_device())).expect("eval");
+            trainer.push_validation(m.clone());
+            println!("VAL step {:5} loss {:.4} acc {:.3} dead {} spread {:.4} offset {:.4}", trainer.step(), m.loss, m.accuracy, m.dead_logits, m.logit_spread, m.logit_offset);
+        }
+    }
+    let images = trainer.step() * s.batch_size;
+    println!("DONE {images} images in {:.1} s training ({:.1} images/s), {:.1} s in all", train_secs, images as f64 / train_secs, start.elapsed().as_secs_f64());
+}

@@ -1,0 +1,343 @@
+//! The training cell's strings and error sentences, in both languages (one typed table, as
+//! the rest of the UI: a missing string does not compile).
+
+use super::{Lang, analysis_error};
+use crate::data::DataError;
+use crate::training::{SettingsError, TrainError};
+
+/// Fixed strings of the training cell.
+#[derive(Debug)]
+pub struct TrainUi {
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub preset: &'static str,
+    pub preset_book: &'static str,
+    pub preset_short: &'static str,
+    pub preset_cpu: &'static str,
+    pub optimizer: &'static str,
+    pub opt_sgd: &'static str,
+    pub opt_momentum: &'static str,
+    pub opt_adam: &'static str,
+    pub learning_rate: &'static str,
+    pub batch_size: &'static str,
+    pub image_size: &'static str,
+    pub epochs: &'static str,
+    pub train_images: &'static str,
+    pub seed: &'static str,
+    pub backend: &'static str,
+    pub backend_hint: &'static str,
+    pub cost: &'static str,
+    pub held_out: &'static str,
+    pub memory: &'static str,
+    pub use_batch: &'static str,
+    pub start: &'static str,
+    pub pause: &'static str,
+    pub resume: &'static str,
+    pub stop: &'static str,
+    pub loading: &'static str,
+    pub building: &'static str,
+    pub training: &'static str,
+    pub validating: &'static str,
+    pub paused: &'static str,
+    pub paused_hidden: &'static str,
+    pub stopped: &'static str,
+    pub testing: &'static str,
+    pub done: &'static str,
+    pub step: &'static str,
+    pub epoch: &'static str,
+    pub eta: &'static str,
+    pub images_per_s: &'static str,
+    pub train_loss: &'static str,
+    pub val_loss: &'static str,
+    pub val_acc: &'static str,
+    pub chance: &'static str,
+    pub loss_axis: &'static str,
+    pub acc_axis: &'static str,
+    pub chart_caption: &'static str,
+    pub plateau_title: &'static str,
+    pub plateau_text: &'static str,
+    pub plateau_now: &'static str,
+    pub dead_logits: &'static str,
+    pub spread: &'static str,
+    pub offset: &'static str,
+    pub learning_now: &'static str,
+    pub results: &'static str,
+    pub test_accuracy: &'static str,
+    pub confusion: &'static str,
+    pub true_class: &'static str,
+    pub predicted_class: &'static str,
+    pub per_class: &'static str,
+    pub gallery: &'static str,
+    pub gallery_none: &'static str,
+    pub predicted: &'static str,
+    pub truth: &'static str,
+    pub downloads: &'static str,
+    pub csv: &'static str,
+    pub json: &'static str,
+    pub weights: &'static str,
+    pub load_weights: &'static str,
+    pub loaded_weights: &'static str,
+    pub cpu_blocking: &'static str,
+}
+
+pub static EN: TrainUi = TrainUi {
+    title: "Train NiN on Fashion-MNIST",
+    intro: "Pick a preset or edit the fields, then press Train. The data (about 30 MB) downloads once per visit. \
+            Curves update while it runs; Pause keeps everything, Stop ends the run and keeps the curves.",
+    preset: "Preset",
+    preset_book: "The book's settings",
+    preset_short: "Short run (GPU)",
+    preset_cpu: "Small run (CPU)",
+    optimizer: "Optimizer",
+    opt_sgd: "SGD (the book's)",
+    opt_momentum: "SGD + momentum 0.9",
+    opt_adam: "Adam",
+    learning_rate: "Learning rate",
+    batch_size: "Batch size",
+    image_size: "Image size (px, at least 67)",
+    epochs: "Epochs",
+    train_images: "Training images",
+    seed: "Seed",
+    backend: "Backend",
+    backend_hint: "switch it in the backend panel at the top of the page",
+    cost: "Cost",
+    held_out: "held out for validation",
+    memory: "Memory",
+    use_batch: "Use batch",
+    start: "Train",
+    pause: "Pause",
+    resume: "Resume",
+    stop: "Stop",
+    loading: "Downloading Fashion-MNIST",
+    building: "Building the model",
+    training: "Training",
+    validating: "Validating",
+    paused: "Paused.",
+    paused_hidden: "Paused because this tab was hidden (browsers slow hidden tabs down). Press Resume to go on.",
+    stopped: "Stopped. The curves so far stay below.",
+    testing: "Scoring the test images",
+    done: "Finished.",
+    step: "step",
+    epoch: "epoch",
+    eta: "left",
+    images_per_s: "images/s",
+    train_loss: "train loss",
+    val_loss: "validation loss",
+    val_acc: "validation accuracy",
+    chance: "chance (loss ln 10 = 2.303, accuracy 10 %)",
+    loss_axis: "loss",
+    acc_axis: "accuracy",
+    chart_caption: "Training loss (mean per chunk of steps), validation loss and validation accuracy against epochs, as in the book's plot.",
+    plateau_title: "Why the curves can stay flat at first",
+    plateau_text: "NiN ends in a ReLU, then global average pooling: its ten logits can only be zero or positive. \
+                   With the book's Xavier initialisation the part of each logit that depends on the image is tiny next to \
+                   an offset shared by all images, and some of the ten are exactly zero for every image (dead). \
+                   The loss then sits at ln 10 = 2.303 and accuracy at 10 % until the weights grow out of it. \
+                   With SGD at lr 0.05 that takes more than a short run (the book trains for 10 epochs on a GPU); \
+                   Adam gets out within a few hundred steps. The figures below, from the last validation, show where your run stands.",
+    plateau_now: "The model is still at chance: this is the plateau described above, not a bug.",
+    dead_logits: "dead logits (zero for every validation image)",
+    spread: "image-dependent spread of the logits",
+    offset: "offset shared by all images",
+    learning_now: "The model has left chance level.",
+    results: "Results on the test set",
+    test_accuracy: "Test accuracy",
+    confusion: "Confusion matrix: rows are the true class, columns the predicted class",
+    true_class: "true",
+    predicted_class: "predicted",
+    per_class: "Accuracy per class",
+    gallery: "Misclassified test images",
+    gallery_none: "No test image was misclassified.",
+    predicted: "predicted",
+    truth: "true",
+    downloads: "Downloads",
+    csv: "Curves (CSV)",
+    json: "Curves and settings (JSON)",
+    weights: "Weights (Burn record .bpk)",
+    load_weights: "Load weights (.bpk)",
+    loaded_weights: "Loaded weights from",
+    cpu_blocking: "On the CPU backend each step runs on the page's own thread, so the page may respond slowly while it trains.",
+};
+
+pub static JA: TrainUi = TrainUi {
+    title: "Fashion-MNIST で NiN を訓練する",
+    intro: "プリセットを選ぶか各欄を編集し、「訓練」を押してください。データ（約 30 MB）は訪問ごとに一度だけ読み込みます。\
+            実行中は曲線が更新されます。「一時停止」はすべてを保持し、「停止」は実行を終えて曲線を残します。",
+    preset: "プリセット",
+    preset_book: "本書の設定",
+    preset_short: "短い実行（GPU）",
+    preset_cpu: "小さな実行（CPU）",
+    optimizer: "最適化手法",
+    opt_sgd: "SGD（本書と同じ）",
+    opt_momentum: "SGD＋モーメンタム 0.9",
+    opt_adam: "Adam",
+    learning_rate: "学習率",
+    batch_size: "バッチサイズ",
+    image_size: "画像サイズ（px、67 以上）",
+    epochs: "エポック数",
+    train_images: "訓練画像の枚数",
+    seed: "シード",
+    backend: "バックエンド",
+    backend_hint: "ページ上部のバックエンド欄で切り替えられます",
+    cost: "計算量",
+    held_out: "枚を検証用に取り分け",
+    memory: "メモリ",
+    use_batch: "このバッチで実行:",
+    start: "訓練",
+    pause: "一時停止",
+    resume: "再開",
+    stop: "停止",
+    loading: "Fashion-MNIST をダウンロード中",
+    building: "モデルを構築中",
+    training: "訓練中",
+    validating: "検証中",
+    paused: "一時停止中です。",
+    paused_hidden: "タブが非表示になったため一時停止しました（ブラウザは非表示のタブを遅くします）。続けるには「再開」を押してください。",
+    stopped: "停止しました。ここまでの曲線は下に残ります。",
+    testing: "テスト画像を評価中",
+    done: "完了しました。",
+    step: "ステップ",
+    epoch: "エポック",
+    eta: "残り",
+    images_per_s: "枚/秒",
+    train_loss: "訓練損失",
+    val_loss: "検証損失",
+    val_acc: "検証精度",
+    chance: "偶然の水準（損失 ln 10 = 2.303、精度 10 %）",
+    loss_axis: "損失",
+    acc_axis: "精度",
+    chart_caption: "訓練損失（ステップのまとまりごとの平均）、検証損失、検証精度をエポックに対して描いたもの。本書の図と同じ構成です。",
+    plateau_title: "最初に曲線が平らなままになることがある理由",
+    plateau_text: "NiN の最後は ReLU と大域平均プーリングなので、10 個のロジットは 0 以上の値しか取れません。\
+                   本書の Xavier 初期化では、各ロジットのうち画像によって変わる部分が、全画像に共通のオフセットに比べてごく小さく、\
+                   10 個のうちいくつかはどの画像でもちょうど 0（死んだロジット）になります。\
+                   そのため重みがそこから抜け出すまで、損失は ln 10 = 2.303、精度は 10 % にとどまります。\
+                   学習率 0.05 の SGD では短い実行では抜け出せず（本書は GPU で 10 エポック訓練します）、Adam なら数百ステップで抜け出します。\
+                   下の数値は直近の検証から求めたもので、いまの実行がどの段階にあるかを示します。",
+    plateau_now: "モデルはまだ偶然の水準にあります。上で説明した停滞であり、不具合ではありません。",
+    dead_logits: "死んだロジット（すべての検証画像で 0）",
+    spread: "ロジットのうち画像によって変わる幅",
+    offset: "全画像に共通のオフセット",
+    learning_now: "モデルは偶然の水準を抜け出しました。",
+    results: "テストセットでの結果",
+    test_accuracy: "テスト精度",
+    confusion: "混同行列：行が正解クラス、列が予測クラス",
+    true_class: "正解",
+    predicted_class: "予測",
+    per_class: "クラスごとの精度",
+    gallery: "誤分類されたテスト画像",
+    gallery_none: "誤分類されたテスト画像はありません。",
+    predicted: "予測",
+    truth: "正解",
+    downloads: "ダウンロード",
+    csv: "曲線（CSV）",
+    json: "曲線と設定（JSON）",
+    weights: "重み（Burn レコード .bpk）",
+    load_weights: "重みを読み込む（.bpk）",
+    loaded_weights: "重みを読み込みました:",
+    cpu_blocking: "CPU バックエンドでは各ステップがページと同じスレッドで動くため、訓練中はページの反応が遅くなることがあります。",
+};
+
+/// Why a run cannot start, as a sentence.
+pub fn settings_error(lang: Lang, e: &SettingsError) -> String {
+    use SettingsError as S;
+    match (lang, e) {
+        (_, S::Shape(inner)) => analysis_error(lang, inner),
+        (Lang::En, S::ZeroBatch) => "The batch size must be at least 1.".into(),
+        (Lang::Ja, S::ZeroBatch) => "バッチサイズは 1 以上にしてください。".into(),
+        (Lang::En, S::ZeroEpochs) => "The number of epochs must be at least 1.".into(),
+        (Lang::Ja, S::ZeroEpochs) => "エポック数は 1 以上にしてください。".into(),
+        (Lang::En, S::BadEvalCount) => "There are fewer training steps per epoch than validation points: use more images or a smaller batch.".into(),
+        (Lang::Ja, S::BadEvalCount) => "1 エポックのステップ数が検証の回数より少なくなります。画像を増やすかバッチを小さくしてください。".into(),
+        (Lang::En, S::BadLearningRate(lr)) => format!("The learning rate must be a positive number below 10 (got {lr})."),
+        (Lang::Ja, S::BadLearningRate(lr)) => format!("学習率は 10 未満の正の数にしてください（入力値 {lr}）。"),
+        (Lang::En, S::NoFullBatch { train, batch }) => format!("{train} training images do not fill one batch of {batch}."),
+        (Lang::Ja, S::NoFullBatch { train, batch }) => format!("訓練画像 {train} 枚では {batch} 枚のバッチが 1 つも作れません。"),
+        (Lang::En, S::NotEnoughImages { wanted, available }) => {
+            format!("{wanted} training and validation images were asked for; the training file has {available}.")
+        }
+        (Lang::Ja, S::NotEnoughImages { wanted, available }) => {
+            format!("訓練用と検証用に {wanted} 枚が必要ですが、訓練ファイルには {available} 枚しかありません。")
+        }
+        (Lang::En, S::NotEnoughTestImages { wanted, available }) => format!("{wanted} test images were asked for; the test file has {available}."),
+        (Lang::Ja, S::NotEnoughTestImages { wanted, available }) => format!("テスト画像 {wanted} 枚が必要ですが、テストファイルには {available} 枚しかありません。"),
+        (Lang::En, S::BatchTooLarge { batch, bytes, limit, largest_fits }) => format!(
+            "At batch {batch} the largest tensor is {}, more than this device's {} limit for one buffer. The largest batch that fits is {largest_fits}.",
+            crate::format::bytes(*bytes),
+            crate::format::bytes(*limit)
+        ),
+        (Lang::Ja, S::BatchTooLarge { batch, bytes, limit, largest_fits }) => format!(
+            "バッチ {batch} では最大のテンソルが {} になり、このデバイスの 1 バッファの上限 {} を超えます。収まる最大のバッチは {largest_fits} です。",
+            crate::format::bytes(*bytes),
+            crate::format::bytes(*limit)
+        ),
+        (Lang::En, S::OutOfMemory { batch, needed, budget, largest_fits }) => format!(
+            "Training at batch {batch} needs about {}, more than the {} this backend may use. The largest batch that fits is {largest_fits}.",
+            crate::format::bytes(*needed),
+            crate::format::bytes(*budget)
+        ),
+        (Lang::Ja, S::OutOfMemory { batch, needed, budget, largest_fits }) => format!(
+            "バッチ {batch} の訓練には約 {} が必要で、このバックエンドが使える {} を超えます。収まる最大のバッチは {largest_fits} です。",
+            crate::format::bytes(*needed),
+            crate::format::bytes(*budget)
+        ),
+    }
+}
+
+/// A failed run as a sentence.
+pub fn train_error(lang: Lang, e: &TrainError) -> String {
+    use TrainError as T;
+    match (lang, e) {
+        (_, T::Settings(inner)) => settings_error(lang, inner),
+        (_, T::Model(inner)) => analysis_error(lang, inner),
+        (Lang::En, T::Readback(m)) => format!("Reading results back from the device failed: {m}"),
+        (Lang::Ja, T::Readback(m)) => format!("デバイスからの結果の読み出しに失敗しました: {m}"),
+        (Lang::En, T::Diverged { step }) => format!("At step {step} the loss stopped being a finite number: the run diverged. Try a smaller learning rate."),
+        (Lang::Ja, T::Diverged { step }) => format!("ステップ {step} で損失が有限の値でなくなり、発散しました。学習率を小さくしてください。"),
+        (Lang::En, T::BadLogits) => "The model's output could not be scored (wrong size or non-finite values).".into(),
+        (Lang::Ja, T::BadLogits) => "モデルの出力を評価できませんでした（大きさが違うか、有限でない値を含みます）。".into(),
+    }
+}
+
+/// A data problem as a sentence.
+pub fn data_error(lang: Lang, e: &DataError) -> String {
+    use DataError as D;
+    match (lang, e) {
+        (Lang::En, D::NotGzip { file }) => format!("{file} is not a gzip file."),
+        (Lang::Ja, D::NotGzip { file }) => format!("{file} は gzip ファイルではありません。"),
+        (Lang::En, D::Gzip { file, reason }) => format!("The gzip data of {file} is damaged ({reason})."),
+        (Lang::Ja, D::Gzip { file, reason }) => format!("{file} の gzip データが壊れています（{reason}）。"),
+        (Lang::En, D::WrongMagic { file, expected, got }) => format!("{file} starts with magic number {got}; an IDX file of this kind has {expected}."),
+        (Lang::Ja, D::WrongMagic { file, expected, got }) => format!("{file} のマジックナンバーは {got} ですが、この種類の IDX ファイルなら {expected} のはずです。"),
+        (Lang::En, D::WrongDimensions { file, rows, cols }) => format!("{file} holds {rows}x{cols} images; Fashion-MNIST images are 28x28."),
+        (Lang::Ja, D::WrongDimensions { file, rows, cols }) => format!("{file} の画像は {rows}x{cols} ですが、Fashion-MNIST の画像は 28x28 です。"),
+        (Lang::En, D::Truncated { file, expected, got }) => format!("{file} is cut short: {got} bytes of data where its header promises {expected}."),
+        (Lang::Ja, D::Truncated { file, expected, got }) => format!("{file} が途中で切れています。ヘッダでは {expected} バイトのはずが {got} バイトしかありません。"),
+        (Lang::En, D::CountMismatch { images, labels }) => format!("The files hold {images} images but {labels} labels."),
+        (Lang::Ja, D::CountMismatch { images, labels }) => format!("画像が {images} 枚なのにラベルが {labels} 個あります。"),
+        (Lang::En, D::BadLabel { file, index, label }) => format!("{file}: label {label} at position {index} is not one of the classes 0-9."),
+        (Lang::Ja, D::BadLabel { file, index, label }) => format!("{file}: 位置 {index} のラベル {label} は 0〜9 のクラスではありません。"),
+        (Lang::En, D::Http { url, status }) => format!("Downloading {url} failed with HTTP status {status}. Is the dataset copied into the site (scripts/setup.sh)?"),
+        (Lang::Ja, D::Http { url, status }) => format!("{url} のダウンロードが HTTP ステータス {status} で失敗しました。データセットはサイトにコピーされていますか（scripts/setup.sh）？"),
+        (Lang::En, D::Network { url, reason }) => format!("Downloading {url} failed: {reason}"),
+        (Lang::Ja, D::Network { url, reason }) => format!("{url} のダウンロードに失敗しました: {reason}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_complete_and_errors_read_in_both_languages() {
+        let (en, ja) = (format!("{EN:#?}"), format!("{JA:#?}"));
+        assert_eq!(en.lines().count(), ja.lines().count());
+        assert!(!en.contains(": \"\"") && !ja.contains(": \"\""));
+        let e = SettingsError::BatchTooLarge { batch: 128, bytes: 143_327_232, limit: 134_217_728, largest_fits: 119 };
+        assert!(settings_error(Lang::En, &e).contains("119") && settings_error(Lang::Ja, &e).contains("119"));
+        assert!(settings_error(Lang::Ja, &e).contains("136.7 MiB"));
+        let d = DataError::Http { url: "data/x.gz".into(), status: 404 };
+        assert_ne!(data_error(Lang::En, &d), data_error(Lang::Ja, &d));
+        assert!(train_error(Lang::Ja, &TrainError::Diverged { step: 3 }).contains("発散"));
+    }
+}

@@ -1,0 +1,313 @@
+//! Training NiN on Fashion-MNIST: the seeded split, batches resized on the device, the
+//! optimizer step, metrics read back in chunks. Backend-generic (a Burn [`Device`]) and async
+//! so the same code runs natively in tests and on WebGPU in the browser, where the UI awaits one
+//! chunk, yields a macrotask, and awaits the next.
+
+pub mod metrics;
+pub mod record;
+pub mod settings;
+
+use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig, momentum::MomentumConfig};
+use burn::prelude::*;
+use burn::tensor::module::interpolate;
+use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::AnalysisError;
+use crate::data::FashionMnist;
+use crate::model::{Nin, NinConfig};
+pub use metrics::EvalMetrics;
+pub use settings::{MemoryEstimate, OptimizerKind, Preset, SettingsError, TrainSettings};
+
+/// Why training failed after it started.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TrainError {
+    #[error("{0}")]
+    Settings(#[from] SettingsError),
+    #[error("{0}")]
+    Model(#[from] AnalysisError),
+    #[error("reading results back from the device failed: {0}")]
+    Readback(String),
+    #[error("the loss is no longer a finite number (step {step}): the run diverged; try a smaller learning rate")]
+    Diverged { step: usize },
+    #[error("the model's output could not be scored (wrong size or non-finite values)")]
+    BadLogits,
+}
+
+/// The held-out split of the training file: indices into it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    pub train: Vec<usize>,
+    pub val: Vec<usize>,
+}
+
+/// A seeded random split: `val_images` for validation, then `train_images` for training.
+pub fn split(available: usize, settings: &TrainSettings) -> Split {
+    let mut all: Vec<usize> = (0..available).collect();
+    all.shuffle(&mut StdRng::seed_from_u64(settings.seed));
+    let val = all[..settings.val_images.min(available)].to_vec();
+    let end = (settings.val_images + settings.train_images).min(available);
+    let train = all[settings.val_images.min(available)..end].to_vec();
+    Split { train, val }
+}
+
+/// Builds a batch on `device`: the u8 images become f32 in [0, 1] on the host at 28x28 (the
+/// only upload), then are resized on the device with bilinear interpolation.
+///
+/// # Shapes
+/// - output: images `[indices.len(), 1, size, size]`, labels `[indices.len()]`
+pub fn batch(data: &FashionMnist, indices: &[usize], size: usize, device: &Device) -> (Tensor<4>, Tensor<1, Int>) {
+    let side = 28;
+    let mut pixels = Vec::with_capacity(indices.len() * FashionMnist::PIXELS);
+    let mut labels = Vec::with_capacity(indices.len());
+    for &i in indices {
+        pixels.extend(data.image(i).iter().map(|&p| p as f32 / 255.0));
+        labels.push(data.labels[i] as i64);
+    }
+    let images = Tensor::<4>::from_data(TensorData::new(pixels, [indices.len(), 1, side, side]), device);
+    let images = if size == side {
+        images
+    } else {
+        let options = InterpolateOptions::new(InterpolateMode::Bilinear)
+            .with_align_corners(false)
+            .with_output_size([size, size]);
+        interpolate(images, options)
+    };
+    let labels = Tensor::<1, Int>::from_data(TensorData::new(labels, [indices.len()]), device);
+    (images, labels)
+}
+
+/// One point of the training-loss curve: the mean over the steps of a chunk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainPoint {
+    /// Fractional epoch at the end of the chunk.
+    pub epoch: f64,
+    pub step: usize,
+    pub loss: f64,
+    pub accuracy: f64,
+}
+
+/// One validation point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValPoint {
+    pub epoch: f64,
+    pub step: usize,
+    pub metrics: EvalMetrics,
+}
+
+/// The curves of a run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    pub train: Vec<TrainPoint>,
+    pub val: Vec<ValPoint>,
+}
+
+impl History {
+    /// The curves as CSV: one row per point, `kind` telling train from validation.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("kind,epoch,step,loss,accuracy\n");
+        for p in &self.train {
+            out += &format!("train,{:.4},{},{:.6},{:.6}\n", p.epoch, p.step, p.loss, p.accuracy);
+        }
+        for p in &self.val {
+            out += &format!("validation,{:.4},{},{:.6},{:.6}\n", p.epoch, p.step, p.metrics.loss, p.metrics.accuracy);
+        }
+        out
+    }
+}
+
+/// What one chunk of steps did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChunkReport {
+    pub steps: usize,
+    pub images: usize,
+    pub point: TrainPoint,
+}
+
+/// A training run in progress. The caller drives it chunk by chunk.
+pub struct Trainer {
+    pub settings: TrainSettings,
+    pub config: NinConfig,
+    device: Device,
+    model: Option<Nin>,
+    optim: ModuleOptimizer,
+    loss: CrossEntropyLoss,
+    split: Split,
+    order: Vec<usize>,
+    step: usize,
+    rng: StdRng,
+    pub history: History,
+}
+
+impl Trainer {
+    /// Builds the model on `device` (with autodiff) and the optimizer. The settings must have
+    /// passed [`settings::validate`]; they are checked again here against the data.
+    pub fn new(config: &NinConfig, settings: &TrainSettings, train: &FashionMnist, device: &Device) -> Result<Self, TrainError> {
+        if settings.train_images + settings.val_images > train.len() {
+            return Err(SettingsError::NotEnoughImages { wanted: settings.train_images + settings.val_images, available: train.len() }.into());
+        }
+        let device = device.clone().autodiff();
+        device.seed(settings.seed);
+        let model = config.init(&device)?;
+        let optim = match settings.optimizer {
+            OptimizerKind::Sgd => SgdConfig::new().init(),
+            OptimizerKind::Momentum => SgdConfig::new()
+                .with_momentum(Some(MomentumConfig::new().with_momentum(0.9).with_dampening(0.0)))
+                .init(),
+            OptimizerKind::Adam => AdamConfig::new().with_epsilon(1e-8).init(),
+        };
+        let split = split(train.len(), settings);
+        let mut rng = StdRng::seed_from_u64(settings.seed.wrapping_add(1));
+        let mut order = split.train.clone();
+        order.shuffle(&mut rng);
+        Ok(Self {
+            settings: settings.clone(),
+            config: config.clone(),
+            model: Some(model),
+            optim,
+            loss: CrossEntropyLossConfig::new().init(&device),
+            split,
+            order,
+            step: 0,
+            rng,
+            history: History::default(),
+            device,
+        })
+    }
+
+    pub fn step(&self) -> usize {
+        self.step
+    }
+
+    pub fn total_steps(&self) -> usize {
+        self.settings.total_steps()
+    }
+
+    pub fn finished(&self) -> bool {
+        self.step >= self.total_steps()
+    }
+
+    /// Fractional epochs done.
+    pub fn epoch(&self) -> f64 {
+        self.step as f64 / self.settings.steps_per_epoch() as f64
+    }
+
+    /// Whether a validation point is due after the last step.
+    pub fn eval_due(&self) -> bool {
+        self.step > 0
+            && (self.step % self.settings.steps_per_eval() == 0 || self.finished())
+            && self.history.val.last().is_none_or(|v| v.step != self.step)
+    }
+
+    pub fn split(&self) -> &Split {
+        &self.split
+    }
+
+    /// Runs up to `max_steps` optimizer steps (fewer at the end of the run or at the next
+    /// validation point), then reads the chunk's losses and accuracies back in one go.
+    ///
+    /// Nothing that carries the autodiff graph outlives its step: the stored losses are detached.
+    pub async fn train_chunk(&mut self, data: &FashionMnist, max_steps: usize) -> Result<ChunkReport, TrainError> {
+        let per_epoch = self.settings.steps_per_epoch();
+        let until_eval = self.settings.steps_per_eval() - self.step % self.settings.steps_per_eval();
+        let steps = max_steps.max(1).min(self.total_steps() - self.step).min(until_eval);
+        let b = self.settings.batch_size;
+        let mut losses = Vec::with_capacity(steps);
+        let mut correct = Vec::with_capacity(steps);
+        for _ in 0..steps {
+            let in_epoch = self.step % per_epoch;
+            if in_epoch == 0 && self.step > 0 {
+                self.order.shuffle(&mut self.rng);
+            }
+            let indices = &self.order[in_epoch * b..(in_epoch + 1) * b];
+            let (x, y) = batch(data, indices, self.settings.image_size, &self.device);
+            let model = self.model.take().expect("the model is present between steps");
+            let logits = model.forward(x);
+            let loss = self.loss.forward(logits.clone(), y.clone());
+            correct.push(logits.detach().argmax(1).flatten::<1>(0, 1).equal(y).int().sum());
+            losses.push(loss.clone().detach());
+            let grads = GradientsParams::from_grads(loss.backward(), &model);
+            self.model = Some(self.optim.step(self.settings.learning_rate, model, grads));
+            self.step += 1;
+        }
+        let losses = Tensor::cat(losses, 0).into_data_async().await.map_err(|e| TrainError::Readback(format!("{e:?}")))?;
+        let correct = Tensor::cat(correct, 0).into_data_async().await.map_err(|e| TrainError::Readback(format!("{e:?}")))?;
+        let losses: Vec<f32> = losses.convert::<f32>().try_to_vec().map_err(|e| TrainError::Readback(format!("{e:?}")))?;
+        let correct: Vec<i64> = correct.convert::<i64>().try_to_vec().map_err(|e| TrainError::Readback(format!("{e:?}")))?;
+        if losses.iter().any(|l| !l.is_finite()) {
+            return Err(TrainError::Diverged { step: self.step });
+        }
+        let point = TrainPoint {
+            epoch: self.epoch(),
+            step: self.step,
+            loss: losses.iter().map(|&l| l as f64).sum::<f64>() / steps as f64,
+            accuracy: correct.iter().sum::<i64>() as f64 / (steps * b) as f64,
+        };
+        self.history.train.push(point.clone());
+        Ok(ChunkReport { steps, images: steps * b, point })
+    }
+
+    /// The model for evaluation: no autodiff, dropout off.
+    pub fn eval_model(&self) -> Nin {
+        self.model.as_ref().expect("the model is present between steps").valid()
+    }
+
+    /// The device evaluation runs on (the training device without autodiff).
+    pub fn eval_device(&self) -> Device {
+        self.device.clone().inner()
+    }
+
+    /// Records a validation point computed by the caller (see [`evaluate`]).
+    pub fn push_validation(&mut self, metrics: EvalMetrics) -> ValPoint {
+        let point = ValPoint { epoch: self.epoch(), step: self.step, metrics };
+        self.history.val.push(point.clone());
+        point
+    }
+}
+
+/// Logits of `indices` in batches of `batch_size`, read back to the host row-major. The UI
+/// calls this once per batch so it can yield between them.
+pub async fn logits(model: &Nin, data: &FashionMnist, indices: &[usize], size: usize, device: &Device) -> Result<Vec<f32>, TrainError> {
+    let (x, _) = batch(data, indices, size, device);
+    let out = model.forward(x).into_data_async().await.map_err(|e| TrainError::Readback(format!("{e:?}")))?;
+    out.convert::<f32>().try_to_vec().map_err(|e| TrainError::Readback(format!("{e:?}")))
+}
+
+/// Scores `indices` of `data` in batches: the metrics and every image's logits.
+pub async fn evaluate(model: &Nin, data: &FashionMnist, indices: &[usize], size: usize, batch_size: usize, device: &Device) -> Result<(EvalMetrics, Vec<f32>), TrainError> {
+    let mut all = Vec::with_capacity(indices.len() * 10);
+    for chunk in indices.chunks(batch_size.max(1)) {
+        all.extend(logits(model, data, chunk, size, device).await?);
+    }
+    let labels: Vec<u8> = indices.iter().map(|&i| data.labels[i]).collect();
+    let classes = all.len() / indices.len().max(1);
+    let metrics = metrics::eval_metrics(&all, &labels, classes).ok_or(TrainError::BadLogits)?;
+    Ok((metrics, all))
+}
+
+/// Runs a whole training run without yielding: for native tests and benchmarks.
+pub async fn run_to_end(trainer: &mut Trainer, data: &FashionMnist, chunk: usize) -> Result<(), TrainError> {
+    while !trainer.finished() {
+        trainer.train_chunk(data, chunk).await?;
+        if trainer.eval_due() {
+            let (metrics, _) = evaluate(
+                &trainer.eval_model(),
+                data,
+                &trainer.split().val.clone(),
+                trainer.settings.image_size,
+                trainer.settings.batch_size.max(64),
+                &trainer.eval_device(),
+            )
+            .await?;
+            trainer.push_validation(metrics);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,400 @@
+//! Training settings, the presets the cell offers, and the checks made before anything is
+//! allocated: image size, batch against the device's buffer limit, images against the data.
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::{self, AnalysisError, InputShape, LayerKind};
+use crate::model::NinConfig;
+
+/// The optimizers the cell offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OptimizerKind {
+    /// Plain SGD, as the book trains NiN.
+    Sgd,
+    /// SGD with momentum 0.9 (no dampening, as PyTorch).
+    Momentum,
+    /// Adam with PyTorch's defaults (betas 0.9/0.999, eps 1e-8).
+    Adam,
+}
+
+impl OptimizerKind {
+    pub const ALL: [OptimizerKind; 3] = [OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::Adam];
+
+    /// Stable identifier for forms, URLs and files.
+    pub fn id(&self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "sgd",
+            OptimizerKind::Momentum => "momentum",
+            OptimizerKind::Adam => "adam",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.id() == id)
+    }
+
+    /// f32 values of optimizer state kept per parameter (momentum buffer, Adam's two moments).
+    pub fn state_per_param(&self) -> u64 {
+        match self {
+            OptimizerKind::Sgd => 0,
+            OptimizerKind::Momentum => 1,
+            OptimizerKind::Adam => 2,
+        }
+    }
+}
+
+/// Everything a training run needs besides the model config.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainSettings {
+    pub optimizer: OptimizerKind,
+    pub learning_rate: f64,
+    pub batch_size: usize,
+    /// Side of the square input the 28x28 images are resized to (>= the model's minimum, 67).
+    pub image_size: usize,
+    pub epochs: usize,
+    /// Training images per epoch, taken from the 60,000 after the validation images.
+    pub train_images: usize,
+    /// Held-out validation images, taken from the training file (never trained on).
+    pub val_images: usize,
+    /// Test images scored after the run (from the 10,000 of the test file).
+    pub test_images: usize,
+    /// Validation points per epoch (the book: 1). Short runs use more so the curves have shape.
+    pub evals_per_epoch: usize,
+    /// Seeds the split, the shuffling, the weights and dropout.
+    pub seed: u64,
+}
+
+/// The presets of the training cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Preset {
+    /// Exactly the chapter's settings.
+    Book,
+    /// Chosen by measurement to show clear learning in about two minutes on a laptop GPU.
+    ShortGpu,
+    /// A smaller run the CPU backend finishes in a few minutes.
+    ShortCpu,
+}
+
+impl Preset {
+    pub const ALL: [Preset; 3] = [Preset::Book, Preset::ShortGpu, Preset::ShortCpu];
+
+    pub fn id(&self) -> &'static str {
+        match self {
+            Preset::Book => "book",
+            Preset::ShortGpu => "short",
+            Preset::ShortCpu => "cpu",
+        }
+    }
+
+    pub fn settings(&self) -> TrainSettings {
+        match self {
+            // d2l: lr 0.05, 10 epochs, batch 128, resize 224, all 60,000 images; the book
+            // validates on the 10,000 test images, we hold out 5,000 training images instead
+            // so the test set stays untouched until the end.
+            Preset::Book => TrainSettings {
+                optimizer: OptimizerKind::Sgd,
+                learning_rate: 0.05,
+                batch_size: 128,
+                image_size: 224,
+                epochs: 10,
+                train_images: 55_000,
+                val_images: 5_000,
+                test_images: 10_000,
+                evals_per_epoch: 1,
+                seed: 1,
+            },
+            // See README "Choosing the short preset": at 96 px the book's SGD stays at chance
+            // for thousands of images, Adam at lr 1e-3 leaves it within a few hundred steps.
+            Preset::ShortGpu => TrainSettings {
+                optimizer: OptimizerKind::Adam,
+                learning_rate: 0.001,
+                batch_size: 64,
+                image_size: 96,
+                epochs: 2,
+                train_images: 6_000,
+                val_images: 1_000,
+                test_images: 2_000,
+                evals_per_epoch: 4,
+                seed: 1,
+            },
+            Preset::ShortCpu => TrainSettings {
+                optimizer: OptimizerKind::Adam,
+                learning_rate: 0.001,
+                batch_size: 16,
+                image_size: 67,
+                epochs: 1,
+                train_images: 2_400,
+                val_images: 400,
+                test_images: 1_000,
+                evals_per_epoch: 4,
+                seed: 1,
+            },
+        }
+    }
+}
+
+impl TrainSettings {
+    /// Optimizer steps in one epoch (the last partial batch is dropped, as d2l's loader keeps it;
+    /// dropping keeps every step the same shape, which the WebGPU kernels like).
+    pub fn steps_per_epoch(&self) -> usize {
+        self.train_images / self.batch_size.max(1)
+    }
+
+    pub fn total_steps(&self) -> usize {
+        self.steps_per_epoch() * self.epochs
+    }
+
+    /// Steps between two validation points.
+    pub fn steps_per_eval(&self) -> usize {
+        (self.steps_per_epoch() / self.evals_per_epoch.max(1)).max(1)
+    }
+
+    pub fn input(&self, channels: usize) -> InputShape {
+        InputShape::new(self.batch_size, channels, self.image_size, self.image_size)
+    }
+}
+
+/// What a run costs in arithmetic, from the pure analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunCost {
+    /// Images passed through training (steps x batch).
+    pub train_images: u64,
+    /// Images scored: every validation point plus the test set.
+    pub scored_images: u64,
+    /// Forward FLOPs for one image at the run's size.
+    pub forward_flops_per_image: u64,
+    /// Training counts a step as about three forward passes (forward, and the backward pass's
+    /// two products per layer); scoring is one forward pass.
+    pub total_flops: u64,
+}
+
+/// The arithmetic of a whole run.
+pub fn run_cost(config: &NinConfig, settings: &TrainSettings) -> Result<RunCost, SettingsError> {
+    let one = TrainSettings { batch_size: 1, ..settings.clone() };
+    let per_image = analysis::plan(config, one.input(config.input_channels))?.total_flops();
+    let train_images = (settings.total_steps() * settings.batch_size) as u64;
+    let evals = (settings.evals_per_epoch * settings.epochs) as u64;
+    let scored_images = evals * settings.val_images as u64 + settings.test_images as u64;
+    let total_flops = per_image.saturating_mul(3).saturating_mul(train_images).saturating_add(per_image.saturating_mul(scored_images));
+    Ok(RunCost { train_images, scored_images, forward_flops_per_image: per_image, total_flops })
+}
+
+/// Why a run cannot start.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SettingsError {
+    #[error("{0}")]
+    Shape(#[from] AnalysisError),
+    #[error("the batch size must be at least 1")]
+    ZeroBatch,
+    #[error("the number of epochs must be at least 1")]
+    ZeroEpochs,
+    #[error("validation points per epoch must be between 1 and the steps per epoch")]
+    BadEvalCount,
+    #[error("the learning rate must be a positive number below 10, got {0}")]
+    BadLearningRate(f64),
+    #[error("{train} training images give no full batch of {batch}")]
+    NoFullBatch { train: usize, batch: usize },
+    #[error("{wanted} training plus validation images were asked for, the training file has {available}")]
+    NotEnoughImages { wanted: usize, available: usize },
+    #[error("{wanted} test images were asked for, the test file has {available}")]
+    NotEnoughTestImages { wanted: usize, available: usize },
+    #[error("at batch {batch} the largest tensor ({bytes} bytes) exceeds this device's {limit}-byte buffer limit; the largest batch that fits is {largest_fits}")]
+    BatchTooLarge { batch: usize, bytes: u64, limit: u64, largest_fits: usize },
+    #[error("training at batch {batch} needs about {needed} bytes, more than the {budget} bytes this backend can use; the largest batch that fits is {largest_fits}")]
+    OutOfMemory { batch: usize, needed: u64, budget: u64, largest_fits: usize },
+}
+
+/// Memory a run needs, from the pure analysis (f32 everywhere).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemoryEstimate {
+    /// Parameters, their gradients and the optimizer state.
+    pub weights_bytes: u64,
+    /// Activations the backward pass keeps, for the whole batch (every layer output twice:
+    /// once kept, once as its gradient).
+    pub activations_bytes: u64,
+    /// The largest single tensor of the batch.
+    pub largest_tensor_bytes: u64,
+}
+
+impl MemoryEstimate {
+    pub fn total(&self) -> u64 {
+        self.weights_bytes + self.activations_bytes
+    }
+}
+
+/// The pure memory estimate for training `config` with `settings`.
+pub fn memory_estimate(config: &NinConfig, settings: &TrainSettings) -> Result<MemoryEstimate, SettingsError> {
+    let plan = analysis::plan(config, settings.input(config.input_channels))?;
+    let params = plan.total_params();
+    let weights_bytes = params * 4 * (2 + settings.optimizer.state_per_param());
+    let input_bytes = (settings.batch_size * config.input_channels * settings.image_size * settings.image_size) as u64 * 4;
+    // What autodiff keeps: each conv's output and its ReLU's output in a block, every other
+    // row's output once; the backward pass then holds a gradient of about the same size.
+    let kept: u64 = plan
+        .rows
+        .iter()
+        .map(|r| {
+            let bytes = r.output.iter().fold(4u64, |acc, &d| acc.saturating_mul(d));
+            let copies = match r.kind { LayerKind::NinBlock { convs, .. } => 2 * convs as u64, _ => 1 };
+            bytes.saturating_mul(copies)
+        })
+        .fold(input_bytes, u64::saturating_add);
+    let activations_bytes = kept.saturating_mul(2);
+    let (_, largest_tensor_bytes) = plan.largest_tensor();
+    Ok(MemoryEstimate { weights_bytes, activations_bytes, largest_tensor_bytes: largest_tensor_bytes.max(input_bytes) })
+}
+
+/// Checks settings against the model, the data and the device before anything is allocated.
+///
+/// `buffer_limit` is the largest single buffer of the backend; `memory_budget` what the whole
+/// run may use. A batch that does not fit is refused with the largest batch that does.
+pub fn validate(
+    config: &NinConfig,
+    settings: &TrainSettings,
+    train_available: usize,
+    test_available: usize,
+    buffer_limit: u64,
+    memory_budget: u64,
+) -> Result<MemoryEstimate, SettingsError> {
+    if settings.batch_size == 0 {
+        return Err(SettingsError::ZeroBatch);
+    }
+    if settings.epochs == 0 {
+        return Err(SettingsError::ZeroEpochs);
+    }
+    if !(settings.learning_rate.is_finite() && settings.learning_rate > 0.0 && settings.learning_rate < 10.0) {
+        return Err(SettingsError::BadLearningRate(settings.learning_rate));
+    }
+    let wanted = settings.train_images.saturating_add(settings.val_images);
+    if wanted > train_available {
+        return Err(SettingsError::NotEnoughImages { wanted, available: train_available });
+    }
+    if settings.test_images > test_available {
+        return Err(SettingsError::NotEnoughTestImages { wanted: settings.test_images, available: test_available });
+    }
+    if settings.steps_per_epoch() == 0 {
+        return Err(SettingsError::NoFullBatch { train: settings.train_images, batch: settings.batch_size });
+    }
+    if settings.evals_per_epoch == 0 || settings.evals_per_epoch > settings.steps_per_epoch() {
+        return Err(SettingsError::BadEvalCount);
+    }
+    // Shapes first (a too-small image is a shape error, whatever the batch).
+    let one = TrainSettings { batch_size: 1, ..settings.clone() };
+    let per_image = memory_estimate(config, &one)?;
+    let estimate = memory_estimate(config, settings)?;
+    if estimate.largest_tensor_bytes > buffer_limit {
+        return Err(SettingsError::BatchTooLarge {
+            batch: settings.batch_size,
+            bytes: estimate.largest_tensor_bytes,
+            limit: buffer_limit,
+            largest_fits: (buffer_limit / per_image.largest_tensor_bytes.max(1)) as usize,
+        });
+    }
+    if estimate.total() > memory_budget {
+        let room = memory_budget.saturating_sub(per_image.weights_bytes);
+        return Err(SettingsError::OutOfMemory {
+            batch: settings.batch_size,
+            needed: estimate.total(),
+            budget: memory_budget,
+            largest_fits: (room / per_image.activations_bytes.max(1)) as usize,
+        });
+    }
+    Ok(estimate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GIB: u64 = 1 << 30;
+
+    #[test]
+    fn run_cost_counts_three_passes_per_training_image() {
+        let config = NinConfig::book();
+        let s = Preset::Book.settings();
+        let c = run_cost(&config, &s).unwrap();
+        // 55,000 / 128 = 429 full batches per epoch, 10 epochs.
+        assert_eq!(c.train_images, 429 * 128 * 10);
+        assert_eq!(c.scored_images, 10 * 5_000 + 10_000);
+        let per = analysis::plan(&config, InputShape::new(1, 1, 224, 224)).unwrap().total_flops();
+        assert_eq!(c.forward_flops_per_image, per);
+        assert_eq!(c.total_flops, per * (3 * 549_120 + 60_000));
+    }
+
+    #[test]
+    fn presets_are_valid_on_a_default_webgpu_device() {
+        let config = NinConfig::book();
+        for preset in [Preset::ShortGpu, Preset::ShortCpu] {
+            validate(&config, &preset.settings(), 60_000, 10_000, 128 << 20, 2 * GIB)
+                .unwrap_or_else(|e| panic!("{preset:?}: {e}"));
+        }
+        let book = Preset::Book.settings();
+        assert_eq!((book.learning_rate, book.batch_size, book.image_size, book.epochs), (0.05, 128, 224, 10));
+        assert_eq!(book.optimizer, OptimizerKind::Sgd);
+    }
+
+    #[test]
+    fn book_batch_exceeds_the_default_binding_limit_and_the_fit_is_offered() {
+        // 128 x 96 x 54 x 54 x 4 bytes = 143,327,232 > 128 MiB.
+        let err = validate(&NinConfig::book(), &Preset::Book.settings(), 60_000, 10_000, 128 << 20, 64 * GIB).unwrap_err();
+        match err {
+            SettingsError::BatchTooLarge { bytes, largest_fits, .. } => {
+                assert_eq!(bytes, 128 * 96 * 54 * 54 * 4);
+                // 134,217,728 / 1,119,744 = 119.86
+                assert_eq!(largest_fits, 119);
+            }
+            other => panic!("{other}"),
+        }
+        // With a 1 GiB binding limit (SwiftShader) the batch itself fits.
+        assert!(validate(&NinConfig::book(), &Preset::Book.settings(), 60_000, 10_000, GIB, 64 * GIB).is_ok());
+    }
+
+    #[test]
+    fn memory_budget_is_enforced_with_a_fitting_batch() {
+        let settings = Preset::Book.settings();
+        let err = validate(&NinConfig::book(), &settings, 60_000, 10_000, GIB, GIB).unwrap_err();
+        let SettingsError::OutOfMemory { largest_fits, .. } = err else { panic!("{err}") };
+        let fitted = TrainSettings { batch_size: largest_fits, ..settings };
+        assert!(validate(&NinConfig::book(), &fitted, 60_000, 10_000, GIB, GIB).is_ok());
+    }
+
+    #[test]
+    fn bad_settings_are_typed_errors() {
+        let config = NinConfig::book();
+        let ok = Preset::ShortCpu.settings();
+        let check = |s: TrainSettings| validate(&config, &s, 60_000, 10_000, GIB, 4 * GIB).unwrap_err();
+        assert_eq!(check(TrainSettings { batch_size: 0, ..ok.clone() }), SettingsError::ZeroBatch);
+        assert_eq!(check(TrainSettings { epochs: 0, ..ok.clone() }), SettingsError::ZeroEpochs);
+        assert!(matches!(check(TrainSettings { learning_rate: f64::NAN, ..ok.clone() }), SettingsError::BadLearningRate(_)));
+        assert!(matches!(check(TrainSettings { learning_rate: -1.0, ..ok.clone() }), SettingsError::BadLearningRate(_)));
+        assert!(matches!(check(TrainSettings { image_size: 66, ..ok.clone() }), SettingsError::Shape(AnalysisError::InputTooSmall { .. })));
+        assert!(matches!(check(TrainSettings { train_images: 59_800, ..ok.clone() }), SettingsError::NotEnoughImages { .. }));
+        assert!(matches!(check(TrainSettings { train_images: 8, ..ok.clone() }), SettingsError::NoFullBatch { .. }));
+        assert!(matches!(check(TrainSettings { test_images: 10_001, ..ok.clone() }), SettingsError::NotEnoughTestImages { .. }));
+        assert_eq!(check(TrainSettings { evals_per_epoch: 0, ..ok.clone() }), SettingsError::BadEvalCount);
+        // Absurd sizes are a shape/size error, not an overflow.
+        assert!(matches!(check(TrainSettings { image_size: usize::MAX / 2, ..ok }), SettingsError::Shape(_)));
+    }
+
+    #[test]
+    fn memory_estimate_is_the_arithmetic_of_the_plan() {
+        let s = TrainSettings { batch_size: 2, image_size: 224, optimizer: OptimizerKind::Adam, ..Preset::Book.settings() };
+        let m = memory_estimate(&NinConfig::book(), &s).unwrap();
+        assert_eq!(m.weights_bytes, 1_992_166 * 4 * 4);
+        assert_eq!(m.largest_tensor_bytes, 2 * 96 * 54 * 54 * 4);
+        // Per image: input; blocks keep conv+ReLU outputs of their 3 convs; pools, dropout,
+        // GAP, flatten once; everything twice (value and gradient).
+        let per_image: u64 = 224 * 224
+            + 6 * 96 * 54 * 54
+            + 96 * 26 * 26
+            + 6 * 256 * 26 * 26
+            + 256 * 12 * 12
+            + 6 * 384 * 12 * 12
+            + 384 * 5 * 5
+            + 384 * 5 * 5
+            + 6 * 10 * 5 * 5
+            + 10
+            + 10;
+        assert_eq!(m.activations_bytes, 2 * 2 * per_image * 4);
+    }
+}

@@ -1,0 +1,122 @@
+//! Native training tests on the CPU backend.
+
+use super::*;
+use crate::data::FashionMnist;
+use futures_lite::future::block_on;
+
+/// The real Fashion-MNIST training file as the setup copies it into the site, or Debian's.
+pub(crate) fn real_train() -> FashionMnist {
+    let dirs = [concat!(env!("CARGO_MANIFEST_DIR"), "/www/data/fashion-mnist"), "/usr/share/datasets/fashion-mnist"];
+    for dir in dirs {
+        let images = std::fs::read(format!("{dir}/{}", crate::data::TRAIN_IMAGES));
+        let labels = std::fs::read(format!("{dir}/{}", crate::data::TRAIN_LABELS));
+        if let (Ok(images), Ok(labels)) = (images, labels) {
+            return FashionMnist::from_gz(&images, crate::data::TRAIN_IMAGES, &labels, crate::data::TRAIN_LABELS)
+                .expect("the real training file parses");
+        }
+    }
+    panic!("Fashion-MNIST not found in {dirs:?}: run ./scripts/setup.sh (installs dataset-fashion-mnist)");
+}
+
+#[test]
+fn split_is_seeded_disjoint_and_sized() {
+    let s = TrainSettings { train_images: 300, val_images: 100, seed: 7, ..Preset::ShortCpu.settings() };
+    let a = split(1000, &s);
+    assert_eq!((a.train.len(), a.val.len()), (300, 100));
+    assert!(a.train.iter().all(|i| !a.val.contains(i)));
+    assert_eq!(a, split(1000, &s));
+    assert_ne!(a, split(1000, &TrainSettings { seed: 8, ..s }));
+}
+
+#[test]
+fn batch_is_resized_on_the_device_and_scaled_to_unit_range() {
+    let data = FashionMnist { images: (0..2 * 784).map(|i| (i % 256) as u8).collect(), labels: vec![3, 9] };
+    let (x, y) = batch(&data, &[1, 0], 67, &Device::flex());
+    assert_eq!(x.dims(), [2, 1, 67, 67]);
+    assert_eq!(y.into_data().convert::<i64>().try_to_vec::<i64>().unwrap(), vec![9, 3]);
+    let v: Vec<f32> = x.into_data().try_to_vec().unwrap();
+    assert!(v.iter().all(|&p| (0.0..=1.0).contains(&p)));
+    let (x28, _) = batch(&data, &[0], 28, &Device::flex());
+    let v: Vec<f32> = x28.into_data().try_to_vec().unwrap();
+    assert_eq!(v[255], 1.0);
+    assert_eq!(v[1], 1.0 / 255.0);
+}
+
+/// Overfitting check: a few dozen Adam steps on one fixed small real batch drive its loss
+/// far below ln(10) = 2.303. (Steps are chunked by the validation cadence; the batch is the
+/// whole training set, so every step sees the same 16 images.)
+#[test]
+fn loss_goes_down_on_a_fixed_real_batch() {
+    let data = real_train();
+    let settings = TrainSettings {
+        optimizer: OptimizerKind::Adam,
+        learning_rate: 0.001,
+        batch_size: 16,
+        image_size: 67,
+        epochs: 40,
+        train_images: 16,
+        val_images: 16,
+        test_images: 0,
+        evals_per_epoch: 1,
+        seed: 3,
+    };
+    let mut trainer = Trainer::new(&NinConfig::book(), &settings, &data, &Device::flex()).unwrap();
+    let mut losses = Vec::new();
+    while !trainer.finished() {
+        losses.push(block_on(trainer.train_chunk(&data, 10)).unwrap().point.loss);
+    }
+    assert_eq!(trainer.step(), 40);
+    let (first, last) = (losses[0], *losses.last().unwrap());
+    assert!(last < 0.5 * first && last < 1.0, "losses per step: {losses:?}");
+}
+
+/// A short real-data run: 1,600 training images at 67 px, 2 epochs, Adam at 1e-3, batch 32.
+/// Measured here (seed 1): validation accuracy ~0.6 after it. The bar is 0.35, over three
+/// times chance (0.10), and far from what an untrained or broken model reaches; the book's
+/// SGD at lr 0.05 stays at 0.10 for this budget (see README), so this also guards the choice
+/// of optimizer for the short presets.
+#[test]
+fn short_real_run_beats_chance_on_held_out_images() {
+    let data = real_train();
+    let settings = TrainSettings {
+        optimizer: OptimizerKind::Adam,
+        learning_rate: 0.001,
+        batch_size: 32,
+        image_size: 67,
+        epochs: 2,
+        train_images: 1600,
+        val_images: 500,
+        test_images: 0,
+        evals_per_epoch: 2,
+        seed: 1,
+    };
+    let mut trainer = Trainer::new(&NinConfig::book(), &settings, &data, &Device::flex()).unwrap();
+    block_on(run_to_end(&mut trainer, &data, 10)).unwrap();
+    let h = &trainer.history;
+    assert_eq!(h.val.len(), 4);
+    let last = &h.val.last().unwrap().metrics;
+    eprintln!("train: {:?}\nval: {:?}", h.train.iter().map(|p| p.loss).collect::<Vec<_>>(), h.val.iter().map(|p| (p.metrics.loss, p.metrics.accuracy)).collect::<Vec<_>>());
+    assert_eq!(last.images, 500);
+    assert!(last.accuracy > 0.35, "validation accuracy {}", last.accuracy);
+    assert!(h.train.last().unwrap().loss < h.train[0].loss);
+}
+
+#[test]
+fn weights_round_trip_through_a_record_file_and_a_wrong_file_is_an_error() {
+    let config = NinConfig::book();
+    let device = Device::flex();
+    let model = config.init(&device).unwrap();
+    let bytes = block_on(record::to_bytes(&model, &config)).unwrap();
+    let loaded = record::from_bytes(bytes.clone(), &config, &device).unwrap();
+    let (x, _) = batch(&FashionMnist { images: vec![128; 784], labels: vec![0] }, &[0], 67, &device);
+    let a: Vec<f32> = model.valid().forward(x.clone()).into_data().try_to_vec().unwrap();
+    let b: Vec<f32> = loaded.valid().forward(x).into_data().try_to_vec().unwrap();
+    assert_eq!(a, b);
+    // Another architecture (a 3x3 MLP kernel) refuses the file.
+    let mut other = NinConfig::book();
+    if let crate::model::StageConfig::Block(block) = &mut other.stages[0] {
+        block.mlp_kernel = 3;
+    }
+    assert!(matches!(record::from_bytes(bytes, &other, &device), Err(record::RecordFileError::Format(_))));
+    assert!(matches!(record::from_bytes(b"not a record".to_vec(), &config, &device), Err(record::RecordFileError::Format(_))));
+}

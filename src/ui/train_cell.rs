@@ -1,0 +1,581 @@
+//! The training cell: presets and fields, checks before the run, the live board (curves,
+//! progress, pause/resume/stop), and after the run the test results, downloads and loading
+//! weights back. The loop awaits one chunk of steps, then yields a macrotask to the browser.
+
+use std::rc::Rc;
+
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use web_time::Instant;
+
+use super::app::{BackendState, Backends};
+use super::fetch::{self, Datasets};
+use super::train_board::{Board, Progress};
+use super::train_results::Results;
+use crate::data::DataError;
+use crate::engine::{ActiveBackend, BackendKind};
+use crate::format;
+use crate::i18n::{Lang, train as tr};
+use crate::model::{Nin, NinConfig};
+use crate::training::metrics::{TestReport, test_report};
+use crate::training::settings::{self, RunCost};
+use crate::training::{self, record, History, OptimizerKind, Preset, SettingsError, TrainError, TrainSettings, Trainer};
+
+/// Images in the two files (checked again after download).
+const TRAIN_AVAILABLE: usize = 60_000;
+const TEST_AVAILABLE: usize = 10_000;
+/// What one run may allocate in all. wasm32 memory is 4 GiB for the CPU backend; for WebGPU
+/// the browser does not say how much the GPU has, so we assume a modest laptop share.
+const MEMORY_BUDGET: u64 = 2 << 30;
+
+/// Where the run is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    Idle,
+    Loading { done: u64, total: u64 },
+    Building,
+    Training,
+    Validating,
+    Paused { hidden: bool },
+    Testing { done: usize, total: usize },
+    Done,
+    Stopped,
+    Failed(RunError),
+}
+
+/// Everything that can stop a run, rendered in the current language.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunError {
+    Field(&'static str, String),
+    Settings(SettingsError),
+    Data(DataError),
+    Train(TrainError),
+    Weights(String),
+}
+
+impl RunError {
+    fn message(&self, lang: Lang) -> String {
+        let u = lang.ui();
+        match self {
+            RunError::Field(label, text) if text.is_empty() => format!("{label} {}", u.field_empty),
+            RunError::Field(label, text) => format!("{label} {} \"{text}\".", u.field_not_number),
+            RunError::Settings(e) => tr::settings_error(lang, e),
+            RunError::Data(e) => tr::data_error(lang, e),
+            RunError::Train(e) => tr::train_error(lang, e),
+            RunError::Weights(m) => m.clone(),
+        }
+    }
+
+    /// The batch to offer when the chosen one does not fit.
+    fn largest_fits(&self) -> Option<usize> {
+        match self {
+            RunError::Settings(SettingsError::BatchTooLarge { largest_fits, .. } | SettingsError::OutOfMemory { largest_fits, .. }) => {
+                (*largest_fits > 0).then_some(*largest_fits)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// What the user asked the loop to do.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Control {
+    Run,
+    Pause { hidden: bool },
+    Stop,
+}
+
+/// The trained (or loaded) model, shared with the "try it yourself" cell.
+#[derive(Clone, Copy)]
+pub struct TrainedModel(pub StoredValue<Option<(Nin, ActiveBackend)>, LocalStorage>, pub RwSignal<u32>);
+
+/// The text fields of the form.
+#[derive(Clone, Copy)]
+struct Fields {
+    optimizer: RwSignal<String>,
+    lr: RwSignal<String>,
+    batch: RwSignal<String>,
+    size: RwSignal<String>,
+    epochs: RwSignal<String>,
+    train: RwSignal<String>,
+    seed: RwSignal<String>,
+    preset: RwSignal<Preset>,
+}
+
+impl Fields {
+    fn set(&self, s: &TrainSettings) {
+        self.optimizer.set(s.optimizer.id().into());
+        self.lr.set(s.learning_rate.to_string());
+        self.batch.set(s.batch_size.to_string());
+        self.size.set(s.image_size.to_string());
+        self.epochs.set(s.epochs.to_string());
+        self.train.set(s.train_images.to_string());
+        self.seed.set(s.seed.to_string());
+    }
+
+    /// The settings the fields describe (validation and test sizes come from the preset).
+    fn parse(&self, lang: Lang) -> Result<TrainSettings, RunError> {
+        let t = lang.train();
+        fn num<T: std::str::FromStr>(label: &'static str, text: String) -> Result<T, RunError> {
+            let text = text.trim().to_string();
+            text.parse().map_err(|_| RunError::Field(label, text.chars().take(40).collect()))
+        }
+        let base = self.preset.get_untracked().settings();
+        Ok(TrainSettings {
+            optimizer: OptimizerKind::from_id(&self.optimizer.get_untracked()).unwrap_or(base.optimizer),
+            learning_rate: num(t.learning_rate, self.lr.get_untracked())?,
+            batch_size: num(t.batch_size, self.batch.get_untracked())?,
+            image_size: num(t.image_size, self.size.get_untracked())?,
+            epochs: num(t.epochs, self.epochs.get_untracked())?,
+            train_images: num(t.train_images, self.train.get_untracked())?,
+            seed: num(t.seed, self.seed.get_untracked())?,
+            ..base
+        })
+    }
+}
+
+/// The signals the running loop writes.
+#[derive(Clone, Copy)]
+struct Live {
+    phase: RwSignal<Phase>,
+    control: RwSignal<Control>,
+    history: RwSignal<History>,
+    progress: RwSignal<Option<Progress>>,
+    report: RwSignal<Option<(TestReport, usize)>>,
+    settings: RwSignal<Option<TrainSettings>>,
+    model: TrainedModel,
+    /// Finished runs (a test waits for it to change).
+    finished: RwSignal<u32>,
+}
+
+fn memory_budget() -> u64 {
+    MEMORY_BUDGET
+}
+
+/// Checks the settings against the model and the device before anything is downloaded.
+fn check(settings: &TrainSettings, backend: &ActiveBackend) -> Result<settings::MemoryEstimate, RunError> {
+    settings::validate(&NinConfig::book(), settings, TRAIN_AVAILABLE, TEST_AVAILABLE, backend.buffer_limit_bytes(), memory_budget())
+        .map_err(RunError::Settings)
+}
+
+/// Waits while paused; `true` when the user stopped the run.
+async fn hold(live: Live, resume_phase: Phase) -> bool {
+    loop {
+        match live.control.get_untracked() {
+            Control::Run => {
+                if matches!(live.phase.get_untracked(), Phase::Paused { .. }) {
+                    live.phase.set(resume_phase);
+                }
+                return false;
+            }
+            Control::Stop => return true,
+            Control::Pause { hidden } => {
+                if live.phase.get_untracked() != (Phase::Paused { hidden }) {
+                    live.phase.set(Phase::Paused { hidden });
+                }
+                TimeoutFuture::new(100).await;
+            }
+        }
+    }
+}
+
+/// Logits of `indices` one batch at a time, yielding to the browser between batches.
+async fn score(model: &Nin, data: &crate::data::FashionMnist, indices: &[usize], settings: &TrainSettings, device: &burn::prelude::Device, mut on_batch: impl FnMut(usize)) -> Result<Vec<f32>, TrainError> {
+    let mut logits = Vec::with_capacity(indices.len() * 10);
+    let batch = settings.batch_size.clamp(1, 64);
+    for chunk in indices.chunks(batch) {
+        logits.extend(training::logits(model, data, chunk, settings.image_size, device).await?);
+        on_batch(logits.len() / 10);
+        TimeoutFuture::new(0).await;
+    }
+    Ok(logits)
+}
+
+async fn load_data(live: Live) -> Result<Rc<Datasets>, RunError> {
+    live.phase.set(Phase::Loading { done: 0, total: fetch::FILES.iter().map(|f| f.1).sum() });
+    fetch::datasets(move |done, total| live.phase.set(Phase::Loading { done, total })).await.map_err(RunError::Data)
+}
+
+/// Scores the first `count` test images with `model` and publishes the report.
+async fn test(live: Live, sets: &Datasets, model: &Nin, settings: &TrainSettings, device: &burn::prelude::Device) -> Result<(), RunError> {
+    let count = settings.test_images.min(sets.test.len());
+    let indices: Vec<usize> = (0..count).collect();
+    live.phase.set(Phase::Testing { done: 0, total: count });
+    let logits = score(model, &sets.test, &indices, settings, device, |done| live.phase.set(Phase::Testing { done, total: count }))
+        .await
+        .map_err(RunError::Train)?;
+    let report = test_report(&logits, &sets.test.labels[..count], 10).ok_or(RunError::Train(TrainError::BadLogits))?;
+    live.report.set(Some((report, count)));
+    Ok(())
+}
+
+/// The whole run: data, model, the chunked loop with validation, then the test set.
+async fn run(live: Live, backend: ActiveBackend, settings: TrainSettings) -> Result<(), RunError> {
+    let sets = load_data(live).await?;
+    live.phase.set(Phase::Building);
+    TimeoutFuture::new(0).await;
+    let config = NinConfig::book();
+    let mut trainer = Trainer::new(&config, &settings, &sets.train, &backend.device).map_err(RunError::Train)?;
+    // WebGPU queues a few steps and reads their metrics back together; the CPU backend computes
+    // synchronously, so it yields after every step.
+    let chunk = match backend.kind {
+        BackendKind::WebGpu => 4,
+        BackendKind::Cpu => 1,
+    };
+    let mut active_secs = 0.0;
+    live.phase.set(Phase::Training);
+    while !trainer.finished() {
+        if hold(live, Phase::Training).await {
+            live.phase.set(Phase::Stopped);
+            live.model.0.set_value(Some((trainer.eval_model(), backend.clone())));
+            live.model.1.update(|n| *n += 1);
+            return Ok(());
+        }
+        let started = Instant::now();
+        let report = trainer.train_chunk(&sets.train, chunk).await.map_err(RunError::Train)?;
+        live.history.set(trainer.history.clone());
+        if trainer.eval_due() {
+            live.phase.set(Phase::Validating);
+            let model = trainer.eval_model();
+            let val = trainer.split().val.clone();
+            let logits = score(&model, &sets.train, &val, &settings, &trainer.eval_device(), |_| ()).await.map_err(RunError::Train)?;
+            let labels: Vec<u8> = val.iter().map(|&i| sets.train.labels[i]).collect();
+            let metrics = training::metrics::eval_metrics(&logits, &labels, 10).ok_or(RunError::Train(TrainError::BadLogits))?;
+            trainer.push_validation(metrics);
+            live.history.set(trainer.history.clone());
+            if live.phase.get_untracked() == Phase::Validating {
+                live.phase.set(Phase::Training);
+            }
+        }
+        active_secs += started.elapsed().as_secs_f64();
+        let step = trainer.step();
+        let per_step = active_secs / step.max(1) as f64;
+        live.progress.set(Some(Progress {
+            step,
+            total_steps: trainer.total_steps(),
+            epoch: trainer.epoch(),
+            images_per_s: (step * settings.batch_size) as f64 / active_secs.max(1e-9),
+            eta_secs: per_step * (trainer.total_steps() - step) as f64,
+            backend: backend.kind,
+            last_chunk_steps: report.steps,
+        }));
+        // A real macrotask: the browser paints and handles input before the next chunk.
+        TimeoutFuture::new(0).await;
+    }
+    let model = trainer.eval_model();
+    live.model.0.set_value(Some((model.clone(), backend.clone())));
+    live.model.1.update(|n| *n += 1);
+    test(live, &sets, &model, &settings, &trainer.eval_device()).await?;
+    live.phase.set(Phase::Done);
+    Ok(())
+}
+
+/// Pauses the run while the tab is hidden (browsers throttle hidden tabs' timers and GPU work).
+fn pause_when_hidden(live: Live) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let doc = document.clone();
+    let on_change = Closure::<dyn FnMut()>::new(move || {
+        let hidden = doc.visibility_state() == web_sys::VisibilityState::Hidden;
+        let running = matches!(live.phase.get_untracked(), Phase::Training | Phase::Validating | Phase::Building);
+        if hidden && running && live.control.get_untracked() == Control::Run {
+            live.control.set(Control::Pause { hidden: true });
+        }
+    });
+    let _ = document.add_event_listener_with_callback("visibilitychange", on_change.as_ref().unchecked_ref());
+    // The cell lives as long as the page.
+    on_change.forget();
+}
+
+fn is_running(phase: &Phase) -> bool {
+    matches!(phase, Phase::Loading { .. } | Phase::Building | Phase::Training | Phase::Validating | Phase::Paused { .. } | Phase::Testing { .. })
+}
+
+#[component]
+pub fn TrainCell() -> impl IntoView {
+    let backends = expect_context::<Backends>();
+    let lang = expect_context::<RwSignal<Lang>>();
+    let t = move || lang.get().train();
+    let model = TrainedModel(StoredValue::new_local(None), RwSignal::new(0));
+    provide_context(model);
+
+    let fields = Fields {
+        optimizer: RwSignal::new(String::new()),
+        lr: RwSignal::new(String::new()),
+        batch: RwSignal::new(String::new()),
+        size: RwSignal::new(String::new()),
+        epochs: RwSignal::new(String::new()),
+        train: RwSignal::new(String::new()),
+        seed: RwSignal::new(String::new()),
+        preset: RwSignal::new(Preset::ShortGpu),
+    };
+    let live = Live {
+        phase: RwSignal::new(Phase::Idle),
+        control: RwSignal::new(Control::Run),
+        history: RwSignal::new(History::default()),
+        progress: RwSignal::new(None),
+        report: RwSignal::new(None),
+        settings: RwSignal::new(None),
+        model,
+        finished: RwSignal::new(0),
+    };
+    pause_when_hidden(live);
+
+    // The preset follows the backend until the user picks one.
+    let user_picked = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let BackendState::Ready(b) = backends.active.get() {
+            if !user_picked.get_untracked() && !is_running(&live.phase.get_untracked()) {
+                let preset = if b.kind == BackendKind::WebGpu { Preset::ShortGpu } else { Preset::ShortCpu };
+                fields.preset.set(preset);
+                fields.set(&preset.settings());
+            }
+        }
+    });
+    let pick_preset = move |id: String| {
+        if let Some(p) = Preset::ALL.into_iter().find(|p| p.id() == id) {
+            user_picked.set(true);
+            fields.preset.set(p);
+            fields.set(&p.settings());
+        }
+    };
+
+    let backend = move || match backends.active.get() {
+        BackendState::Ready(b) => Some(b),
+        BackendState::Starting => None,
+    };
+    // The checks, live as the fields change: cost, memory, or the reason it cannot run.
+    let checked = Memo::new(move |_| {
+        let lang = lang.get();
+        let settings = fields.parse(lang)?;
+        let b = backend().ok_or(RunError::Weights(String::new()))?;
+        let memory = check(&settings, &b)?;
+        let cost = settings::run_cost(&NinConfig::book(), &settings).map_err(RunError::Settings)?;
+        Ok::<(TrainSettings, settings::MemoryEstimate, RunCost), RunError>((settings, memory, cost))
+    });
+
+    let start = move || {
+        let Some(b) = backend() else { return };
+        let settings = match checked.get_untracked() {
+            Ok((s, _, _)) => s,
+            Err(e) => {
+                live.phase.set(Phase::Failed(e));
+                return;
+            }
+        };
+        live.control.set(Control::Run);
+        live.history.set(History::default());
+        live.progress.set(None);
+        live.report.set(None);
+        live.settings.set(Some(settings.clone()));
+        spawn_local(async move {
+            if let Err(e) = run(live, b, settings).await {
+                live.phase.set(Phase::Failed(e));
+            }
+            live.finished.update(|n| *n += 1);
+        });
+    };
+    let use_batch = move |n: usize| fields.batch.set(n.to_string());
+
+    // Loading a weights file: parse it for the book's model on the active backend, then score
+    // the test images with it, as after a run.
+    let loaded = RwSignal::new(None::<String>);
+    let load_weights = move |file: web_sys::File| {
+        let Some(b) = backend() else { return };
+        let settings = match fields.parse(lang.get_untracked()) {
+            Ok(s) => s,
+            Err(e) => return live.phase.set(Phase::Failed(e)),
+        };
+        let name = file.name();
+        live.report.set(None);
+        live.settings.set(Some(settings.clone()));
+        spawn_local(async move {
+            let result = async {
+                let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+                    .await
+                    .map_err(|e| RunError::Weights(format!("{name}: {e:?}")))?;
+                let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                let nin = record::from_bytes(bytes, &NinConfig::book(), &b.device).map_err(|e| RunError::Weights(format!("{name}: {e}")))?;
+                live.model.0.set_value(Some((nin.clone(), b.clone())));
+                live.model.1.update(|n| *n += 1);
+                loaded.set(Some(name.clone()));
+                let sets = load_data(live).await?;
+                test(live, &sets, &nin, &settings, &b.device).await?;
+                live.phase.set(Phase::Done);
+                Ok::<(), RunError>(())
+            }
+            .await;
+            if let Err(e) = result {
+                live.phase.set(Phase::Failed(e));
+            }
+            live.finished.update(|n| *n += 1);
+        });
+    };
+
+    let running = move || is_running(&live.phase.get());
+    let paused = move || matches!(live.phase.get(), Phase::Paused { .. });
+    let status = move || {
+        let t = t();
+        match live.phase.get() {
+            Phase::Idle => String::new(),
+            Phase::Loading { done, total } => format!("{}… {} / {}", t.loading, format::bytes(done), format::bytes(total)),
+            Phase::Building => format!("{}…", t.building),
+            Phase::Training => format!("{}…", t.training),
+            Phase::Validating => format!("{}…", t.validating),
+            Phase::Paused { hidden: true } => t.paused_hidden.into(),
+            Phase::Paused { hidden: false } => t.paused.into(),
+            Phase::Testing { done, total } => format!("{}… {done} / {total}", t.testing),
+            Phase::Done => t.done.into(),
+            Phase::Stopped => t.stopped.into(),
+            Phase::Failed(e) => e.message(lang.get()),
+        }
+    };
+    let phase_id = move || match live.phase.get() {
+        Phase::Idle => "idle",
+        Phase::Loading { .. } => "loading",
+        Phase::Building => "building",
+        Phase::Training => "training",
+        Phase::Validating => "validating",
+        Phase::Paused { hidden: true } => "paused-hidden",
+        Phase::Paused { hidden: false } => "paused",
+        Phase::Testing { .. } => "testing",
+        Phase::Done => "done",
+        Phase::Stopped => "stopped",
+        Phase::Failed(_) => "failed",
+    };
+    let load_bar = move || match live.phase.get() {
+        Phase::Loading { done, total } => Some((done as f64, total as f64)),
+        Phase::Testing { done, total } => Some((done as f64, total as f64)),
+        _ => None,
+    };
+
+    let number_field = move |label: fn(&tr::TrainUi) -> &'static str, id: &'static str, value: RwSignal<String>, mode: &'static str| {
+        view! {
+            <label class="field">
+                <span>{move || label(t())}</span>
+                <input type="text" inputmode=mode data-testid=format!("train-{id}") bind:value=value disabled=running/>
+            </label>
+        }
+    };
+
+    view! {
+        <div class="cell train-cell" data-testid="train-cell" data-phase=phase_id data-finished=move || live.finished.get().to_string()>
+            <div class="cell-head">
+                <span class="cell-label">{move || lang.get().ui().cell}</span>
+                <h3>{move || t().title}</h3>
+            </div>
+            <p class="cell-note">{move || t().intro}</p>
+            <div class="train-form">
+                <label class="field">
+                    <span>{move || t().preset}</span>
+                    <select
+                        data-testid="train-preset"
+                        disabled=running
+                        prop:value=move || fields.preset.get().id()
+                        on:change:target=move |ev| pick_preset(ev.target().value())
+                    >
+                        {Preset::ALL.into_iter().map(|p| view! {
+                            <option value=p.id()>{move || match p {
+                                Preset::Book => t().preset_book,
+                                Preset::ShortGpu => t().preset_short,
+                                Preset::ShortCpu => t().preset_cpu,
+                            }}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{move || t().optimizer}</span>
+                    <select data-testid="train-optimizer" disabled=running prop:value=move || fields.optimizer.get()
+                        on:change:target=move |ev| fields.optimizer.set(ev.target().value())>
+                        <option value="sgd">{move || t().opt_sgd}</option>
+                        <option value="momentum">{move || t().opt_momentum}</option>
+                        <option value="adam">{move || t().opt_adam}</option>
+                    </select>
+                </label>
+                {number_field(|t| t.learning_rate, "lr", fields.lr, "decimal")}
+                {number_field(|t| t.batch_size, "batch", fields.batch, "numeric")}
+                {number_field(|t| t.image_size, "size", fields.size, "numeric")}
+                {number_field(|t| t.epochs, "epochs", fields.epochs, "numeric")}
+                {number_field(|t| t.train_images, "train", fields.train, "numeric")}
+                {number_field(|t| t.seed, "seed", fields.seed, "numeric")}
+                <div class="field">
+                    <span>{move || t().backend}</span>
+                    <output data-testid="train-backend">
+                        {move || match backend().map(|b| b.kind) {
+                            Some(BackendKind::WebGpu) => "WebGPU",
+                            Some(BackendKind::Cpu) => "CPU",
+                            None => "…",
+                        }}
+                    </output>
+                    <small>{move || t().backend_hint}</small>
+                </div>
+            </div>
+            <p class="train-check" data-testid="train-check" aria-live="polite">
+                {move || match checked.get() {
+                    Ok((s, memory, cost)) => view! {
+                        <span>
+                            <b>{t().cost}</b>": "
+                            {format!("{} × {}, {} {} · ", format::grouped(cost.train_images), format::flops(3 * cost.forward_flops_per_image), format::flops(cost.total_flops), lang.get().ui().total)}
+                            {format!("{} {} · ", format::grouped(s.val_images as u64), t().held_out)}
+                            <b>{t().memory}</b>": "
+                            {format!("≈ {} (≤ {})", format::bytes(memory.total()), format::bytes(memory_budget()))}
+                        </span>
+                    }.into_any(),
+                    Err(RunError::Weights(_)) => ().into_any(),
+                    Err(e) => {
+                        let offer = e.largest_fits();
+                        view! {
+                            <span class="error" data-testid="train-check-error">{e.message(lang.get())}</span>
+                            {offer.map(|n| view! {
+                                " "<button type="button" data-testid="train-use-batch" on:click=move |_| use_batch(n)>{move || format!("{} {n}", t().use_batch)}</button>
+                            })}
+                        }.into_any()
+                    }
+                }}
+            </p>
+            <div class="cell-actions">
+                <button type="button" class="run" data-testid="train-start"
+                    disabled=move || running() || backend().is_none() || checked.get().is_err()
+                    on:click=move |_| start()>
+                    {move || t().start}
+                </button>
+                <button type="button" data-testid="train-pause" disabled=move || !running() || paused()
+                    on:click=move |_| live.control.set(Control::Pause { hidden: false })>
+                    {move || t().pause}
+                </button>
+                <button type="button" data-testid="train-resume" disabled=move || !paused()
+                    on:click=move |_| live.control.set(Control::Run)>
+                    {move || t().resume}
+                </button>
+                <button type="button" data-testid="train-stop" disabled=move || !running()
+                    on:click=move |_| live.control.set(Control::Stop)>
+                    {move || t().stop}
+                </button>
+            </div>
+            <p class="status" role="status" data-testid="train-status" class:error=move || matches!(live.phase.get(), Phase::Failed(_))>
+                {status}
+            </p>
+            {move || load_bar().map(|(done, total)| view! {
+                <progress data-testid="train-load-progress" max=total value=done></progress>
+            })}
+            {move || (backend().map(|b| b.kind) == Some(BackendKind::Cpu)).then(|| view! { <p class="cell-note">{t().cpu_blocking}</p> })}
+            <Board history=live.history progress=live.progress settings=live.settings/>
+            <div class="load-weights">
+                <label class="file-button">
+                    <span>{move || t().load_weights}</span>
+                    <input type="file" accept=".bpk,application/octet-stream" data-testid="train-load-weights" disabled=running
+                        on:change:target=move |ev| {
+                            if let Some(file) = ev.target().files().and_then(|f| f.get(0)) {
+                                load_weights(file);
+                            }
+                            ev.target().set_value("");
+                        }/>
+                </label>
+                {move || loaded.get().map(|name| view! { <span data-testid="train-loaded">{format!("{} {name}", t().loaded_weights)}</span> })}
+            </div>
+            <Results report=live.report history=live.history settings=live.settings model=model/>
+        </div>
+    }
+}

@@ -1,0 +1,191 @@
+//! After a run: test accuracy, the confusion matrix with class names, accuracy per class, a
+//! gallery of misclassified test images, and the downloads (curves, weights).
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::{Clamped, JsCast};
+
+use super::fetch;
+use super::train_cell::TrainedModel;
+use crate::i18n::Lang;
+use crate::model::NinConfig;
+use crate::training::metrics::TestReport;
+use crate::training::{History, TrainSettings, record};
+
+/// How many misclassified images the gallery shows.
+const GALLERY: usize = 24;
+
+/// Offers `bytes` as a file download.
+pub fn download(name: &str, bytes: &[u8], mime: &str) {
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Some(a) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.create_element("a").ok()) {
+        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// A 28x28 grey image drawn on a canvas (scaled up by CSS, pixelated).
+#[component]
+pub fn Thumb(pixels: Vec<u8>, #[prop(optional)] label: String) -> impl IntoView {
+    let canvas = NodeRef::<Canvas>::new();
+    Effect::new(move |_| {
+        let Some(canvas) = canvas.get() else { return };
+        let Ok(Some(ctx)) = canvas.get_context("2d") else { return };
+        let ctx: web_sys::CanvasRenderingContext2d = ctx.unchecked_into();
+        let rgba: Vec<u8> = pixels.iter().flat_map(|&p| [p, p, p, 255]).collect();
+        if let Ok(image) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), 28, 28) {
+            let _ = ctx.put_image_data(&image, 0.0, 0.0);
+        }
+    });
+    view! { <canvas class="thumb" width="28" height="28" node_ref=canvas role="img" aria-label=label></canvas> }
+}
+
+/// JSON for the downloads: the settings, the curves and the test report.
+#[derive(serde::Serialize)]
+struct RunFile<'a> {
+    model: &'a str,
+    settings: &'a Option<TrainSettings>,
+    history: &'a History,
+    test: Option<&'a TestReport>,
+}
+
+#[component]
+pub fn Results(
+    report: RwSignal<Option<(TestReport, usize)>>,
+    history: RwSignal<History>,
+    settings: RwSignal<Option<TrainSettings>>,
+    model: TrainedModel,
+) -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let t = move || lang.get().train();
+
+    let summary = move || {
+        report.get().map(|(r, count)| {
+            let t = t();
+            let classes = lang.get().classes();
+            let max = r.confusion.iter().flatten().copied().max().unwrap_or(1).max(1) as f64;
+            let test = fetch::cached();
+            let gallery: Vec<_> = r.wrong.iter().take(GALLERY).cloned().collect();
+            view! {
+                <section class="train-results" data-testid="train-results">
+                    <h4>{t.results}</h4>
+                    <p class="big-number">
+                        {t.test_accuracy}": "
+                        <strong data-testid="test-accuracy" data-value=r.metrics.accuracy.to_string()>{format!("{:.1} %", r.metrics.accuracy * 100.0)}</strong>
+                        {format!(" ({} / {count})", (r.metrics.accuracy * count as f64).round() as usize)}
+                    </p>
+                    <div class="results-grid">
+                        <figure class="confusion">
+                            <table data-testid="confusion">
+                                <caption>{t.confusion}</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{format!("{} \\ {}", t.true_class, t.predicted_class)}</th>
+                                        {classes.iter().map(|c| view! { <th scope="col" class="rot"><span>{*c}</span></th> }).collect_view()}
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {r.confusion.iter().enumerate().map(|(i, row)| view! {
+                                        <tr>
+                                            <th scope="row">{classes[i]}</th>
+                                            {row.iter().enumerate().map(|(j, &n)| {
+                                                let share = n as f64 / max;
+                                                let class = if i == j { "diag" } else { "off" };
+                                                view! {
+                                                    <td class=class style=format!("--share:{share:.3}") title=format!("{} → {}: {n}", classes[i], classes[j])>{n}</td>
+                                                }
+                                            }).collect_view()}
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </figure>
+                        <figure class="per-class" data-testid="per-class">
+                            <figcaption>{t.per_class}</figcaption>
+                            {r.per_class.iter().enumerate().map(|(i, acc)| {
+                                let value = acc.unwrap_or(0.0);
+                                view! {
+                                    <div class="bar-row">
+                                        <span class="bar-label">{classes[i]}</span>
+                                        <span class="bar"><span class="bar-fill" style=format!("width:{:.1}%", value * 100.0)></span></span>
+                                        <span class="bar-value">{acc.map(|a| format!("{:.0} %", a * 100.0)).unwrap_or_else(|| "–".into())}</span>
+                                    </div>
+                                }
+                            }).collect_view()}
+                        </figure>
+                    </div>
+                    <h4>{t.gallery}</h4>
+                    {if gallery.is_empty() {
+                        view! { <p>{t.gallery_none}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="gallery" data-testid="gallery">
+                                {gallery.into_iter().filter_map(|(i, truth, pred)| {
+                                    let pixels = test.as_ref()?.test.image(i).to_vec();
+                                    let label = format!("{} {}, {} {}", t.predicted, classes[pred as usize], t.truth, classes[truth as usize]);
+                                    Some(view! {
+                                        <li>
+                                            <Thumb pixels=pixels label=label.clone()/>
+                                            <span class="pred">{classes[pred as usize]}</span>
+                                            <span class="truth">{format!("{}: {}", t.truth, classes[truth as usize])}</span>
+                                        </li>
+                                    })
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </section>
+            }
+        })
+    };
+
+    let json = move || {
+        let h = history.get_untracked();
+        let s = settings.get_untracked();
+        let r = report.get_untracked();
+        let file = RunFile { model: "d2l NiN (book config)", settings: &s, history: &h, test: r.as_ref().map(|r| &r.0) };
+        serde_json::to_vec_pretty(&file).unwrap_or_default()
+    };
+    let weights = move || {
+        let Some((m, _)) = model.0.get_value() else { return };
+        spawn_local(async move {
+            if let Ok(bytes) = record::to_bytes(&m, &NinConfig::book()).await {
+                download("nin-fashion-mnist.bpk", &bytes, "application/octet-stream");
+            }
+        });
+    };
+    let has_curves = move || !history.get().train.is_empty();
+    let has_model = move || {
+        model.1.get();
+        model.0.with_value(|m| m.is_some())
+    };
+
+    view! {
+        {summary}
+        <Show when=move || has_curves() || has_model()>
+            <div class="downloads" role="group" aria-label=move || t().downloads>
+                <span>{move || t().downloads}": "</span>
+                <button type="button" data-testid="download-csv" disabled=move || !has_curves()
+                    on:click=move |_| download("nin-curves.csv", history.get_untracked().to_csv().as_bytes(), "text/csv")>
+                    {move || t().csv}
+                </button>
+                <button type="button" data-testid="download-json" disabled=move || !has_curves()
+                    on:click=move |_| download("nin-run.json", &json(), "application/json")>
+                    {move || t().json}
+                </button>
+                <button type="button" data-testid="download-weights" disabled=move || !has_model() on:click=move |_| weights()>
+                    {move || t().weights}
+                </button>
+            </div>
+        </Show>
+    }
+}
