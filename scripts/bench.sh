@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): release build time, compressed .wasm/.js sizes, time to the first
-# shape summary and forward-pass times on each backend in headless Chromium.
-# Writes bench-results/build.json and bench-results/browser.json and prints them.
+# shape summary, forward-pass and training times on each backend in headless Chromium, and
+# native training images/s on Burn's CPU backend.
+# Writes bench-results/{build,train-native,browser}.json and prints them.
 #   BENCH_COLD=1 also times a cold release build (removes the wasm32 release target dir).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" --test
@@ -15,6 +16,9 @@ start=$(date +%s%N)
 trunk build --release --public-url /nin/ --dist "$SITE"
 build_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 printf '{ "release_build_ms": %d, "cold": %s, "cores": %s }\n' "$build_ms" "$([ "${BENCH_COLD:-0}" = 1 ] && echo true || echo false)" "$(nproc)" | tee bench-results/build.json
+
+step "native training speed and data decode (cargo run --release --example bench_train)"
+cargo run --locked --release --example bench_train -- bench-results/train-native.json
 
 step "browser timings (headless Chromium)"
 cd tests/browser

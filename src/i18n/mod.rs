@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod train;
+pub mod try_it;
 
 use crate::analysis::{AnalysisError, Dimension, LayerKind};
 use crate::figure::FigureItem;
@@ -52,6 +53,13 @@ impl Lang {
         match self {
             Lang::En => &train::EN,
             Lang::Ja => &train::JA,
+        }
+    }
+
+    pub fn try_it(self) -> &'static try_it::TryUi {
+        match self {
+            Lang::En => &try_it::EN,
+            Lang::Ja => &try_it::JA,
         }
     }
 

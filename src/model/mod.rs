@@ -378,6 +378,27 @@ impl Nin {
         (logits, ForwardTrace { shapes })
     }
 
+    /// The forward pass that also keeps the output of every NiN block (after its last ReLU),
+    /// for the feature-map view. Pools and dropout are applied but not kept.
+    ///
+    /// # Shapes
+    /// - input: `[batch, input_channels, h, w]`
+    /// - output: `[batch, num_classes]` logits and one `[batch, c_i, h_i, w_i]` per block
+    pub fn forward_block_maps(&self, mut x: Tensor<4>) -> (Tensor<2>, Vec<Tensor<4>>) {
+        let mut maps = Vec::new();
+        for stage in &self.stages {
+            x = stage.forward(x);
+            if let Stage::Block(_) = stage {
+                maps.push(x.clone());
+            }
+        }
+        let logits = match &self.head {
+            Head::GlobalAvgPool(_) => adaptive_avg_pool2d(x, [1, 1]).flatten(1, 3),
+            Head::FullyConnected(head) => head.forward(x.flatten(1, 3)),
+        };
+        (logits, maps)
+    }
+
     /// Number of NiN blocks and their conv counts, for tests and the UI.
     pub fn block_conv_counts(&self) -> Vec<usize> {
         self.stages
@@ -439,6 +460,18 @@ mod tests {
         let var = values.iter().map(|v| v * v).sum::<f32>() / values.len() as f32;
         let expected_var = bound * bound / 3.0; // variance of U(-b, b)
         assert!((var / expected_var - 1.0).abs() < 0.1, "variance {var} vs {expected_var}");
+    }
+
+    #[test]
+    fn block_maps_have_the_planned_shapes_and_the_same_logits() {
+        let model = NinConfig::book().init(&Device::flex()).unwrap().valid();
+        let x = Tensor::<4>::random([1, 1, 96, 96], burn::tensor::Distribution::Uniform(0.0, 1.0), &Device::flex());
+        let (logits, maps) = model.forward_block_maps(x.clone());
+        let shapes: Vec<Vec<usize>> = maps.iter().map(|m| m.dims().to_vec()).collect();
+        assert_eq!(shapes, vec![vec![1, 96, 22, 22], vec![1, 256, 10, 10], vec![1, 384, 4, 4], vec![1, 10, 1, 1]]);
+        let a: Vec<f32> = logits.into_data().try_to_vec().unwrap();
+        let b: Vec<f32> = model.forward(x).into_data().try_to_vec().unwrap();
+        assert_eq!(a, b);
     }
 
     #[test]

@@ -117,14 +117,17 @@ impl Preset {
                 evals_per_epoch: 4,
                 seed: 1,
             },
+            // The run the native test `short_real_run_beats_chance_on_held_out_images` measures:
+            // validation accuracy 0.07 -> 0.26 in one pass over 3,840 images at 96 px (67 px
+            // runs of this length stayed at chance for several seeds).
             Preset::ShortCpu => TrainSettings {
                 optimizer: OptimizerKind::Adam,
                 learning_rate: 0.001,
-                batch_size: 16,
-                image_size: 67,
+                batch_size: 32,
+                image_size: 96,
                 epochs: 1,
-                train_images: 2_400,
-                val_images: 400,
+                train_images: 3_840,
+                val_images: 300,
                 test_images: 1_000,
                 evals_per_epoch: 4,
                 seed: 1,

@@ -11,7 +11,8 @@ use super::figure::FigNin;
 use super::motivation::Motivation;
 use super::prose::Paragraph;
 use super::shape_cell::ShapeSummaryCell;
-use super::train_cell::TrainCell;
+use super::train_cell::{TrainCell, TrainedModel};
+use super::try_cell::TryCell;
 use crate::content::chapter::SectionText;
 use crate::engine::webgpu::start_webgpu;
 use crate::engine::{ActiveBackend, CpuReason};
@@ -54,6 +55,8 @@ pub fn App() -> impl IntoView {
     provide_context(backends);
     let lang = RwSignal::new(initial_lang());
     provide_context(lang);
+    // The trained or loaded model, shared by the training cell and the "try it yourself" cell.
+    provide_context(TrainedModel(StoredValue::new_local(None), RwSignal::new(0)));
     let run_all = RunAll(RwSignal::new(0));
     provide_context(run_all);
 
@@ -137,7 +140,7 @@ fn ChapterSection(section: SectionText) -> impl IntoView {
         "introduction" => view! { <Motivation/> }.into_any(),
         "nin-blocks" => view! { <FigNin/> <CodeCell name="nin-block" title=|t| t.code_cell_block/> }.into_any(),
         "nin-model" => view! { <CodeCell name="nin-model" title=|t| t.code_cell_model/> <ShapeSummaryCell/> }.into_any(),
-        "training" => view! { <TrainCell/> }.into_any(),
+        "training" => view! { <TrainCell/> <TryCell/> }.into_any(),
         _ => ().into_any(),
     };
     view! {

@@ -13,6 +13,7 @@ mod shape_cell;
 mod train_board;
 mod train_cell;
 mod train_results;
+mod try_cell;
 
 pub use app::App;
 

@@ -44,7 +44,7 @@ pub fn Board(history: RwSignal<History>, progress: RwSignal<Option<Progress>>, s
             view! {
                 <div class="train-progress">
                     <progress data-testid="train-progress" max=p.total_steps value=p.step></progress>
-                    <span data-testid="train-progress-text">
+                    <span data-testid="train-progress-text" data-images-per-s=format!("{:.2}", p.images_per_s)>
                         {format!(
                             "{} {} / {} · {} {:.2} · {:.1} {} · {} {} · {backend}",
                             t.step, p.step, p.total_steps, t.epoch, p.epoch, p.images_per_s, t.images_per_s, clock(p.eta_secs), t.eta

@@ -27,9 +27,12 @@ use crate::training::{self, record, History, OptimizerKind, Preset, SettingsErro
 /// Images in the two files (checked again after download).
 const TRAIN_AVAILABLE: usize = 60_000;
 const TEST_AVAILABLE: usize = 10_000;
-/// What one run may allocate in all. wasm32 memory is 4 GiB for the CPU backend; for WebGPU
-/// the browser does not say how much the GPU has, so we assume a modest laptop share.
-const MEMORY_BUDGET: u64 = 2 << 30;
+/// What one run may allocate in all. The CPU backend lives in wasm32 memory (4 GiB at most,
+/// shared with the page, the data and Burn's pools): 2 GiB. For WebGPU the browser does not
+/// say how much memory the GPU has; 4 GiB fits the book's batch 128 at 224 px (about 3.1 GiB)
+/// and half of a common 8 GB laptop GPU.
+const CPU_MEMORY_BUDGET: u64 = 2 << 30;
+const WEBGPU_MEMORY_BUDGET: u64 = 4 << 30;
 
 /// Where the run is.
 #[derive(Clone, Debug, PartialEq)]
@@ -90,7 +93,8 @@ enum Control {
 
 /// The trained (or loaded) model, shared with the "try it yourself" cell.
 #[derive(Clone, Copy)]
-pub struct TrainedModel(pub StoredValue<Option<(Nin, ActiveBackend)>, LocalStorage>, pub RwSignal<u32>);
+/// The tuple holds the model, the backend it lives on and the image size it was trained at.
+pub struct TrainedModel(pub StoredValue<Option<(Nin, ActiveBackend, usize)>, LocalStorage>, pub RwSignal<u32>);
 
 /// The text fields of the form.
 #[derive(Clone, Copy)]
@@ -101,6 +105,8 @@ struct Fields {
     size: RwSignal<String>,
     epochs: RwSignal<String>,
     train: RwSignal<String>,
+    val: RwSignal<String>,
+    test: RwSignal<String>,
     seed: RwSignal<String>,
     preset: RwSignal<Preset>,
 }
@@ -113,25 +119,29 @@ impl Fields {
         self.size.set(s.image_size.to_string());
         self.epochs.set(s.epochs.to_string());
         self.train.set(s.train_images.to_string());
+        self.val.set(s.val_images.to_string());
+        self.test.set(s.test_images.to_string());
         self.seed.set(s.seed.to_string());
     }
 
-    /// The settings the fields describe (validation and test sizes come from the preset).
+    /// The settings the fields describe (the validation cadence comes from the preset).
     fn parse(&self, lang: Lang) -> Result<TrainSettings, RunError> {
         let t = lang.train();
         fn num<T: std::str::FromStr>(label: &'static str, text: String) -> Result<T, RunError> {
             let text = text.trim().to_string();
             text.parse().map_err(|_| RunError::Field(label, text.chars().take(40).collect()))
         }
-        let base = self.preset.get_untracked().settings();
+        let base = self.preset.get().settings();
         Ok(TrainSettings {
-            optimizer: OptimizerKind::from_id(&self.optimizer.get_untracked()).unwrap_or(base.optimizer),
-            learning_rate: num(t.learning_rate, self.lr.get_untracked())?,
-            batch_size: num(t.batch_size, self.batch.get_untracked())?,
-            image_size: num(t.image_size, self.size.get_untracked())?,
-            epochs: num(t.epochs, self.epochs.get_untracked())?,
-            train_images: num(t.train_images, self.train.get_untracked())?,
-            seed: num(t.seed, self.seed.get_untracked())?,
+            optimizer: OptimizerKind::from_id(&self.optimizer.get()).unwrap_or(base.optimizer),
+            learning_rate: num(t.learning_rate, self.lr.get())?,
+            batch_size: num(t.batch_size, self.batch.get())?,
+            image_size: num(t.image_size, self.size.get())?,
+            epochs: num(t.epochs, self.epochs.get())?,
+            train_images: num(t.train_images, self.train.get())?,
+            val_images: num(t.val_images, self.val.get())?,
+            test_images: num(t.test_images, self.test.get())?,
+            seed: num(t.seed, self.seed.get())?,
             ..base
         })
     }
@@ -151,13 +161,16 @@ struct Live {
     finished: RwSignal<u32>,
 }
 
-fn memory_budget() -> u64 {
-    MEMORY_BUDGET
+fn memory_budget(kind: BackendKind) -> u64 {
+    match kind {
+        BackendKind::WebGpu => WEBGPU_MEMORY_BUDGET,
+        BackendKind::Cpu => CPU_MEMORY_BUDGET,
+    }
 }
 
 /// Checks the settings against the model and the device before anything is downloaded.
 fn check(settings: &TrainSettings, backend: &ActiveBackend) -> Result<settings::MemoryEstimate, RunError> {
-    settings::validate(&NinConfig::book(), settings, TRAIN_AVAILABLE, TEST_AVAILABLE, backend.buffer_limit_bytes(), memory_budget())
+    settings::validate(&NinConfig::book(), settings, TRAIN_AVAILABLE, TEST_AVAILABLE, backend.buffer_limit_bytes(), memory_budget(backend.kind))
         .map_err(RunError::Settings)
 }
 
@@ -230,7 +243,7 @@ async fn run(live: Live, backend: ActiveBackend, settings: TrainSettings) -> Res
     while !trainer.finished() {
         if hold(live, Phase::Training).await {
             live.phase.set(Phase::Stopped);
-            live.model.0.set_value(Some((trainer.eval_model(), backend.clone())));
+            live.model.0.set_value(Some((trainer.eval_model(), backend.clone(), settings.image_size)));
             live.model.1.update(|n| *n += 1);
             return Ok(());
         }
@@ -266,7 +279,7 @@ async fn run(live: Live, backend: ActiveBackend, settings: TrainSettings) -> Res
         TimeoutFuture::new(0).await;
     }
     let model = trainer.eval_model();
-    live.model.0.set_value(Some((model.clone(), backend.clone())));
+    live.model.0.set_value(Some((model.clone(), backend.clone(), settings.image_size)));
     live.model.1.update(|n| *n += 1);
     test(live, &sets, &model, &settings, &trainer.eval_device()).await?;
     live.phase.set(Phase::Done);
@@ -298,8 +311,7 @@ pub fn TrainCell() -> impl IntoView {
     let backends = expect_context::<Backends>();
     let lang = expect_context::<RwSignal<Lang>>();
     let t = move || lang.get().train();
-    let model = TrainedModel(StoredValue::new_local(None), RwSignal::new(0));
-    provide_context(model);
+    let model = expect_context::<TrainedModel>();
 
     let fields = Fields {
         optimizer: RwSignal::new(String::new()),
@@ -308,6 +320,8 @@ pub fn TrainCell() -> impl IntoView {
         size: RwSignal::new(String::new()),
         epochs: RwSignal::new(String::new()),
         train: RwSignal::new(String::new()),
+        val: RwSignal::new(String::new()),
+        test: RwSignal::new(String::new()),
         seed: RwSignal::new(String::new()),
         preset: RwSignal::new(Preset::ShortGpu),
     };
@@ -398,7 +412,7 @@ pub fn TrainCell() -> impl IntoView {
                     .map_err(|e| RunError::Weights(format!("{name}: {e:?}")))?;
                 let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
                 let nin = record::from_bytes(bytes, &NinConfig::book(), &b.device).map_err(|e| RunError::Weights(format!("{name}: {e}")))?;
-                live.model.0.set_value(Some((nin.clone(), b.clone())));
+                live.model.0.set_value(Some((nin.clone(), b.clone(), settings.image_size)));
                 live.model.1.update(|n| *n += 1);
                 loaded.set(Some(name.clone()));
                 let sets = load_data(live).await?;
@@ -499,6 +513,8 @@ pub fn TrainCell() -> impl IntoView {
                 {number_field(|t| t.image_size, "size", fields.size, "numeric")}
                 {number_field(|t| t.epochs, "epochs", fields.epochs, "numeric")}
                 {number_field(|t| t.train_images, "train", fields.train, "numeric")}
+                {number_field(|t| t.val_images, "val", fields.val, "numeric")}
+                {number_field(|t| t.test_images, "test", fields.test, "numeric")}
                 {number_field(|t| t.seed, "seed", fields.seed, "numeric")}
                 <div class="field">
                     <span>{move || t().backend}</span>
@@ -520,7 +536,7 @@ pub fn TrainCell() -> impl IntoView {
                             {format!("{} × {}, {} {} · ", format::grouped(cost.train_images), format::flops(3 * cost.forward_flops_per_image), format::flops(cost.total_flops), lang.get().ui().total)}
                             {format!("{} {} · ", format::grouped(s.val_images as u64), t().held_out)}
                             <b>{t().memory}</b>": "
-                            {format!("≈ {} (≤ {})", format::bytes(memory.total()), format::bytes(memory_budget()))}
+                            {format!("≈ {} (≤ {})", format::bytes(memory.total()), format::bytes(backend().map(|b| memory_budget(b.kind)).unwrap_or(CPU_MEMORY_BUDGET)))}
                         </span>
                     }.into_any(),
                     Err(RunError::Weights(_)) => ().into_any(),
@@ -554,9 +570,9 @@ pub fn TrainCell() -> impl IntoView {
                     {move || t().stop}
                 </button>
             </div>
-            <p class="status" role="status" data-testid="train-status" class:error=move || matches!(live.phase.get(), Phase::Failed(_))>
+            <div class="status" role="status" data-testid="train-status" class:error=move || matches!(live.phase.get(), Phase::Failed(_))>
                 {status}
-            </p>
+            </div>
             {move || load_bar().map(|(done, total)| view! {
                 <progress data-testid="train-load-progress" max=total value=done></progress>
             })}

@@ -156,7 +156,7 @@ pub fn Results(
         serde_json::to_vec_pretty(&file).unwrap_or_default()
     };
     let weights = move || {
-        let Some((m, _)) = model.0.get_value() else { return };
+        let Some((m, _, _)) = model.0.get_value() else { return };
         spawn_local(async move {
             if let Ok(bytes) = record::to_bytes(&m, &NinConfig::book()).await {
                 download("nin-fashion-mnist.bpk", &bytes, "application/octet-stream");

@@ -1,5 +1,5 @@
 // Benchmark, not a test: sizes of the built site and timings in headless Chromium on both
-// backends. Writes JSON to $BENCH_OUT (default ../../bench-results/browser.json) and prints it.
+// backends (shape cell forward passes; training images/s and data load in the training cell). Writes JSON to $BENCH_OUT (default ../../bench-results/browser.json) and prints it.
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
@@ -38,6 +38,26 @@ for (const webgpu of [false, true]) {
       entry[`forward_${label}_ms`] = await forwardMs(page);
       entry[`cell_${label}_ms`] = Math.round(performance.now() - t);
     }
+    // Training in the training cell: data download + decode (Start -> first training phase,
+    // which also builds the model), then images/s over a few Adam steps at batch 32, 96 px.
+    // Larger settings (batch 128, 224 px) take minutes per step on these software backends.
+    const steps = webgpu ? 2 : 4;
+    await page.getByTestId('train-preset').selectOption('book');
+    await page.getByTestId('train-optimizer').selectOption('adam');
+    for (const [id, v] of Object.entries({ lr: '0.001', batch: '32', size: '96', epochs: '1', train: String(32 * steps), val: '32', test: '32', seed: '1' })) {
+      await page.getByTestId(`train-${id}`).fill(v);
+    }
+    const phase = () => page.getByTestId('train-cell').getAttribute('data-phase');
+    const before = Number(await page.getByTestId('train-cell').getAttribute('data-finished'));
+    const t1 = performance.now();
+    await page.getByTestId('train-start').click();
+    await page.waitForFunction(() => !['idle', 'loading'].includes(document.querySelector('[data-testid="train-cell"]').dataset.phase), null, { timeout: 600_000 });
+    entry.train_data_and_build_ms = Math.round(performance.now() - t1);
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-cell"]').dataset.finished) > n, before, { timeout: 1_800_000 });
+    entry.train_phase = await phase();
+    entry.train_batch32_96px_steps = steps;
+    entry.train_batch32_96px_images_per_s = Number(await page.getByTestId('train-progress-text').getAttribute('data-images-per-s'));
+    entry.train_run_total_ms = Math.round(performance.now() - t1);
     entry.page_problems = problems;
   } catch (e) {
     entry.error = String(e);

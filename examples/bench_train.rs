@@ -1,0 +1,68 @@
+//! Benchmark (not a test): native training speed on Burn's CPU backend and the data decode time.
+//! `cargo run --release --example bench_train -- [out.json]`
+//!
+//! For batch 32 and 128 at 96 and 224 px it runs one warm-up step, then timed Adam steps until
+//! at least `BENCH_SECS` seconds (default 20) have passed, and reports training images/s.
+//! Prints JSON and writes it to the given path (default bench-results/train-native.json).
+
+use std::time::Instant;
+
+use burn::prelude::Device;
+use futures_lite::future::block_on;
+use nin_companion::data::{FashionMnist, TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS};
+use nin_companion::model::NinConfig;
+use nin_companion::training::{OptimizerKind, TrainSettings, Trainer};
+
+fn main() {
+    let out = std::env::args().nth(1).unwrap_or_else(|| "bench-results/train-native.json".into());
+    let budget: f64 = std::env::var("BENCH_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(20.0);
+    let dir = std::env::var("FASHION_MNIST_DIR").unwrap_or_else(|_| "www/data/fashion-mnist".into());
+    let read = |name: &str| std::fs::read(format!("{dir}/{name}")).unwrap_or_else(|e| panic!("{dir}/{name}: {e} (run scripts/setup.sh)"));
+
+    let (ti, tl, si, sl) = (read(TRAIN_IMAGES), read(TRAIN_LABELS), read(TEST_IMAGES), read(TEST_LABELS));
+    let t = Instant::now();
+    let data = FashionMnist::from_gz(&ti, TRAIN_IMAGES, &tl, TRAIN_LABELS).expect("training files parse");
+    let decode_train_ms = t.elapsed().as_secs_f64() * 1e3;
+    let t = Instant::now();
+    FashionMnist::from_gz(&si, TEST_IMAGES, &sl, TEST_LABELS).expect("test files parse");
+    let decode_test_ms = t.elapsed().as_secs_f64() * 1e3;
+
+    let mut runs = Vec::new();
+    for (batch, size) in [(32, 96), (128, 96), (32, 224), (128, 224)] {
+        let settings = TrainSettings {
+            optimizer: OptimizerKind::Adam,
+            learning_rate: 0.001,
+            batch_size: batch,
+            image_size: size,
+            epochs: 1,
+            train_images: 50_000 / batch * batch,
+            val_images: 100,
+            test_images: 0,
+            evals_per_epoch: 1,
+            seed: 1,
+        };
+        let mut trainer = Trainer::new(&NinConfig::book(), &settings, &data, &Device::flex()).expect("trainer");
+        block_on(trainer.train_chunk(&data, 1)).expect("warm-up step");
+        let (start, mut steps) = (Instant::now(), 0usize);
+        while start.elapsed().as_secs_f64() < budget || steps < 2 {
+            block_on(trainer.train_chunk(&data, 1)).expect("step");
+            steps += 1;
+        }
+        let secs = start.elapsed().as_secs_f64();
+        let images_per_s = (steps * batch) as f64 / secs;
+        eprintln!("batch {batch:3} at {size:3} px: {steps} steps in {secs:.1} s, {images_per_s:.1} images/s");
+        runs.push(format!(
+            "    {{ \"batch\": {batch}, \"size\": {size}, \"steps\": {steps}, \"seconds\": {secs:.2}, \"images_per_s\": {images_per_s:.2} }}"
+        ));
+    }
+    let json = format!(
+        "{{\n  \"backend\": \"burn flex (CPU), native\",\n  \"optimizer\": \"adam\",\n  \"threads\": {},\n  \"decode_train_ms\": {decode_train_ms:.0},\n  \"decode_test_ms\": {decode_test_ms:.0},\n  \"training\": [\n{}\n  ]\n}}\n",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        runs.join(",\n")
+    );
+    print!("{json}");
+    if let Some(parent) = std::path::Path::new(&out).parent() {
+        std::fs::create_dir_all(parent).ok();
+    }
+    std::fs::write(&out, json).expect("write the results");
+}
