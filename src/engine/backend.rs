@@ -98,6 +98,7 @@ mod tests {
 
     #[test]
     fn adapter_name_and_limit() {
+        let _rng = crate::burn_rng_lock();
         let a = AdapterReport {
             vendor: "google".into(),
             architecture: "swiftshader".into(),

@@ -97,6 +97,7 @@ mod tests {
 
     #[test]
     fn analysis_equals_the_real_forward_pass_at_several_sizes() {
+        let _rng = crate::burn_rng_lock();
         let config = NinConfig::book();
         for input in [
             InputShape::new(1, 1, 224, 224),
@@ -114,6 +115,7 @@ mod tests {
 
     #[test]
     fn too_small_input_fails_before_any_tensor() {
+        let _rng = crate::burn_rng_lock();
         let err = block_on(run_shape_summary(&cpu(), &NinConfig::book(), InputShape::new(1, 1, 66, 66), u64::MAX)).unwrap_err();
         assert!(matches!(err, SummaryError::Invalid(AnalysisError::InputTooSmall { .. })), "{err}");
         assert!(err.to_string().contains("67x67"), "{err}");
@@ -121,12 +123,14 @@ mod tests {
 
     #[test]
     fn buffer_limit_is_enforced() {
+        let _rng = crate::burn_rng_lock();
         let err = block_on(run_shape_summary(&cpu(), &NinConfig::book(), InputShape::new(128, 1, 224, 224), 128 << 20)).unwrap_err();
         assert!(matches!(err, SummaryError::Invalid(AnalysisError::TooLarge { .. })), "{err}");
     }
 
     #[test]
     fn fully_connected_head_runs_and_matches() {
+        let _rng = crate::burn_rng_lock();
         let config = NinConfig::book().with_head(HeadConfig::FullyConnected { input_height: 96, input_width: 96, hidden: vec![] });
         let report = block_on(run_shape_summary(&cpu(), &config, InputShape::new(2, 1, 96, 96), u64::MAX)).unwrap();
         assert_eq!(report.measured_shapes.last().unwrap(), &vec![2, 10]);
@@ -135,6 +139,7 @@ mod tests {
 
     #[test]
     fn a_shape_mismatch_is_reported() {
+        let _rng = crate::burn_rng_lock();
         let plan = analysis::plan(&NinConfig::book(), InputShape::book()).unwrap();
         let mut measured: Vec<Vec<u64>> = plan.rows.iter().map(|r| r.output.clone()).collect();
         assert!(compare_shapes(&plan, &measured).is_ok());

@@ -427,12 +427,14 @@ mod tests {
 
     #[test]
     fn book_model_has_four_blocks_of_three_convs() {
+        let _rng = crate::burn_rng_lock();
         let model = NinConfig::book().init(&Device::flex()).unwrap();
         assert_eq!(model.block_conv_counts(), vec![3, 3, 3, 3]);
     }
 
     #[test]
     fn parameter_count_from_tensors_equals_the_analysis() {
+        let _rng = crate::burn_rng_lock();
         for config in [
             NinConfig::book(),
             NinConfig::book_with_classes(5),
@@ -451,6 +453,7 @@ mod tests {
 
     #[test]
     fn first_conv_is_xavier_uniform() {
+        let _rng = crate::burn_rng_lock();
         let model = NinConfig::book().init(&Device::flex()).unwrap();
         let weight = first_conv_weight(&model).unwrap().val();
         let values = weight.into_data().try_to_vec::<f32>().unwrap();
@@ -464,6 +467,7 @@ mod tests {
 
     #[test]
     fn block_maps_have_the_planned_shapes_and_the_same_logits() {
+        let _rng = crate::burn_rng_lock();
         let model = NinConfig::book().init(&Device::flex()).unwrap().valid();
         let x = Tensor::<4>::random([1, 1, 96, 96], burn::tensor::Distribution::Uniform(0.0, 1.0), &Device::flex());
         let (logits, maps) = model.forward_block_maps(x.clone());
@@ -476,6 +480,7 @@ mod tests {
 
     #[test]
     fn invalid_config_is_an_error_not_a_panic() {
+        let _rng = crate::burn_rng_lock();
         let mut config = NinConfig::book();
         config.stages[0] = StageConfig::Block(NinBlockConfig::new(vec![96, 0, 96], 11, 4, 0));
         assert!(config.init(&Device::flex()).is_err());

@@ -20,6 +20,7 @@ pub(crate) fn real_train() -> FashionMnist {
 
 #[test]
 fn split_is_seeded_disjoint_and_sized() {
+    let _rng = crate::burn_rng_lock();
     let s = TrainSettings { train_images: 300, val_images: 100, seed: 7, ..Preset::ShortCpu.settings() };
     let a = split(1000, &s);
     assert_eq!((a.train.len(), a.val.len()), (300, 100));
@@ -30,6 +31,7 @@ fn split_is_seeded_disjoint_and_sized() {
 
 #[test]
 fn batch_is_resized_on_the_device_and_scaled_to_unit_range() {
+    let _rng = crate::burn_rng_lock();
     let data = FashionMnist { images: (0..2 * 784).map(|i| (i % 256) as u8).collect(), labels: vec![3, 9] };
     let (x, y) = batch(&data, &[1, 0], 67, &Device::flex());
     assert_eq!(x.dims(), [2, 1, 67, 67]);
@@ -49,6 +51,7 @@ fn batch_is_resized_on_the_device_and_scaled_to_unit_range() {
 /// graph that does not reach the parameters all leave the ratio near 1.
 #[test]
 fn loss_goes_down_on_a_fixed_real_batch() {
+    let _rng = crate::burn_rng_lock();
     let data = real_train();
     let settings = TrainSettings {
         optimizer: OptimizerKind::Adam,
@@ -83,6 +86,7 @@ fn loss_goes_down_on_a_fixed_real_batch() {
 /// does not reach. About 2 minutes on 2 cores.
 #[test]
 fn short_real_run_beats_chance_on_held_out_images() {
+    let _rng = crate::burn_rng_lock();
     let data = real_train();
     let settings = TrainSettings {
         optimizer: OptimizerKind::Adam,
@@ -109,6 +113,7 @@ fn short_real_run_beats_chance_on_held_out_images() {
 
 #[test]
 fn weights_round_trip_through_a_record_file_and_a_wrong_file_is_an_error() {
+    let _rng = crate::burn_rng_lock();
     let config = NinConfig::book();
     let device = Device::flex();
     let model = config.init(&device).unwrap();
