@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod content;
 pub mod data;
 pub mod engine;
+pub mod exercises;
 pub mod figure;
 pub mod format;
 pub mod i18n;

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod exercises;
 pub mod train;
 pub mod try_it;
 
@@ -53,6 +54,13 @@ impl Lang {
         match self {
             Lang::En => &train::EN,
             Lang::Ja => &train::JA,
+        }
+    }
+
+    pub fn ex(self) -> &'static exercises::ExUi {
+        match self {
+            Lang::En => &exercises::EN,
+            Lang::Ja => &exercises::JA,
         }
     }
 

@@ -225,23 +225,26 @@ impl MemoryEstimate {
     }
 }
 
+/// Bytes autodiff keeps for the backward pass of one summary row: each conv's output and its
+/// ReLU's output in a block (approximated by the block's output size), every other row's output
+/// once.
+pub fn kept_activation_bytes(row: &crate::analysis::LayerRow) -> u64 {
+    let bytes = row.output.iter().fold(4u64, |acc, &d| acc.saturating_mul(d));
+    let copies = match row.kind {
+        LayerKind::NinBlock { convs, .. } => 2 * convs as u64,
+        _ => 1,
+    };
+    bytes.saturating_mul(copies)
+}
+
 /// The pure memory estimate for training `config` with `settings`.
 pub fn memory_estimate(config: &NinConfig, settings: &TrainSettings) -> Result<MemoryEstimate, SettingsError> {
     let plan = analysis::plan(config, settings.input(config.input_channels))?;
     let params = plan.total_params();
     let weights_bytes = params * 4 * (2 + settings.optimizer.state_per_param());
     let input_bytes = (settings.batch_size * config.input_channels * settings.image_size * settings.image_size) as u64 * 4;
-    // What autodiff keeps: each conv's output and its ReLU's output in a block, every other
-    // row's output once; the backward pass then holds a gradient of about the same size.
-    let kept: u64 = plan
-        .rows
-        .iter()
-        .map(|r| {
-            let bytes = r.output.iter().fold(4u64, |acc, &d| acc.saturating_mul(d));
-            let copies = match r.kind { LayerKind::NinBlock { convs, .. } => 2 * convs as u64, _ => 1 };
-            bytes.saturating_mul(copies)
-        })
-        .fold(input_bytes, u64::saturating_add);
+    // The backward pass then holds a gradient of about the same size as what autodiff keeps.
+    let kept: u64 = plan.rows.iter().map(kept_activation_bytes).fold(input_bytes, u64::saturating_add);
     let activations_bytes = kept.saturating_mul(2);
     let (_, largest_tensor_bytes) = plan.largest_tensor();
     Ok(MemoryEstimate { weights_bytes, activations_bytes, largest_tensor_bytes: largest_tensor_bytes.max(input_bytes) })

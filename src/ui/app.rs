@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 
 use super::backend_panel::BackendPanel;
 use super::code_cell::CodeCell;
+use super::exercises::ExerciseCells;
 use super::figure::FigNin;
 use super::motivation::Motivation;
 use super::prose::Paragraph;
@@ -141,6 +142,7 @@ fn ChapterSection(section: SectionText) -> impl IntoView {
         "nin-blocks" => view! { <FigNin/> <CodeCell name="nin-block" title=|t| t.code_cell_block/> }.into_any(),
         "nin-model" => view! { <CodeCell name="nin-model" title=|t| t.code_cell_model/> <ShapeSummaryCell/> }.into_any(),
         "training" => view! { <TrainCell/> <TryCell/> }.into_any(),
+        "exercises" => view! { <ExerciseCells/> }.into_any(),
         _ => ().into_any(),
     };
     view! {

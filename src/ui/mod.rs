@@ -4,6 +4,7 @@
 mod app;
 mod backend_panel;
 mod code_cell;
+mod exercises;
 mod fetch;
 mod figure;
 mod motivation;

@@ -161,7 +161,7 @@ struct Live {
     finished: RwSignal<u32>,
 }
 
-fn memory_budget(kind: BackendKind) -> u64 {
+pub(crate) fn memory_budget(kind: BackendKind) -> u64 {
     match kind {
         BackendKind::WebGpu => WEBGPU_MEMORY_BUDGET,
         BackendKind::Cpu => CPU_MEMORY_BUDGET,

@@ -113,6 +113,10 @@ async function tinyRun(page, tiny) {
   // x grows along the run.
   for (let i = 1; i < acc.length; i++) assert.ok(acc[i][0] > acc[i - 1][0]);
 
+  // The plateau panel reads the last validation point: dead logits out of 10, and a verdict.
+  assert.match(await page.getByTestId('train-dead-logits').textContent(), /^(10|\d) \/ 10$/);
+  assert.match(await page.getByTestId('train-plateau-verdict').getAttribute('data-at-chance'), /^(true|false)$/);
+
   // The test report: the chosen number of test images in a 10x10 confusion matrix whose diagonal gives the accuracy.
   const accuracy = Number(await page.getByTestId('test-accuracy').getAttribute('data-value'));
   assert.ok(accuracy >= 0 && accuracy <= 1, `test accuracy ${accuracy}`);
@@ -182,6 +186,19 @@ test('WebGPU (SwiftShader): book preset refused with an offer, tiny run, pause/r
     await fill(page, { train: '400' });
     await page.getByTestId('train-start').click();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="train-board"]')?.dataset.trainPoints) >= 1, null, { timeout: 300_000 });
+    // The tab goes hidden: the run pauses and says why; back and Resume continues.
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    assert.equal(await waitPhase(page, ['paused-hidden', 'done']), 'paused-hidden');
+    assert.match(await page.getByTestId('train-status').textContent(), /hidden/i);
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await page.getByTestId('train-resume').click();
+    await waitPhase(page, ['training', 'validating']);
     await page.getByTestId('train-stop').click();
     assert.equal(await waitPhase(page, ['stopped', 'done']), 'stopped');
     const kept = await points(page);
@@ -230,6 +247,23 @@ test('CPU fallback: tiny run with report and CSV; loss goes down on a fixed batc
     assert.equal(fit.length, 30);
     const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
     assert.ok(mean(fit.slice(-5)) < 0.9 * mean(fit.slice(0, 5)), `losses ${fit.map((l) => l.toFixed(3)).join(' ')}`);
+
+    // The trained weights download as a Burn record and load back: the same test accuracy.
+    const trained = await page.getByTestId('test-accuracy').getAttribute('data-value');
+    const [wd] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-weights').click()]);
+    assert.equal(wd.suggestedFilename(), 'nin-fashion-mnist.bpk');
+    const beforeLoad = await finished(page);
+    await page.getByTestId('train-load-weights').setInputFiles(await wd.path());
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-cell"]')?.dataset.finished) > n, beforeLoad, { timeout: 120_000 });
+    assert.equal(await phase(page), 'done', await page.getByTestId('train-status').textContent());
+    await page.getByTestId('train-loaded').waitFor();
+    assert.equal(await page.getByTestId('test-accuracy').getAttribute('data-value'), trained);
+    // A file that is not a record is a clear error.
+    const beforeBad = await finished(page);
+    await page.getByTestId('train-load-weights').setInputFiles({ name: 'bad.bpk', mimeType: 'application/octet-stream', buffer: Buffer.from('not a record') });
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-cell"]')?.dataset.finished) > n, beforeBad, { timeout: 60_000 });
+    assert.equal(await phase(page), 'failed');
+    assert.match(await page.getByTestId('train-status').textContent(), /bad\.bpk/);
 
     // Try it yourself, with the model just trained at 67 px.
     assert.equal(await page.getByTestId('try-need-model').count(), 0);

@@ -1,0 +1,202 @@
+//! Strings of the exercise cells, in both languages, and the sentences written from results.
+
+use super::Lang;
+
+#[derive(Debug)]
+pub struct ExUi {
+    pub exercise: &'static str,
+    pub compare_title: &'static str,
+    pub resources_title: &'static str,
+    pub side: &'static str,
+    pub batch: &'static str,
+    pub optimizer: &'static str,
+    pub model: &'static str,
+    pub params: &'static str,
+    pub flops_per_image: &'static str,
+    pub body_output: &'static str,
+    pub train_memory: &'static str,
+    pub infer_memory: &'static str,
+    pub layer: &'static str,
+    pub output: &'static str,
+    pub weights: &'static str,
+    pub grads: &'static str,
+    pub opt_state: &'static str,
+    pub activations: &'static str,
+    pub forward_flops: &'static str,
+    pub total: &'static str,
+    pub formulas: &'static str,
+    pub formula_params: &'static str,
+    pub formula_flops: &'static str,
+    pub formula_train: &'static str,
+    pub formula_infer: &'static str,
+    pub training_flops: &'static str,
+    pub training_memory: &'static str,
+    pub inference_memory: &'static str,
+    pub fits: &'static str,
+    pub not_fits_buffer: &'static str,
+    pub not_fits_memory: &'static str,
+    pub module_check: &'static str,
+    pub what_it_shows: &'static str,
+    pub train_note: &'static str,
+    pub family_definition: &'static str,
+    pub gradual_definition: &'static str,
+    pub head_note: &'static str,
+    pub widths_title: &'static str,
+    pub channels: &'static str,
+}
+
+pub static EN: ExUi = ExUi {
+    exercise: "Exercise",
+    compare_title: "Compare the variants",
+    resources_title: "Resource calculator",
+    side: "Input side (px)",
+    batch: "Batch",
+    optimizer: "Optimizer",
+    model: "Model",
+    params: "Parameters",
+    flops_per_image: "FLOPs per image",
+    body_output: "Last feature map",
+    train_memory: "Training memory",
+    infer_memory: "Prediction memory",
+    layer: "Layer",
+    output: "Output",
+    weights: "Weights",
+    grads: "Gradients",
+    opt_state: "Optimizer state",
+    activations: "Kept activations",
+    forward_flops: "Forward FLOPs",
+    total: "Total",
+    formulas: "Formulas",
+    formula_params: "Parameters of a convolution: k·k·c_in·c_out + c_out; of a linear layer: n_in·n_out + n_out.",
+    formula_flops: "Forward FLOPs of a convolution: 2·k·k·c_in per output value (multiply and add) plus the bias and the ReLU; training ≈ 3 × forward (the backward pass computes the input gradient and the weight gradient).",
+    formula_train: "Training memory = 4 bytes × (parameters + gradients + optimizer state [0 for SGD, 1 per parameter for momentum, 2 for Adam]) + 2 × the activations kept for the backward pass (each convolution's output and its ReLU inside a block, every other layer's output once, and the input batch).",
+    formula_infer: "Prediction memory at batch 1 = the weights + the largest pair of one layer's input and output (a layer's input can be freed once its output exists).",
+    training_flops: "Training FLOPs for this batch",
+    training_memory: "Training memory for this batch",
+    inference_memory: "Prediction memory (batch 1)",
+    fits: "Fits this device",
+    not_fits_buffer: "Does not fit: the largest tensor exceeds this device's buffer limit",
+    not_fits_memory: "Does not fit the memory this page allows for training on this backend",
+    module_check: "Parameters counted from the real Burn module",
+    what_it_shows: "What the numbers show",
+    train_note: "To compare training curves, set the same seed and budget in the training cell above; each variant here is a value of the same model config the training engine uses.",
+    family_definition: "Our definition: every VGG stage of n 3×3 convolutions with c channels becomes one NiN block of a 3×3 convolution followed by n 1×1 convolutions, all c wide, then VGG's 2×2 max pooling; after the last pool come dropout, the book's last block (one channel per class) and global average pooling. The fully connected layers disappear.",
+    gradual_definition: "Our gradual variant keeps the last block's three convolutions but narrows 384 → 128 → 32 → 10: each step divides the width by about 3.4, the cube root of 384/10, instead of 384 → 10 at once.",
+    head_note: "A fully connected head is built for one input size: its first layer's width is the number of values in the last feature map. These heads are built for 224 × 224 and refuse any other size.",
+    widths_title: "Channels per convolution of the last block",
+    channels: "channels",
+};
+
+pub static JA: ExUi = ExUi {
+    exercise: "演習",
+    compare_title: "バリエーションを比べる",
+    resources_title: "リソース計算機",
+    side: "入力の一辺（px）",
+    batch: "バッチ",
+    optimizer: "最適化手法",
+    model: "モデル",
+    params: "パラメータ数",
+    flops_per_image: "画像 1 枚あたりの FLOPs",
+    body_output: "最後の特徴マップ",
+    train_memory: "訓練時のメモリ",
+    infer_memory: "予測時のメモリ",
+    layer: "層",
+    output: "出力",
+    weights: "重み",
+    grads: "勾配",
+    opt_state: "最適化手法の状態",
+    activations: "保持する活性",
+    forward_flops: "順伝播の FLOPs",
+    total: "合計",
+    formulas: "計算式",
+    formula_params: "畳み込みのパラメータ数：k·k·c_in·c_out + c_out。全結合層：n_in·n_out + n_out。",
+    formula_flops: "畳み込みの順伝播 FLOPs：出力 1 値あたり 2·k·k·c_in（乗算と加算）にバイアスと ReLU を加えたもの。訓練は順伝播の約 3 倍（逆伝播で入力の勾配と重みの勾配を計算するため）。",
+    formula_train: "訓練時のメモリ = 4 バイト ×（パラメータ + 勾配 + 最適化手法の状態［SGD は 0、モーメンタムは 1 パラメータにつき 1、Adam は 2］）+ 逆伝播のために保持する活性の 2 倍（ブロック内の各畳み込みの出力とその ReLU、他の層の出力は 1 回ずつ、そして入力バッチ）。",
+    formula_infer: "バッチ 1 の予測時のメモリ = 重み + ある層の入力と出力の組のうち最大のもの（出力ができれば入力は解放できるため）。",
+    training_flops: "このバッチの訓練 FLOPs",
+    training_memory: "このバッチの訓練時メモリ",
+    inference_memory: "予測時のメモリ（バッチ 1）",
+    fits: "このデバイスに収まります",
+    not_fits_buffer: "収まりません：最大のテンソルがこのデバイスのバッファ上限を超えます",
+    not_fits_memory: "収まりません：このバックエンドで訓練に使えるメモリを超えます",
+    module_check: "実際の Burn モジュールから数えたパラメータ数",
+    what_it_shows: "数値からわかること",
+    train_note: "訓練曲線を比べるには、上の訓練セルで同じシードと予算を設定してください。ここの各バリエーションは、訓練エンジンが使うのと同じモデル設定の値です。",
+    family_definition: "ここでの定義：VGG の各ステージ（c チャネルの 3×3 畳み込み n 個）を、3×3 畳み込み 1 個と 1×1 畳み込み n 個（すべて c チャネル）からなる NiN ブロックに置き換え、その後に VGG と同じ 2×2 の最大値プーリングを置きます。最後のプーリングの後にドロップアウト、本と同じ最後のブロック（クラスごとに 1 チャネル）、大域平均プーリングが続きます。全結合層はなくなります。",
+    gradual_definition: "段階的なバリエーションでは、最後のブロックの 3 つの畳み込みはそのままに、幅を 384 → 128 → 32 → 10 と狭めます。一度に 384 → 10 とする代わりに、各段で幅を約 3.4 分の 1（384/10 の立方根）にします。",
+    head_note: "全結合のヘッドは 1 つの入力サイズに合わせて作られます。最初の層の幅が最後の特徴マップの値の数になるからです。ここのヘッドは 224 × 224 用で、それ以外のサイズは受け付けません。",
+    widths_title: "最後のブロックの各畳み込みのチャネル数",
+    channels: "チャネル",
+};
+
+/// The label of a variant key.
+pub fn variant_label(lang: Lang, key: &str) -> &'static str {
+    match (lang, key) {
+        (Lang::En, "book") => "Book's NiN",
+        (Lang::Ja, "book") => "本の NiN",
+        (Lang::En, "mlp1") => "One 1×1 conv per block",
+        (Lang::Ja, "mlp1") => "ブロックごとに 1×1 畳み込み 1 個",
+        (Lang::En, "mlp3") => "Three 1×1 convs per block",
+        (Lang::Ja, "mlp3") => "ブロックごとに 1×1 畳み込み 3 個",
+        (Lang::En, "kernel3") => "3×3 instead of 1×1",
+        (Lang::Ja, "kernel3") => "1×1 の代わりに 3×3",
+        (Lang::En, "fc_last_block") => "FC head on 10×5×5",
+        (Lang::Ja, "fc_last_block") => "10×5×5 に全結合ヘッド",
+        (Lang::En, "fc_no_last_block") => "Last block removed, FC head on 384×5×5",
+        (Lang::Ja, "fc_no_last_block") => "最後のブロックを除き 384×5×5 に全結合ヘッド",
+        (Lang::En, "gradual") => "Gradual 384 → 128 → 32 → 10",
+        (Lang::Ja, "gradual") => "段階的に 384 → 128 → 32 → 10",
+        (_, "nin11") => "NiN-11",
+        (_, "nin16") => "NiN-16",
+        (_, "nin19") => "NiN-19",
+        (_, "vgg11") => "VGG-11",
+        (_, "vgg16") => "VGG-16",
+        (_, "vgg19") => "VGG-19",
+        (Lang::En, _) => "Variant",
+        (Lang::Ja, _) => "バリエーション",
+    }
+}
+
+/// One sentence from measured numbers: how a variant compares with the baseline.
+pub fn compare_sentence(lang: Lang, label: &str, base: &str, params_ratio: f64, flops_ratio: f64, memory_ratio: f64) -> String {
+    let pct = |r: f64| {
+        let p = (r - 1.0) * 100.0;
+        if p.abs() < 0.05 { "±0 %".to_string() } else { format!("{p:+.1} %") }
+    };
+    match lang {
+        Lang::En => format!(
+            "{label}: {} parameters, {} FLOPs per image and {} training memory compared with {base} (× {params_ratio:.2}, × {flops_ratio:.2}, × {memory_ratio:.2}).",
+            pct(params_ratio),
+            pct(flops_ratio),
+            pct(memory_ratio)
+        ),
+        Lang::Ja => format!(
+            "{label}：{base} と比べてパラメータ数 {}、画像 1 枚あたりの FLOPs {}、訓練時メモリ {}（× {params_ratio:.2}、× {flops_ratio:.2}、× {memory_ratio:.2}）。",
+            pct(params_ratio),
+            pct(flops_ratio),
+            pct(memory_ratio)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_complete_labels_and_sentences_in_both_languages() {
+        let (en, ja) = (format!("{EN:#?}"), format!("{JA:#?}"));
+        assert_eq!(en.lines().count(), ja.lines().count());
+        for (a, b) in en.lines().zip(ja.lines()).filter(|(a, _)| a.contains(": \"")) {
+            assert!(!a.ends_with(": \"\",") && !b.ends_with(": \"\","), "empty: {a} / {b}");
+            assert_ne!(a, b, "untranslated: {a}");
+        }
+        for key in ["book", "mlp1", "mlp3", "kernel3", "fc_last_block", "fc_no_last_block", "gradual"] {
+            assert_ne!(variant_label(Lang::En, key), variant_label(Lang::Ja, key));
+            assert_ne!(variant_label(Lang::En, key), "Variant", "{key}");
+        }
+        let s = compare_sentence(Lang::En, "A", "B", 1.112, 0.5, 1.0);
+        assert!(s.contains("+11.2 %") && s.contains("-50.0 %") && s.contains("±0 %"), "{s}");
+        assert!(compare_sentence(Lang::Ja, "A", "B", 2.0, 1.0, 1.0).contains("+100.0 %"));
+    }
+}

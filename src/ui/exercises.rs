@@ -1,0 +1,389 @@
+//! The six exercises: each question with a cell that measures its answer. Exercises 1, 2, 3,
+//! 5 and 6 compare model variants (parameters, FLOPs, shapes, memory) with bars and a sentence
+//! written from the numbers; exercise 4 is a per-layer resource calculator with its formulas.
+
+use burn::module::Module;
+use burn::prelude::Device;
+use leptos::prelude::*;
+
+use super::app::{BackendState, Backends};
+use super::prose::Paragraph;
+use super::train_cell::memory_budget;
+use crate::analysis::LayerKind;
+use crate::engine::BackendKind;
+use crate::exercises::{self, Costs, Exercise, Resources};
+use crate::format;
+use crate::i18n::{self, Lang, exercises as tx};
+use crate::model::{NinConfig, StageConfig};
+use crate::training::OptimizerKind;
+
+/// The inputs shared by an exercise cell: side, batch and optimizer, as typed.
+#[derive(Clone, Copy)]
+struct Inputs {
+    side: RwSignal<String>,
+    batch: RwSignal<String>,
+    optimizer: RwSignal<String>,
+}
+
+impl Inputs {
+    fn new(side: usize, batch: usize) -> Self {
+        Inputs { side: RwSignal::new(side.to_string()), batch: RwSignal::new(batch.to_string()), optimizer: RwSignal::new("adam".into()) }
+    }
+
+    /// Parsed values, or the message for the first bad field.
+    fn parse(&self, lang: Lang) -> Result<(usize, usize, OptimizerKind), String> {
+        let t = lang.ex();
+        let u = lang.ui();
+        let num = |label: &str, text: String| -> Result<usize, String> {
+            let text = text.trim().to_string();
+            if text.is_empty() {
+                return Err(format!("{label} {}", u.field_empty));
+            }
+            text.parse::<usize>().map_err(|_| format!("{label} {} \"{}\".", u.field_not_number, text.chars().take(40).collect::<String>()))
+        };
+        let side = num(t.side, self.side.get())?;
+        let batch = num(t.batch, self.batch.get())?;
+        let optimizer = OptimizerKind::from_id(&self.optimizer.get()).unwrap_or(OptimizerKind::Adam);
+        Ok((side, batch, optimizer))
+    }
+}
+
+#[component]
+fn InputsForm(inputs: Inputs, prefix: &'static str) -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let t = move || lang.get().ex();
+    let tt = move || lang.get().train();
+    view! {
+        <div class="cell-inputs">
+            <label class="field">
+                <span>{move || t().side}</span>
+                <input type="text" inputmode="numeric" data-testid=format!("{prefix}-side") bind:value=inputs.side/>
+            </label>
+            <label class="field">
+                <span>{move || t().batch}</span>
+                <input type="text" inputmode="numeric" data-testid=format!("{prefix}-batch") bind:value=inputs.batch/>
+            </label>
+            <label class="field">
+                <span>{move || t().optimizer}</span>
+                <select data-testid=format!("{prefix}-optimizer") prop:value=move || inputs.optimizer.get()
+                    on:change:target=move |ev| inputs.optimizer.set(ev.target().value())>
+                    <option value="sgd">{move || tt().opt_sgd}</option>
+                    <option value="momentum">{move || tt().opt_momentum}</option>
+                    <option value="adam">{move || tt().opt_adam}</option>
+                </select>
+            </label>
+        </div>
+    }
+}
+
+/// Percent of `max` as a CSS width.
+fn width(value: u64, max: u64) -> String {
+    format!("width:{:.1}%", value as f64 / max.max(1) as f64 * 100.0)
+}
+
+/// Exercises 1, 2, 3, 5, 6: the variants side by side.
+#[component]
+fn Comparison(exercise: Exercise) -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let t = move || lang.get().ex();
+    let inputs = Inputs::new(224, 32);
+    let prefix = exercise.id();
+
+    let results = Memo::new(move |_| {
+        let lang = lang.get();
+        inputs.parse(lang).map(|(side, batch, optimizer)| {
+            exercises::variants(exercise)
+                .into_iter()
+                .map(|v| {
+                    let costs = exercises::costs(&v.config, side, batch, optimizer).map_err(|e| i18n::analysis_error(lang, &e));
+                    (v.key, v.baseline, costs)
+                })
+                .collect::<Vec<(&'static str, bool, Result<Costs, String>)>>()
+        })
+    });
+
+    let table = move || {
+        let lang = lang.get();
+        let t = lang.ex();
+        match results.get() {
+            Err(message) => view! { <p class="error" data-testid=format!("{prefix}-error")>{message}</p> }.into_any(),
+            Ok(rows) => {
+                let ok: Vec<&Costs> = rows.iter().filter_map(|(_, _, c)| c.as_ref().ok()).collect();
+                let max_params = ok.iter().map(|c| c.params).max().unwrap_or(1);
+                let max_flops = ok.iter().map(|c| c.forward_flops).max().unwrap_or(1);
+                let max_train = ok.iter().map(|c| c.training_bytes).max().unwrap_or(1);
+                let base = rows.iter().find(|(_, b, c)| *b && c.is_ok()).and_then(|(k, _, c)| c.as_ref().ok().map(|c| (*k, c.clone())));
+                let sentences: Vec<String> = base
+                    .as_ref()
+                    .map(|(bk, b)| {
+                        rows.iter()
+                            .filter(|(k, _, _)| k != bk)
+                            .filter_map(|(k, _, c)| c.as_ref().ok().map(|c| (k, c)))
+                            .map(|(k, c)| {
+                                tx::compare_sentence(
+                                    lang,
+                                    tx::variant_label(lang, k),
+                                    tx::variant_label(lang, bk),
+                                    c.params as f64 / b.params.max(1) as f64,
+                                    c.forward_flops as f64 / b.forward_flops.max(1) as f64,
+                                    c.training_bytes as f64 / b.training_bytes.max(1) as f64,
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                view! {
+                    <div class="table-scroll">
+                        <table class="summary compare" data-testid=format!("{prefix}-table")>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t.model}</th>
+                                    <th scope="col" class="num">{t.params}</th>
+                                    <th scope="col" class="num">{t.flops_per_image}</th>
+                                    <th scope="col">{t.body_output}</th>
+                                    <th scope="col" class="num">{t.train_memory}</th>
+                                    <th scope="col" class="num">{t.infer_memory}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {rows.into_iter().map(|(key, baseline, costs)| {
+                                    let label = tx::variant_label(lang, key);
+                                    match costs {
+                                        Ok(c) => view! {
+                                            <tr data-testid="variant-row" data-key=key data-params=c.params.to_string() data-flops=c.forward_flops.to_string() class:baseline=baseline>
+                                                <th scope="row">{label}</th>
+                                                <td class="num bar-cell"><span class="bar" style=width(c.params, max_params)></span><span class="bar-label">{format::grouped(c.params)}</span></td>
+                                                <td class="num bar-cell"><span class="bar" style=width(c.forward_flops, max_flops)></span><span class="bar-label">{format::flops(c.forward_flops)}</span></td>
+                                                <td><code>{format::shape(&c.body_output)}</code></td>
+                                                <td class="num bar-cell"><span class="bar" style=width(c.training_bytes, max_train)></span><span class="bar-label">{format::bytes(c.training_bytes)}</span></td>
+                                                <td class="num">{format::bytes(c.inference_bytes)}</td>
+                                            </tr>
+                                        }.into_any(),
+                                        Err(message) => view! {
+                                            <tr data-testid="variant-row" data-key=key data-error="true">
+                                                <th scope="row">{label}</th>
+                                                <td colspan="5" class="error" data-testid="variant-error">{message}</td>
+                                            </tr>
+                                        }.into_any(),
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    <h4>{t.what_it_shows}</h4>
+                    <ul class="findings" data-testid=format!("{prefix}-findings")>
+                        {sentences.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }
+        }
+    };
+
+    let extra = move || {
+        let t = t();
+        match exercise {
+            Exercise::Head => Some(view! { <p class="note">{t.head_note}</p> }.into_any()),
+            Exercise::Family => Some(view! { <p class="note">{t.family_definition}</p> }.into_any()),
+            Exercise::Reduction => Some(view! { <p class="note">{t.gradual_definition}</p> <Widths/> }.into_any()),
+            _ => None,
+        }
+    };
+
+    view! {
+        <div class="cell exercise-cell" data-testid=format!("{prefix}-cell")>
+            <div class="cell-head">
+                <span class="cell-label">{move || lang.get().ui().cell}</span>
+                <h4>{move || t().compare_title}</h4>
+            </div>
+            {extra}
+            <InputsForm inputs=inputs prefix=prefix/>
+            {table}
+            <p class="note">{move || t().train_note}</p>
+        </div>
+    }
+}
+
+/// Exercise 5's picture: channel widths of the last block's convolutions, book vs gradual.
+#[component]
+fn Widths() -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let last_widths = |config: &NinConfig| -> Vec<usize> {
+        match config.stages.last() {
+            Some(StageConfig::Block(b)) => std::iter::once(384).chain(b.channels.iter().copied()).collect(),
+            _ => vec![],
+        }
+    };
+    let rows = [("book", last_widths(&NinConfig::book())), ("gradual", last_widths(&exercises::gradual_reduction()))];
+    view! {
+        <figure class="widths" data-testid="ex5-widths">
+            <figcaption>{move || lang.get().ex().widths_title}</figcaption>
+            {rows.into_iter().map(|(key, widths)| view! {
+                <div class="width-row">
+                    <span class="width-label">{move || tx::variant_label(lang.get(), key)}</span>
+                    <span class="width-bars">
+                        {widths.into_iter().map(|w| view! {
+                            <span class="width-bar" style=format!("height:{:.1}px", 6.0 + 60.0 * (w as f64 / 384.0)) title=w.to_string()>
+                                <small>{w}</small>
+                            </span>
+                        }).collect_view()}
+                    </span>
+                </div>
+            }).collect_view()}
+        </figure>
+    }
+}
+
+/// Exercise 4: parameters, FLOPs and memory per layer, with the formulas.
+#[component]
+fn Calculator() -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let backends = expect_context::<Backends>();
+    let t = move || lang.get().ex();
+    let inputs = Inputs::new(224, 128);
+    // Cross-check: the parameter count of the real Burn module (built once on the CPU).
+    let module_params = NinConfig::book().init(&Device::flex()).map(|m| m.num_params() as u64).ok();
+
+    let result = Memo::new(move |_| {
+        let lang = lang.get();
+        let (side, batch, optimizer) = inputs.parse(lang)?;
+        exercises::resources(&NinConfig::book(), side, batch, optimizer).map_err(|e| i18n::analysis_error(lang, &e))
+    });
+
+    let fits = move |r: &Resources| {
+        let BackendState::Ready(b) = backends.active.get() else { return None };
+        let plan = crate::analysis::plan(&NinConfig::book(), crate::analysis::InputShape::new(r.batch, 1, r.side, r.side)).ok()?;
+        let (_, largest) = plan.largest_tensor();
+        let t = t();
+        Some(if largest.max(r.input_bytes) > b.buffer_limit_bytes() {
+            ("no", format!("{} ({} > {})", t.not_fits_buffer, format::bytes(largest), format::bytes(b.buffer_limit_bytes())))
+        } else if r.training_bytes() > memory_budget(b.kind) {
+            ("no", format!("{} ({} > {}, {})", t.not_fits_memory, format::bytes(r.training_bytes()), format::bytes(memory_budget(b.kind)), match b.kind {
+                BackendKind::WebGpu => "WebGPU",
+                BackendKind::Cpu => "CPU",
+            }))
+        } else {
+            ("yes", t.fits.to_string())
+        })
+    };
+
+    let body = move || {
+        let lang = lang.get();
+        let t = lang.ex();
+        match result.get() {
+            Err(message) => view! { <p class="error" data-testid="ex4-error">{message}</p> }.into_any(),
+            Ok(r) => {
+                let max_act = r.rows.iter().map(|row| row.activation_bytes).max().unwrap_or(1);
+                let verdict = fits(&r);
+                view! {
+                    <dl class="totals" data-testid="ex4-totals" data-params=r.total.params.to_string()
+                        data-training-bytes=r.training_bytes().to_string() data-inference-bytes=r.inference_peak_bytes.to_string()
+                        data-training-flops=r.training_flops().to_string()>
+                        <dt>{t.params}</dt><dd>{format::grouped(r.total.params)}</dd>
+                        <dt>{t.module_check}</dt><dd data-testid="ex4-module-params">{module_params.map(format::grouped).unwrap_or_else(|| "–".into())}</dd>
+                        <dt>{t.forward_flops}</dt><dd>{format::flops(r.total.forward_flops)}</dd>
+                        <dt>{t.training_flops}</dt><dd>{format::flops(r.training_flops())}</dd>
+                        <dt>{t.training_memory}</dt><dd>{format::bytes(r.training_bytes())}</dd>
+                        <dt>{t.inference_memory}</dt><dd>{format::bytes(r.inference_peak_bytes)}</dd>
+                    </dl>
+                    {verdict.map(|(ok, text)| view! { <p class="fit" data-testid="ex4-fits" data-fits=ok class:error=ok == "no">{text}</p> })}
+                    <div class="table-scroll">
+                        <table class="summary" data-testid="ex4-table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t.layer}</th>
+                                    <th scope="col">{t.output}</th>
+                                    <th scope="col" class="num">{t.params}</th>
+                                    <th scope="col" class="num">{t.weights}</th>
+                                    <th scope="col" class="num">{t.grads}</th>
+                                    <th scope="col" class="num">{t.opt_state}</th>
+                                    <th scope="col" class="num">{t.activations}</th>
+                                    <th scope="col" class="num">{t.forward_flops}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {r.rows.iter().map(|row| {
+                                    let name = row.kind.as_ref().map(|k| match k {
+                                        LayerKind::NinBlock { index, .. } => format!("NiN {} {index}", lang.try_it().block),
+                                        other => other.book_name().to_string(),
+                                    }).unwrap_or_default();
+                                    view! {
+                                        <tr data-testid="ex4-row">
+                                            <th scope="row">{name}</th>
+                                            <td><code>{format::shape(&row.output)}</code></td>
+                                            <td class="num">{format::grouped(row.params)}</td>
+                                            <td class="num">{format::bytes(row.param_bytes)}</td>
+                                            <td class="num">{format::bytes(row.grad_bytes)}</td>
+                                            <td class="num">{format::bytes(row.optimizer_bytes)}</td>
+                                            <td class="num bar-cell"><span class="bar" style=width(row.activation_bytes, max_act)></span><span class="bar-label">{format::bytes(row.activation_bytes)}</span></td>
+                                            <td class="num">{format::flops(row.forward_flops)}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                            <tfoot>
+                                <tr>
+                                    <th scope="row">{t.total}</th>
+                                    <td>{format!("+ {} ×2", format::bytes(r.input_bytes))}</td>
+                                    <td class="num">{format::grouped(r.total.params)}</td>
+                                    <td class="num">{format::bytes(r.total.param_bytes)}</td>
+                                    <td class="num">{format::bytes(r.total.grad_bytes)}</td>
+                                    <td class="num">{format::bytes(r.total.optimizer_bytes)}</td>
+                                    <td class="num">{format::bytes(r.total.activation_bytes)}</td>
+                                    <td class="num">{format::flops(r.total.forward_flops)}</td>
+                                </tr>
+                            </tfoot>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }
+        }
+    };
+
+    view! {
+        <div class="cell exercise-cell" data-testid="ex4-cell">
+            <div class="cell-head">
+                <span class="cell-label">{move || lang.get().ui().cell}</span>
+                <h4>{move || t().resources_title}</h4>
+            </div>
+            <InputsForm inputs=inputs prefix="ex4"/>
+            {body}
+            <details class="formulas">
+                <summary>{move || t().formulas}</summary>
+                <ul>
+                    <li>{move || t().formula_params}</li>
+                    <li>{move || t().formula_flops}</li>
+                    <li>{move || t().formula_train}</li>
+                    <li>{move || t().formula_infer}</li>
+                </ul>
+            </details>
+        </div>
+    }
+}
+
+/// Every exercise: its number, the question, what the cell measures, and the cell.
+#[component]
+pub fn ExerciseCells() -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    Exercise::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, exercise)| {
+            let question = Signal::derive(move || lang.get().chapter().exercises[i].question);
+            let experiment = Signal::derive(move || lang.get().chapter().exercises[i].experiment);
+            let cell = match exercise {
+                Exercise::Resources => view! { <Calculator/> }.into_any(),
+                other => view! { <Comparison exercise=other/> }.into_any(),
+            };
+            view! {
+                <article class="exercise" id=exercise.id() data-testid="exercise">
+                    <h3>{move || format!("{} {}", lang.get().ex().exercise, exercise.number())}</h3>
+                    <p><Paragraph text=question/></p>
+                    <p class="note"><Paragraph text=experiment/></p>
+                    {cell}
+                </article>
+            }
+        })
+        .collect_view()
+}

@@ -1,0 +1,86 @@
+// The exercises section: every exercise has its question and a cell; the comparison tables
+// hold the variants' measured parameters (equal to the arithmetic in the native tests), the
+// fully connected heads refuse other sizes, the findings are written from the numbers, and
+// the resource calculator follows its inputs and agrees with the real module. Both languages.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, backendKind } from './harness.mjs';
+
+let site;
+before(async () => {
+  site = await startServer();
+});
+after(() => site.server.close());
+
+const params = async (page, prefix) =>
+  Object.fromEntries(await page.locator(`[data-testid="${prefix}-table"] [data-testid="variant-row"]`).evaluateAll((rows) =>
+    rows.map((r) => [r.dataset.key, r.dataset.error ? 'error' : Number(r.dataset.params)])));
+
+test('exercises: six questions with cells, comparisons, calculator', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, problems } = await openPage(browser, site.origin, site.url);
+    await backendKind(page);
+    assert.equal(await page.getByTestId('exercise').count(), 6);
+    const ids = await page.getByTestId('exercise').evaluateAll((els) => els.map((e) => e.id));
+    assert.deepEqual(ids, ['ex1', 'ex2', 'ex3', 'ex4', 'ex5', 'ex6']);
+
+    // Exercise 1: one, two (book), three 1x1 convs per block.
+    assert.deepEqual(await params(page, 'ex1'), { mlp1: 1769112, book: 1992166, mlp3: 2215220 });
+    const findings = await page.getByTestId('ex1-findings').locator('li').allTextContents();
+    assert.equal(findings.length, 2);
+    assert.match(findings[0], /-11\.2 %/);
+    assert.match(findings[1], /\+11\.2 %/);
+    // Exercise 2: 3x3 inside the blocks.
+    assert.deepEqual(await params(page, 'ex2'), { book: 1992166, kernel3: 5549094 });
+    // Exercise 3: both FC heads at 224; at 96 px they refuse, GAP does not.
+    assert.deepEqual(await params(page, 'ex3'), { book: 1992166, fc_last_block: 1994676, fc_no_last_block: 2053386 });
+    await page.getByTestId('ex3-side').fill('96');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="ex3-table"] [data-error="true"]').length === 2);
+    const p3 = await params(page, 'ex3');
+    assert.equal(p3.book, 1992166);
+    assert.equal(p3.fc_last_block, 'error');
+    assert.match(await page.getByTestId('variant-error').first().textContent(), /224/);
+    // Exercise 5 and 6.
+    assert.deepEqual(await params(page, 'ex5'), { book: 1992166, gradual: 2404330 });
+    assert.equal(await page.getByTestId('ex5-widths').locator('.width-row').count(), 2);
+    const p6 = await params(page, 'ex6');
+    assert.equal(p6.nin11, 5158822);
+    assert.ok(p6.vgg11 > 10 * p6.nin11 && p6.vgg16 > 10 * p6.nin16 && p6.vgg19 > 10 * p6.nin19);
+    // A bad field is a clear error, not a crash.
+    await page.getByTestId('ex6-batch').fill('x');
+    await page.getByTestId('ex6-error').waitFor();
+    await page.getByTestId('ex6-batch').fill('32');
+
+    // Exercise 4: totals, the module's own count, per-layer rows, fits or not on this backend.
+    const totals = page.getByTestId('ex4-totals');
+    assert.equal(await totals.getAttribute('data-params'), '1992166');
+    assert.equal(await page.getByTestId('ex4-module-params').textContent(), await page.evaluate(() => (1992166).toLocaleString('en-US')));
+    assert.equal(await page.getByTestId('ex4-row').count(), 10); // 4 blocks, 3 pools, dropout, GAP, flatten
+    // Batch 128 at 224 with Adam: ~3.1 GiB, over the CPU backend's 2 GiB; batch 16 fits.
+    assert.equal(await page.getByTestId('ex4-fits').getAttribute('data-fits'), 'no');
+    const big = Number(await totals.getAttribute('data-training-bytes'));
+    await page.getByTestId('ex4-batch').fill('16');
+    await page.waitForFunction(() => document.querySelector('[data-testid="ex4-fits"]')?.dataset.fits === 'yes');
+    const small = Number(await totals.getAttribute('data-training-bytes'));
+    assert.ok(small < big / 4, `${small} vs ${big}`);
+    // SGD keeps no optimizer state: less memory than Adam at the same batch.
+    await page.getByTestId('ex4-optimizer').selectOption('sgd');
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="ex4-totals"]').dataset.trainingBytes) < n, small);
+    const sgd = Number(await totals.getAttribute('data-training-bytes'));
+    assert.equal(small - sgd, 1992166 * 4 * 2);
+    // Below NiN's minimum side the calculator says so.
+    await page.getByTestId('ex4-side').fill('50');
+    await page.getByTestId('ex4-error').waitFor();
+    assert.match(await page.getByTestId('ex4-error').textContent(), /67/);
+
+    // Japanese: the findings are rewritten in Japanese from the same numbers.
+    await page.getByTestId('lang-toggle').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'ja');
+    const ja = await page.getByTestId('ex1-findings').locator('li').allTextContents();
+    assert.match(ja[0], /パラメータ数 -11\.2 %/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
