@@ -85,6 +85,25 @@ pub fn layout(history: &History, epochs: usize) -> CurvesLayout {
     }
 }
 
+/// Several runs' validation accuracy on one plot (the run comparison board): one `points`
+/// string per run, all on a shared epoch axis (the longest run) and the fixed 0-1 accuracy
+/// axis, so the curves compare directly.
+pub fn overlay(histories: &[&History]) -> (Vec<(f64, String)>, Vec<String>) {
+    let epochs = histories
+        .iter()
+        .flat_map(|h| h.val.iter().map(|p| p.epoch))
+        .fold(0.0_f64, f64::max)
+        .ceil()
+        .max(1.0);
+    let every = (epochs as usize).div_ceil(10).max(1);
+    let ticks = (0..=epochs as usize).filter(|e| e % every == 0).map(|e| (x_of(e as f64, epochs), e.to_string())).collect();
+    let lines = histories
+        .iter()
+        .map(|h| points(h.val.iter().filter(|p| p.metrics.accuracy.is_finite()).map(|p| (x_of(p.epoch, epochs), y_of(p.metrics.accuracy, 1.0)))))
+        .collect();
+    (ticks, lines)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,5 +146,23 @@ mod tests {
         assert!(l.val_loss.is_empty());
         let nan = History { train: vec![TrainPoint { epoch: 1.0, step: 1, loss: f64::NAN, accuracy: 0.1 }], val: vec![] };
         assert_eq!(layout(&nan, 1).loss_max, 2.5);
+    }
+
+    #[test]
+    fn overlay_shares_the_epoch_axis_of_the_longest_run() {
+        let run = |epochs: &[(f64, f64)]| History {
+            train: vec![],
+            val: epochs.iter().map(|&(e, a)| ValPoint { epoch: e, step: 0, metrics: metrics(1.0, a) }).collect(),
+        };
+        let (short, long) = (run(&[(0.5, 0.2), (1.0, 0.4)]), run(&[(1.0, 0.3), (2.0, 0.6), (4.0, 0.7)]));
+        let (ticks, lines) = overlay(&[&short, &long]);
+        assert_eq!(ticks.iter().map(|t| t.1.as_str()).collect::<Vec<_>>(), ["0", "1", "2", "3", "4"]);
+        let plot_w = WIDTH - LEFT - RIGHT;
+        let plot_h = HEIGHT - TOP - BOTTOM;
+        // The short run ends a quarter of the way along the shared 4-epoch axis, at 40 %.
+        let end = format!("{:.1},{:.1}", LEFT + plot_w / 4.0, HEIGHT - BOTTOM - 0.4 * plot_h);
+        assert!(lines[0].ends_with(&end), "{} vs {end}", lines[0]);
+        assert_eq!(lines[1].split(' ').count(), 3);
+        assert_eq!(overlay(&[]).1.len(), 0);
     }
 }

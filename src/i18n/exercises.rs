@@ -43,7 +43,56 @@ pub struct ExUi {
     pub head_note: &'static str,
     pub widths_title: &'static str,
     pub channels: &'static str,
+    pub train_variant: &'static str,
+    pub training_model: &'static str,
+    pub reset_model: &'static str,
 }
+
+#[derive(Debug)]
+pub struct RunsUi {
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub empty: &'static str,
+    pub chart_label: &'static str,
+    pub chart_caption: &'static str,
+    pub name: &'static str,
+    pub settings: &'static str,
+    pub val_acc: &'static str,
+    pub test_acc: &'static str,
+    pub speed: &'static str,
+    pub delete: &'static str,
+    pub stopped: &'static str,
+}
+
+pub static RUNS_EN: RunsUi = RunsUi {
+    title: "Compare runs",
+    intro: "Every finished or stopped run lands here and stays after a reload (in this browser only). Rename a run to remember what you tried.",
+    empty: "No runs yet: train a model above, or send an exercise variant to the training cell.",
+    chart_label: "Validation accuracy of every run against epochs",
+    chart_caption: "Validation accuracy of each run on a shared epoch axis; colours match the table.",
+    name: "Run",
+    settings: "Settings",
+    val_acc: "Best validation accuracy",
+    test_acc: "Test accuracy",
+    speed: "Images/s",
+    delete: "Delete",
+    stopped: "stopped",
+};
+
+pub static RUNS_JA: RunsUi = RunsUi {
+    title: "実行を比べる",
+    intro: "終了または停止した実行はすべてここに入り、再読み込み後も残ります（このブラウザ内のみ）。試したことを覚えておくために名前を変えられます。",
+    empty: "まだ実行がありません。上でモデルを訓練するか、演習のバリエーションを訓練セルに送ってください。",
+    chart_label: "各実行の検証精度とエポックの関係",
+    chart_caption: "共通のエポック軸に描いた各実行の検証精度。色は表と対応しています。",
+    name: "実行",
+    settings: "設定",
+    val_acc: "最高の検証精度",
+    test_acc: "テスト精度",
+    speed: "画像/秒",
+    delete: "削除",
+    stopped: "停止",
+};
 
 pub static EN: ExUi = ExUi {
     exercise: "Exercise",
@@ -85,6 +134,9 @@ pub static EN: ExUi = ExUi {
     head_note: "A fully connected head is built for one input size: its first layer's width is the number of values in the last feature map. These heads are built for 224 × 224 and refuse any other size.",
     widths_title: "Channels per convolution of the last block",
     channels: "channels",
+    train_variant: "Train in the training cell",
+    training_model: "Model",
+    reset_model: "Back to the book's NiN",
 };
 
 pub static JA: ExUi = ExUi {
@@ -127,6 +179,9 @@ pub static JA: ExUi = ExUi {
     head_note: "全結合のヘッドは 1 つの入力サイズに合わせて作られます。最初の層の幅が最後の特徴マップの値の数になるからです。ここのヘッドは 224 × 224 用で、それ以外のサイズは受け付けません。",
     widths_title: "最後のブロックの各畳み込みのチャネル数",
     channels: "チャネル",
+    train_variant: "訓練セルで訓練する",
+    training_model: "モデル",
+    reset_model: "本の NiN に戻す",
 };
 
 /// The label of a variant key.
@@ -194,6 +249,10 @@ mod tests {
         for key in ["book", "mlp1", "mlp3", "kernel3", "fc_last_block", "fc_no_last_block", "gradual"] {
             assert_ne!(variant_label(Lang::En, key), variant_label(Lang::Ja, key));
             assert_ne!(variant_label(Lang::En, key), "Variant", "{key}");
+        }
+        let (en, ja) = (format!("{RUNS_EN:#?}"), format!("{RUNS_JA:#?}"));
+        for (a, b) in en.lines().zip(ja.lines()).filter(|(a, _)| a.contains(": \"")) {
+            assert_ne!(a, b, "untranslated: {a}");
         }
         let s = compare_sentence(Lang::En, "A", "B", 1.112, 0.5, 1.0);
         assert!(s.contains("+11.2 %") && s.contains("-50.0 %") && s.contains("±0 %"), "{s}");

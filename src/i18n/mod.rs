@@ -64,6 +64,13 @@ impl Lang {
         }
     }
 
+    pub fn runs(self) -> &'static exercises::RunsUi {
+        match self {
+            Lang::En => &exercises::RUNS_EN,
+            Lang::Ja => &exercises::RUNS_JA,
+        }
+    }
+
     pub fn try_it(self) -> &'static try_it::TryUi {
         match self {
             Lang::En => &try_it::EN,

@@ -14,6 +14,7 @@ use super::prose::Paragraph;
 use super::shape_cell::ShapeSummaryCell;
 use super::train_cell::{TrainCell, TrainedModel};
 use super::try_cell::TryCell;
+use super::runs::{RunBoard, Runs, TrainTarget};
 use crate::content::chapter::SectionText;
 use crate::engine::webgpu::start_webgpu;
 use crate::engine::{ActiveBackend, CpuReason};
@@ -58,6 +59,8 @@ pub fn App() -> impl IntoView {
     provide_context(lang);
     // The trained or loaded model, shared by the training cell and the "try it yourself" cell.
     provide_context(TrainedModel(StoredValue::new_local(None), RwSignal::new(0)));
+    provide_context(TrainTarget::book());
+    provide_context(Runs::load());
     let run_all = RunAll(RwSignal::new(0));
     provide_context(run_all);
 
@@ -141,7 +144,7 @@ fn ChapterSection(section: SectionText) -> impl IntoView {
         "introduction" => view! { <Motivation/> }.into_any(),
         "nin-blocks" => view! { <FigNin/> <CodeCell name="nin-block" title=|t| t.code_cell_block/> }.into_any(),
         "nin-model" => view! { <CodeCell name="nin-model" title=|t| t.code_cell_model/> <ShapeSummaryCell/> }.into_any(),
-        "training" => view! { <TrainCell/> <TryCell/> }.into_any(),
+        "training" => view! { <TrainCell/> <RunBoard/> <TryCell/> }.into_any(),
         "exercises" => view! { <ExerciseCells/> }.into_any(),
         _ => ().into_any(),
     };

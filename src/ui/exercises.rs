@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use super::app::{BackendState, Backends};
 use super::prose::Paragraph;
+use super::runs::TrainTarget;
 use super::train_cell::memory_budget;
 use crate::analysis::LayerKind;
 use crate::engine::BackendKind;
@@ -81,6 +82,15 @@ fn width(value: u64, max: u64) -> String {
     format!("width:{:.1}%", value as f64 / max.max(1) as f64 * 100.0)
 }
 
+/// Makes `key` of `exercise` the training cell's model and scrolls to that cell.
+fn send_to_training(target: TrainTarget, exercise: Exercise, key: &'static str) {
+    let Some(v) = exercises::variants(exercise).into_iter().find(|v| v.key == key) else { return };
+    target.0.set((key, v.config));
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector("[data-testid=train-cell]").ok().flatten()) {
+        el.scroll_into_view();
+    }
+}
+
 /// Exercises 1, 2, 3, 5, 6: the variants side by side.
 #[component]
 fn Comparison(exercise: Exercise) -> impl IntoView {
@@ -88,6 +98,7 @@ fn Comparison(exercise: Exercise) -> impl IntoView {
     let t = move || lang.get().ex();
     let inputs = Inputs::new(224, 32);
     let prefix = exercise.id();
+    let target = expect_context::<TrainTarget>();
 
     let results = Memo::new(move |_| {
         let lang = lang.get();
@@ -143,6 +154,7 @@ fn Comparison(exercise: Exercise) -> impl IntoView {
                                     <th scope="col">{t.body_output}</th>
                                     <th scope="col" class="num">{t.train_memory}</th>
                                     <th scope="col" class="num">{t.infer_memory}</th>
+                                    <th scope="col"><span class="visually-hidden">{t.train_variant}</span></th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -157,12 +169,16 @@ fn Comparison(exercise: Exercise) -> impl IntoView {
                                                 <td><code>{format::shape(&c.body_output)}</code></td>
                                                 <td class="num bar-cell"><span class="bar" style=width(c.training_bytes, max_train)></span><span class="bar-label">{format::bytes(c.training_bytes)}</span></td>
                                                 <td class="num">{format::bytes(c.inference_bytes)}</td>
+                                                <td>
+                                                    <button type="button" class="small" data-testid="train-variant" data-key=key
+                                                        on:click=move |_| send_to_training(target, exercise, key)>{t.train_variant}</button>
+                                                </td>
                                             </tr>
                                         }.into_any(),
                                         Err(message) => view! {
                                             <tr data-testid="variant-row" data-key=key data-error="true">
                                                 <th scope="row">{label}</th>
-                                                <td colspan="5" class="error" data-testid="variant-error">{message}</td>
+                                                <td colspan="6" class="error" data-testid="variant-error">{message}</td>
                                             </tr>
                                         }.into_any(),
                                     }

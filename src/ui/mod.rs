@@ -10,6 +10,7 @@ mod figure;
 mod motivation;
 mod panic;
 mod prose;
+mod runs;
 mod shape_cell;
 mod train_board;
 mod train_cell;

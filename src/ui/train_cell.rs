@@ -13,6 +13,7 @@ use web_time::Instant;
 
 use super::app::{BackendState, Backends};
 use super::fetch::{self, Datasets};
+use super::runs::{RunRecord, Runs, TrainTarget};
 use super::train_board::{Board, Progress};
 use super::train_results::Results;
 use crate::data::DataError;
@@ -93,8 +94,18 @@ enum Control {
 
 /// The trained (or loaded) model, shared with the "try it yourself" cell.
 #[derive(Clone, Copy)]
-/// The tuple holds the model, the backend it lives on and the image size it was trained at.
-pub struct TrainedModel(pub StoredValue<Option<(Nin, ActiveBackend, usize)>, LocalStorage>, pub RwSignal<u32>);
+pub struct TrainedModel(pub StoredValue<Option<Trained>, LocalStorage>, pub RwSignal<u32>);
+
+/// A trained or loaded model with what it takes to use it again.
+#[derive(Clone)]
+pub struct Trained {
+    pub nin: Nin,
+    /// The backend it lives on.
+    pub backend: ActiveBackend,
+    /// The image side it was trained at.
+    pub size: usize,
+    pub config: NinConfig,
+}
 
 /// The text fields of the form.
 #[derive(Clone, Copy)]
@@ -169,8 +180,8 @@ pub(crate) fn memory_budget(kind: BackendKind) -> u64 {
 }
 
 /// Checks the settings against the model and the device before anything is downloaded.
-fn check(settings: &TrainSettings, backend: &ActiveBackend) -> Result<settings::MemoryEstimate, RunError> {
-    settings::validate(&NinConfig::book(), settings, TRAIN_AVAILABLE, TEST_AVAILABLE, backend.buffer_limit_bytes(), memory_budget(backend.kind))
+fn check(config: &NinConfig, settings: &TrainSettings, backend: &ActiveBackend) -> Result<settings::MemoryEstimate, RunError> {
+    settings::validate(config, settings, TRAIN_AVAILABLE, TEST_AVAILABLE, backend.buffer_limit_bytes(), memory_budget(backend.kind))
         .map_err(RunError::Settings)
 }
 
@@ -226,11 +237,10 @@ async fn test(live: Live, sets: &Datasets, model: &Nin, settings: &TrainSettings
 }
 
 /// The whole run: data, model, the chunked loop with validation, then the test set.
-async fn run(live: Live, backend: ActiveBackend, settings: TrainSettings) -> Result<(), RunError> {
+async fn run(live: Live, backend: ActiveBackend, settings: TrainSettings, config: NinConfig) -> Result<(), RunError> {
     let sets = load_data(live).await?;
     live.phase.set(Phase::Building);
     TimeoutFuture::new(0).await;
-    let config = NinConfig::book();
     let mut trainer = Trainer::new(&config, &settings, &sets.train, &backend.device).map_err(RunError::Train)?;
     // WebGPU queues a few steps and reads their metrics back together; the CPU backend computes
     // synchronously, so it yields after every step.
@@ -243,7 +253,7 @@ async fn run(live: Live, backend: ActiveBackend, settings: TrainSettings) -> Res
     while !trainer.finished() {
         if hold(live, Phase::Training).await {
             live.phase.set(Phase::Stopped);
-            live.model.0.set_value(Some((trainer.eval_model(), backend.clone(), settings.image_size)));
+            live.model.0.set_value(Some(Trained { nin: trainer.eval_model(), backend: backend.clone(), size: settings.image_size, config: config.clone() }));
             live.model.1.update(|n| *n += 1);
             return Ok(());
         }
@@ -279,7 +289,7 @@ async fn run(live: Live, backend: ActiveBackend, settings: TrainSettings) -> Res
         TimeoutFuture::new(0).await;
     }
     let model = trainer.eval_model();
-    live.model.0.set_value(Some((model.clone(), backend.clone(), settings.image_size)));
+    live.model.0.set_value(Some(Trained { nin: model.clone(), backend: backend.clone(), size: settings.image_size, config: config.clone() }));
     live.model.1.update(|n| *n += 1);
     test(live, &sets, &model, &settings, &trainer.eval_device()).await?;
     live.phase.set(Phase::Done);
@@ -306,12 +316,34 @@ fn is_running(phase: &Phase) -> bool {
     matches!(phase, Phase::Loading { .. } | Phase::Building | Phase::Training | Phase::Validating | Phase::Paused { .. } | Phase::Testing { .. })
 }
 
+/// The board's record of a run that ended (finished or stopped).
+fn run_record(live: Live, variant: &'static str, config: &NinConfig, settings: TrainSettings) -> RunRecord {
+    let costs = crate::exercises::costs(config, settings.image_size, 1, settings.optimizer).ok();
+    let stopped = live.phase.get_untracked() == Phase::Stopped;
+    let test_accuracy = if stopped { None } else { live.report.get_untracked().map(|(r, _)| r.metrics.accuracy) };
+    let name = format!("#{} {}", live.finished.get_untracked() + 1, variant);
+    RunRecord {
+        id: 0,
+        name,
+        variant: variant.to_string(),
+        history: live.history.get_untracked(),
+        test_accuracy,
+        params: costs.as_ref().map_or(0, |c| c.params),
+        flops_per_image: costs.as_ref().map_or(0, |c| c.forward_flops),
+        images_per_s: live.progress.get_untracked().map_or(0.0, |p| p.images_per_s),
+        stopped,
+        settings,
+    }
+}
+
 #[component]
 pub fn TrainCell() -> impl IntoView {
     let backends = expect_context::<Backends>();
     let lang = expect_context::<RwSignal<Lang>>();
     let t = move || lang.get().train();
     let model = expect_context::<TrainedModel>();
+    let target = expect_context::<TrainTarget>();
+    let runs = expect_context::<Runs>();
 
     let fields = Fields {
         optimizer: RwSignal::new(String::new()),
@@ -365,8 +397,9 @@ pub fn TrainCell() -> impl IntoView {
         let lang = lang.get();
         let settings = fields.parse(lang)?;
         let b = backend().ok_or(RunError::Weights(String::new()))?;
-        let memory = check(&settings, &b)?;
-        let cost = settings::run_cost(&NinConfig::book(), &settings).map_err(RunError::Settings)?;
+        let config = target.0.with(|(_, c)| c.clone());
+        let memory = check(&config, &settings, &b)?;
+        let cost = settings::run_cost(&config, &settings).map_err(RunError::Settings)?;
         Ok::<(TrainSettings, settings::MemoryEstimate, RunCost), RunError>((settings, memory, cost))
     });
 
@@ -384,9 +417,11 @@ pub fn TrainCell() -> impl IntoView {
         live.progress.set(None);
         live.report.set(None);
         live.settings.set(Some(settings.clone()));
+        let (variant, config) = target.0.get_untracked();
         spawn_local(async move {
-            if let Err(e) = run(live, b, settings).await {
-                live.phase.set(Phase::Failed(e));
+            match run(live, b, settings.clone(), config.clone()).await {
+                Ok(()) => runs.add(run_record(live, variant, &config, settings)),
+                Err(e) => live.phase.set(Phase::Failed(e)),
             }
             live.finished.update(|n| *n += 1);
         });
@@ -403,6 +438,7 @@ pub fn TrainCell() -> impl IntoView {
             Err(e) => return live.phase.set(Phase::Failed(e)),
         };
         let name = file.name();
+        let config = target.0.with_untracked(|(_, c)| c.clone());
         live.report.set(None);
         live.settings.set(Some(settings.clone()));
         spawn_local(async move {
@@ -411,8 +447,8 @@ pub fn TrainCell() -> impl IntoView {
                     .await
                     .map_err(|e| RunError::Weights(format!("{name}: {e:?}")))?;
                 let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                let nin = record::from_bytes(bytes, &NinConfig::book(), &b.device).map_err(|e| RunError::Weights(format!("{name}: {e}")))?;
-                live.model.0.set_value(Some((nin.clone(), b.clone(), settings.image_size)));
+                let nin = record::from_bytes(bytes, &config, &b.device).map_err(|e| RunError::Weights(format!("{name}: {e}")))?;
+                live.model.0.set_value(Some(Trained { nin: nin.clone(), backend: b.clone(), size: settings.image_size, config: config.clone() }));
                 live.model.1.update(|n| *n += 1);
                 loaded.set(Some(name.clone()));
                 let sets = load_data(live).await?;
@@ -481,6 +517,14 @@ pub fn TrainCell() -> impl IntoView {
                 <h3>{move || t().title}</h3>
             </div>
             <p class="cell-note">{move || t().intro}</p>
+            <p class="train-model" data-testid="train-model" data-variant=move || target.0.get().0>
+                <b>{move || lang.get().ex().training_model}": "</b>
+                {move || crate::i18n::exercises::variant_label(lang.get(), target.0.get().0)}
+                <Show when=move || target.0.get().0 != "book">
+                    " "<button type="button" data-testid="train-model-reset" disabled=running
+                        on:click=move |_| target.0.set(("book", NinConfig::book()))>{move || lang.get().ex().reset_model}</button>
+                </Show>
+            </p>
             <div class="train-form">
                 <label class="field">
                     <span>{move || t().preset}</span>

@@ -9,7 +9,6 @@ use wasm_bindgen::{Clamped, JsCast};
 use super::fetch;
 use super::train_cell::TrainedModel;
 use crate::i18n::Lang;
-use crate::model::NinConfig;
 use crate::training::metrics::TestReport;
 use crate::training::{History, TrainSettings, record};
 
@@ -156,9 +155,9 @@ pub fn Results(
         serde_json::to_vec_pretty(&file).unwrap_or_default()
     };
     let weights = move || {
-        let Some((m, _, _)) = model.0.get_value() else { return };
+        let Some(trained) = model.0.get_value() else { return };
         spawn_local(async move {
-            if let Ok(bytes) = record::to_bytes(&m, &NinConfig::book()).await {
+            if let Ok(bytes) = record::to_bytes(&trained.nin, &trained.config).await {
                 download("nin-fashion-mnist.bpk", &bytes, "application/octet-stream");
             }
         });

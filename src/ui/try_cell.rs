@@ -144,7 +144,8 @@ pub fn TryCell() -> impl IntoView {
 
     let classify = move || {
         let Some(c) = canvas.get_untracked() else { return };
-        let Some((nin, backend, size)) = model.0.get_value() else { return };
+        let Some(trained) = model.0.get_value() else { return };
+        let (nin, backend, size) = (trained.nin, trained.backend, trained.size);
         let lang = lang.get_untracked();
         let prepared = match source.get_value() {
             Source::Test(pixels, label) => Ok((Prepared { pixels, inverted: false }, Some(label))),
@@ -319,7 +320,7 @@ pub fn TryCell() -> impl IntoView {
                 </div>
                 <h4>{t.maps_title}</h4>
                 <p class="note">{t.maps_note}</p>
-                <div class="maps" data-testid="try-maps">
+                <div class="try-maps" data-testid="try-maps">
                     {o.maps.iter().enumerate().map(|(b, g)| view! {
                         <figure class="map-group" data-testid="try-map-group" data-channels=g.channels.to_string() data-height=g.height.to_string() data-width=g.width.to_string()>
                             <figcaption>{format!("{} {}: {} × {} × {}", t.block, b + 1, g.channels, g.height, g.width)}</figcaption>

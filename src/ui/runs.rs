@@ -1,0 +1,197 @@
+//! Which model the training cell trains (the book's, or a variant an exercise sends), and the
+//! run comparison board: every finished or stopped run, kept in localStorage across reloads,
+//! with overlaid validation-accuracy curves and a cost and accuracy table; rename and delete.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::figure::curves::{self, BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH};
+use crate::i18n::{Lang, exercises as tx};
+use crate::model::NinConfig;
+use crate::training::{History, TrainSettings};
+
+/// The model the training cell builds: a variant key (for labels) and its config.
+#[derive(Clone, Copy)]
+pub struct TrainTarget(pub RwSignal<(&'static str, NinConfig)>);
+
+impl TrainTarget {
+    pub fn book() -> Self {
+        TrainTarget(RwSignal::new(("book", NinConfig::book())))
+    }
+}
+
+/// One run on the board.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub id: u64,
+    pub name: String,
+    /// Variant key (`book`, `mlp1`, ...).
+    pub variant: String,
+    pub settings: TrainSettings,
+    pub history: History,
+    pub test_accuracy: Option<f64>,
+    pub params: u64,
+    pub flops_per_image: u64,
+    pub images_per_s: f64,
+    pub stopped: bool,
+}
+
+/// localStorage key; the version changes when the record format does.
+const STORAGE_KEY: &str = "nin-runs-v1";
+/// Oldest runs are dropped beyond this (localStorage holds a few MB).
+const MAX_RUNS: usize = 24;
+
+/// All runs, newest last.
+#[derive(Clone, Copy)]
+pub struct Runs(pub RwSignal<Vec<RunRecord>>);
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+impl Runs {
+    /// The saved runs; a missing or unreadable entry gives an empty board.
+    pub fn load() -> Self {
+        let runs = storage()
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+            .and_then(|json| serde_json::from_str::<Vec<RunRecord>>(&json).ok())
+            .unwrap_or_default();
+        Runs(RwSignal::new(runs))
+    }
+
+    fn save(&self) {
+        if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(&self.0.get_untracked())) {
+            let _ = s.set_item(STORAGE_KEY, &json);
+        }
+    }
+
+    pub fn add(&self, mut run: RunRecord) {
+        self.0.update(|runs| {
+            run.id = runs.iter().map(|r| r.id).max().unwrap_or(0) + 1;
+            runs.push(run);
+            let extra = runs.len().saturating_sub(MAX_RUNS);
+            runs.drain(..extra);
+        });
+        self.save();
+    }
+
+    fn rename(&self, id: u64, name: String) {
+        self.0.update(|runs| {
+            if let Some(r) = runs.iter_mut().find(|r| r.id == id) {
+                r.name = name.chars().take(60).collect();
+            }
+        });
+        self.save();
+    }
+
+    fn delete(&self, id: u64) {
+        self.0.update(|runs| runs.retain(|r| r.id != id));
+        self.save();
+    }
+}
+
+/// The board.
+#[component]
+pub fn RunBoard() -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let runs = expect_context::<Runs>();
+    let t = move || lang.get().runs();
+
+    let chart = move || {
+        let list = runs.0.get();
+        let histories: Vec<&History> = list.iter().map(|r| &r.history).collect();
+        let (ticks, lines) = curves::overlay(&histories);
+        let (plot_l, plot_r, plot_b) = (LEFT, WIDTH - RIGHT, HEIGHT - BOTTOM);
+        let t = t();
+        view! {
+            <figure class="train-chart runs-chart">
+                <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=t.chart_label data-testid="runs-chart">
+                    {[0.0, 0.25, 0.5, 0.75, 1.0].into_iter().map(|a| {
+                        let y = HEIGHT - BOTTOM - a * (HEIGHT - TOP - BOTTOM);
+                        view! {
+                            <line class="grid" x1=plot_l x2=plot_r y1=y y2=y/>
+                            <text class="tick" x=plot_l - 6.0 y=y + 4.0 text-anchor="end">{format!("{:.0}%", a * 100.0)}</text>
+                        }
+                    }).collect_view()}
+                    {ticks.into_iter().map(|(x, label)| view! {
+                        <text class="tick" x=x y=plot_b + 16.0 text-anchor="middle">{label}</text>
+                    }).collect_view()}
+                    <line class="axis" x1=plot_l x2=plot_r y1=plot_b y2=plot_b/>
+                    <text class="axis-label" x=(plot_l + plot_r) / 2.0 y=HEIGHT - 4.0 text-anchor="middle">{lang.get().train().epoch}</text>
+                    {lines.into_iter().enumerate().map(|(i, points)| view! {
+                        <polyline class=format!("curve run-line run-{}", i % 8) data-testid="runs-line" points=points/>
+                    }).collect_view()}
+                </svg>
+                <figcaption>{t.chart_caption}</figcaption>
+            </figure>
+        }
+    };
+
+    let table = move || {
+        let lang = lang.get();
+        let t = lang.runs();
+        let list = runs.0.get();
+        view! {
+            <div class="table-scroll">
+                <table class="summary runs-table" data-testid="runs-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t.name}</th>
+                            <th scope="col">{lang.ex().model}</th>
+                            <th scope="col">{t.settings}</th>
+                            <th scope="col" class="num">{lang.ex().params}</th>
+                            <th scope="col" class="num">{lang.ex().flops_per_image}</th>
+                            <th scope="col" class="num">{t.val_acc}</th>
+                            <th scope="col" class="num">{t.test_acc}</th>
+                            <th scope="col" class="num">{t.speed}</th>
+                            <th scope="col"><span class="visually-hidden">{t.delete}</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {list.into_iter().enumerate().map(|(i, r)| {
+                            let id = r.id;
+                            let s = &r.settings;
+                            let best = r.history.val.iter().map(|p| p.metrics.accuracy).fold(f64::NAN, f64::max);
+                            let settings = format!(
+                                "{} {} · b{} · {}px · {}×{} · seed {}",
+                                s.optimizer.id(), s.learning_rate, s.batch_size, s.image_size, crate::format::grouped(s.train_images as u64), s.epochs, s.seed
+                            );
+                            view! {
+                                <tr data-testid="run-row" data-variant=r.variant.clone() data-best=best.to_string() data-test=r.test_accuracy.map(|a| a.to_string()).unwrap_or_default()>
+                                    <th scope="row">
+                                        <span class=format!("swatch run-swatch run-{}", i % 8)></span>
+                                        <input type="text" class="run-name" data-testid="run-name" aria-label=t.name prop:value=r.name.clone()
+                                            on:change:target=move |ev| runs.rename(id, ev.target().value())/>
+                                        {r.stopped.then(|| view! { <small class="note">{t.stopped}</small> })}
+                                    </th>
+                                    <td>{tx::variant_label(lang, &r.variant)}</td>
+                                    <td><small>{settings}</small></td>
+                                    <td class="num">{crate::format::grouped(r.params)}</td>
+                                    <td class="num">{crate::format::flops(r.flops_per_image)}</td>
+                                    <td class="num">{if best.is_finite() { format!("{:.1} %", best * 100.0) } else { "–".into() }}</td>
+                                    <td class="num">{r.test_accuracy.map(|a| format!("{:.1} %", a * 100.0)).unwrap_or_else(|| "–".into())}</td>
+                                    <td class="num">{format!("{:.1}", r.images_per_s)}</td>
+                                    <td><button type="button" data-testid="run-delete" aria-label=format!("{} {}", t.delete, r.name) on:click=move |_| runs.delete(id)>"×"</button></td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+    };
+
+    view! {
+        <div class="cell runs-cell" data-testid="runs-cell" data-count=move || runs.0.get().len().to_string()>
+            <div class="cell-head">
+                <span class="cell-label">{move || lang.get().ui().cell}</span>
+                <h3>{move || t().title}</h3>
+            </div>
+            <p class="cell-note">{move || t().intro}</p>
+            <Show when=move || !runs.0.get().is_empty() fallback=move || view! { <p class="note" data-testid="runs-empty">{move || t().empty}</p> }>
+                {chart}
+                {table}
+            </Show>
+        </div>
+    }
+}
