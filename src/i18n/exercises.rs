@@ -46,6 +46,9 @@ pub struct ExUi {
     pub train_variant: &'static str,
     pub training_model: &'static str,
     pub reset_model: &'static str,
+    pub share: &'static str,
+    pub share_hint: &'static str,
+    pub share_notice: &'static str,
 }
 
 #[derive(Debug)]
@@ -137,6 +140,9 @@ pub static EN: ExUi = ExUi {
     train_variant: "Train in the training cell",
     training_model: "Model",
     reset_model: "Back to the book's NiN",
+    share: "Share these settings",
+    share_hint: "Link to this exercise with these inputs, the model in the training cell and its seed:",
+    share_notice: "Parts of the link were ignored:",
 };
 
 pub static JA: ExUi = ExUi {
@@ -182,7 +188,27 @@ pub static JA: ExUi = ExUi {
     train_variant: "訓練セルで訓練する",
     training_model: "モデル",
     reset_model: "本の NiN に戻す",
+    share: "この設定を共有",
+    share_hint: "この演習と入力、訓練セルのモデルとシードを開くリンク：",
+    share_notice: "リンクの一部を無視しました：",
 };
+
+/// Why a part of a shared link was ignored.
+pub fn ignored_reason(lang: Lang, reason: crate::exercises::share::IgnoredReason) -> &'static str {
+    use crate::exercises::share::IgnoredReason as R;
+    match (lang, reason) {
+        (Lang::En, R::UnknownKey) => "unknown setting",
+        (Lang::Ja, R::UnknownKey) => "不明な設定",
+        (Lang::En, R::Malformed) => "not a valid value",
+        (Lang::Ja, R::Malformed) => "無効な値",
+        (Lang::En, R::OutOfRange) => "out of range",
+        (Lang::Ja, R::OutOfRange) => "範囲外",
+        (Lang::En, R::Repeated) => "given twice",
+        (Lang::Ja, R::Repeated) => "重複",
+        (Lang::En, R::TooLong) => "too long",
+        (Lang::Ja, R::TooLong) => "長すぎます",
+    }
+}
 
 /// The label of a variant key.
 pub fn variant_label(lang: Lang, key: &str) -> &'static str {

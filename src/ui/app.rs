@@ -36,6 +36,18 @@ pub struct Backends {
     pub webgpu: RwSignal<Option<Result<ActiveBackend, CpuReason>>, LocalStorage>,
 }
 
+/// What a shared link asked for (already validated).
+#[derive(Clone)]
+pub struct Shared(pub crate::exercises::share::ShareState);
+
+/// A training seed from a shared link, applied once by the training cell after its preset.
+#[derive(Clone, Copy)]
+pub struct TrainSeed(pub RwSignal<Option<String>>);
+
+/// The training cell's seed field, read by the share links.
+#[derive(Clone, Copy)]
+pub struct SeedField(pub RwSignal<String>);
+
 /// "Run all cells": each runnable cell re-runs when this counter changes.
 #[derive(Clone, Copy)]
 pub struct RunAll(pub RwSignal<u32>);
@@ -59,8 +71,22 @@ pub fn App() -> impl IntoView {
     provide_context(lang);
     // The trained or loaded model, shared by the training cell and the "try it yourself" cell.
     provide_context(TrainedModel(StoredValue::new_local(None), RwSignal::new(0)));
-    provide_context(TrainTarget::book());
+    let target = TrainTarget::book();
+    provide_context(target);
     provide_context(Runs::load());
+    // A shared link: validated part by part (see exercises::share); what is valid is restored.
+    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let (shared, ignored) = crate::exercises::share::decode(&query);
+    if let (Some(ex), Some(key)) = (shared.exercise, shared.variant) {
+        if let Some(v) = crate::exercises::variants(ex).into_iter().find(|v| v.key == key) {
+            target.0.set((key, v.config));
+        }
+    }
+    provide_context(Shared(shared.clone()));
+    let seed = TrainSeed(RwSignal::new(shared.seed.map(|s| s.to_string())));
+    provide_context(seed);
+    provide_context(SeedField(RwSignal::new(String::new())));
+    let notice = (!ignored.is_empty()).then_some(ignored);
     let run_all = RunAll(RwSignal::new(0));
     provide_context(run_all);
 
@@ -108,6 +134,12 @@ pub fn App() -> impl IntoView {
             </div>
         </header>
         <main class="wrap">
+            {notice.map(|ignored| view! {
+                <p class="error share-notice" role="status" data-testid="share-notice">
+                    {move || lang.get().ex().share_notice}" "
+                    {move || ignored.iter().map(|i| format!("{} ({})", i.key, crate::i18n::exercises::ignored_reason(lang.get(), i.reason))).collect::<Vec<_>>().join(", ")}
+                </p>
+            })}
             <BackendPanel/>
             <nav class="toc" aria-label=move || t().contents>
                 <div class="toc-head">

@@ -6,12 +6,13 @@ use burn::module::Module;
 use burn::prelude::Device;
 use leptos::prelude::*;
 
-use super::app::{BackendState, Backends};
+use super::app::{BackendState, Backends, SeedField, Shared};
 use super::prose::Paragraph;
 use super::runs::TrainTarget;
 use super::train_cell::memory_budget;
 use crate::analysis::LayerKind;
 use crate::engine::BackendKind;
+use crate::exercises::share::{self, ShareState};
 use crate::exercises::{self, Costs, Exercise, Resources};
 use crate::format;
 use crate::i18n::{self, Lang, exercises as tx};
@@ -27,8 +28,26 @@ struct Inputs {
 }
 
 impl Inputs {
-    fn new(side: usize, batch: usize) -> Self {
-        Inputs { side: RwSignal::new(side.to_string()), batch: RwSignal::new(batch.to_string()), optimizer: RwSignal::new("adam".into()) }
+    /// The defaults, or what a shared link gave for this exercise.
+    fn new(exercise: Exercise, side: usize, batch: usize) -> Self {
+        let shared = use_context::<Shared>().map(|s| s.0).filter(|s| s.exercise == Some(exercise)).unwrap_or_default();
+        Inputs {
+            side: RwSignal::new(shared.side.unwrap_or(side).to_string()),
+            batch: RwSignal::new(shared.batch.unwrap_or(batch).to_string()),
+            optimizer: RwSignal::new(shared.optimizer.unwrap_or(OptimizerKind::Adam).id().into()),
+        }
+    }
+
+    /// The share state for these inputs (fields that do not parse are left out).
+    fn share(&self, exercise: Exercise, variant: Option<&'static str>, seed: Option<u64>) -> ShareState {
+        ShareState {
+            exercise: Some(exercise),
+            side: self.side.get_untracked().trim().parse().ok(),
+            batch: self.batch.get_untracked().trim().parse().ok(),
+            optimizer: OptimizerKind::from_id(&self.optimizer.get_untracked()),
+            variant,
+            seed,
+        }
     }
 
     /// Parsed values, or the message for the first bad field.
@@ -77,6 +96,39 @@ fn InputsForm(inputs: Inputs, prefix: &'static str) -> impl IntoView {
     }
 }
 
+/// A "share" button: puts this exercise's state in the address bar and shows the link.
+#[component]
+fn ShareLink(exercise: Exercise, inputs: Inputs) -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let target = expect_context::<TrainTarget>();
+    let seed = expect_context::<SeedField>();
+    let link = RwSignal::new(None::<String>);
+    let share = move |_| {
+        let key = target.0.with_untracked(|(k, _)| *k);
+        let variant = exercises::variants(exercise).iter().any(|v| v.key == key).then_some(key);
+        let state = inputs.share(exercise, variant, seed.0.get_untracked().trim().parse().ok());
+        let Some(window) = web_sys::window() else { return };
+        let location = window.location();
+        let base = format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default());
+        let url = format!("{base}?{}#{}", share::encode(&state), exercise.id());
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+        link.set(Some(url));
+    };
+    view! {
+        <div class="share">
+            <button type="button" class="small" data-testid=format!("{}-share", exercise.id()) on:click=share>{move || lang.get().ex().share}</button>
+            {move || link.get().map(|url| view! {
+                <label class="share-link">
+                    <span>{move || lang.get().ex().share_hint}</span>
+                    <input type="text" readonly data-testid=format!("{}-share-url", exercise.id()) prop:value=url/>
+                </label>
+            })}
+        </div>
+    }
+}
+
 /// Percent of `max` as a CSS width.
 fn width(value: u64, max: u64) -> String {
     format!("width:{:.1}%", value as f64 / max.max(1) as f64 * 100.0)
@@ -96,7 +148,7 @@ fn send_to_training(target: TrainTarget, exercise: Exercise, key: &'static str) 
 fn Comparison(exercise: Exercise) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     let t = move || lang.get().ex();
-    let inputs = Inputs::new(224, 32);
+    let inputs = Inputs::new(exercise, 224, 32);
     let prefix = exercise.id();
     let target = expect_context::<TrainTarget>();
 
@@ -215,6 +267,7 @@ fn Comparison(exercise: Exercise) -> impl IntoView {
             {extra}
             <InputsForm inputs=inputs prefix=prefix/>
             {table}
+            <ShareLink exercise=exercise inputs=inputs/>
             <p class="note">{move || t().train_note}</p>
         </div>
     }
@@ -256,7 +309,7 @@ fn Calculator() -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     let backends = expect_context::<Backends>();
     let t = move || lang.get().ex();
-    let inputs = Inputs::new(224, 128);
+    let inputs = Inputs::new(Exercise::Resources, 224, 128);
     // Cross-check: the parameter count of the real Burn module (built once on the CPU).
     let module_params = NinConfig::book().init(&Device::flex()).map(|m| m.num_params() as u64).ok();
 
@@ -365,6 +418,7 @@ fn Calculator() -> impl IntoView {
             </div>
             <InputsForm inputs=inputs prefix="ex4"/>
             {body}
+            <ShareLink exercise=Exercise::Resources inputs=inputs/>
             <details class="formulas">
                 <summary>{move || t().formulas}</summary>
                 <ul>

@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_time::Instant;
 
-use super::app::{BackendState, Backends};
+use super::app::{BackendState, Backends, SeedField, TrainSeed};
 use super::fetch::{self, Datasets};
 use super::runs::{RunRecord, Runs, TrainTarget};
 use super::train_board::{Board, Progress};
@@ -344,6 +344,7 @@ pub fn TrainCell() -> impl IntoView {
     let model = expect_context::<TrainedModel>();
     let target = expect_context::<TrainTarget>();
     let runs = expect_context::<Runs>();
+    let shared_seed = expect_context::<TrainSeed>();
 
     let fields = Fields {
         optimizer: RwSignal::new(String::new()),
@@ -354,7 +355,7 @@ pub fn TrainCell() -> impl IntoView {
         train: RwSignal::new(String::new()),
         val: RwSignal::new(String::new()),
         test: RwSignal::new(String::new()),
-        seed: RwSignal::new(String::new()),
+        seed: expect_context::<SeedField>().0,
         preset: RwSignal::new(Preset::ShortGpu),
     };
     let live = Live {
@@ -377,6 +378,11 @@ pub fn TrainCell() -> impl IntoView {
                 let preset = if b.kind == BackendKind::WebGpu { Preset::ShortGpu } else { Preset::ShortCpu };
                 fields.preset.set(preset);
                 fields.set(&preset.settings());
+            }
+            // A seed from a shared link wins over the preset's, once.
+            if let Some(seed) = shared_seed.0.get_untracked() {
+                fields.seed.set(seed);
+                shared_seed.0.set(None);
             }
         }
     });

@@ -84,3 +84,46 @@ test('exercises: six questions with cells, comparisons, calculator', async () =>
     await browser.close();
   }
 });
+
+test('a shared link restores the exercise, its inputs, the variant and the seed; bad parts are ignored with a notice', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, problems } = await openPage(browser, site.origin, site.url);
+    await backendKind(page);
+    await page.getByTestId('ex1-batch').fill('8');
+    await page.getByTestId('ex1-optimizer').selectOption('sgd');
+    await page.locator('[data-testid="ex1-table"] [data-testid="train-variant"][data-key="mlp3"]').click();
+    await page.getByTestId('train-seed').fill('42');
+    await page.getByTestId('ex1-share').click();
+    const link = await page.getByTestId('ex1-share-url').inputValue();
+    assert.ok(link.endsWith('?ex=ex1&side=224&batch=8&opt=sgd&variant=mlp3&seed=42#ex1'), link);
+    assert.equal(await page.evaluate(() => location.href), link);
+
+    const other = await browser.newPage();
+    const errors = [];
+    other.on('pageerror', (e) => errors.push(e.message));
+    await other.goto(link);
+    await backendKind(other);
+    assert.equal(await other.getByTestId('ex1-batch').inputValue(), '8');
+    assert.equal(await other.getByTestId('ex1-optimizer').inputValue(), 'sgd');
+    assert.equal(await other.getByTestId('train-model').getAttribute('data-variant'), 'mlp3');
+    await other.waitForFunction(() => document.querySelector('[data-testid="train-seed"]').value === '42');
+    assert.equal(await other.getByTestId('share-notice').count(), 0);
+
+    // Untrusted parts: markup, out-of-range and unknown keys are ignored and named, never rendered.
+    const scripts = await other.evaluate(() => document.querySelectorAll('script, img').length);
+    await other.goto(`${site.url}?ex=ex3&side=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&batch=99999&foo=1&side=96`);
+    await backendKind(other);
+    const notice = await other.getByTestId('share-notice').textContent();
+    assert.equal(notice.trim(), 'Parts of the link were ignored: side (too long), batch (out of range), foo (unknown setting), side (given twice)');
+    await other.goto(`${site.url}?ex=ex2&opt=%22%3E%3Cb%3E`);
+    await backendKind(other);
+    assert.equal((await other.getByTestId('share-notice').textContent()).trim(), 'Parts of the link were ignored: opt (not a valid value)');
+    assert.equal(await other.evaluate(() => document.querySelectorAll('script, img').length), scripts);
+    assert.equal(await other.getByTestId('ex3-side').inputValue(), '224');
+    assert.deepEqual(errors, []);
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
