@@ -238,6 +238,38 @@ pub fn variant_label(lang: Lang, key: &str) -> &'static str {
     }
 }
 
+/// The run board's summary, written from the runs' measurements: the best validation
+/// accuracy, the best test accuracy and the fastest run. `runs` are (name, best val, test,
+/// images/s).
+pub fn runs_summary(lang: Lang, runs: &[(String, f64, Option<f64>, f64)]) -> Vec<String> {
+    let mut out = Vec::new();
+    let best_val = runs.iter().filter(|r| r.1.is_finite()).max_by(|a, b| a.1.total_cmp(&b.1));
+    let best_test = runs.iter().filter_map(|r| r.2.map(|t| (r, t))).max_by(|a, b| a.1.total_cmp(&b.1));
+    let fastest = runs.iter().filter(|r| r.3 > 0.0).max_by(|a, b| a.3.total_cmp(&b.3));
+    let slowest = runs.iter().filter(|r| r.3 > 0.0).min_by(|a, b| a.3.total_cmp(&b.3));
+    if let Some(r) = best_val {
+        out.push(match lang {
+            Lang::En => format!("Highest validation accuracy: {} ({:.1} %).", r.0, r.1 * 100.0),
+            Lang::Ja => format!("検証精度が最も高い実行：{}（{:.1} %）。", r.0, r.1 * 100.0),
+        });
+    }
+    if let Some((r, t)) = best_test {
+        out.push(match lang {
+            Lang::En => format!("Highest test accuracy: {} ({:.1} %).", r.0, t * 100.0),
+            Lang::Ja => format!("テスト精度が最も高い実行：{}（{:.1} %）。", r.0, t * 100.0),
+        });
+    }
+    if let (Some(f), Some(s)) = (fastest, slowest) {
+        if runs.len() > 1 && f.3 > 0.0 && s.3 > 0.0 {
+            out.push(match lang {
+                Lang::En => format!("Fastest: {} at {:.1} images/s, {:.1}× the slowest ({}).", f.0, f.3, f.3 / s.3, s.0),
+                Lang::Ja => format!("最も速い実行：{}（{:.1} 画像/秒、最も遅い {} の {:.1} 倍）。", f.0, f.3, s.0, f.3 / s.3),
+            });
+        }
+    }
+    out
+}
+
 /// One sentence from measured numbers: how a variant compares with the baseline.
 pub fn compare_sentence(lang: Lang, label: &str, base: &str, params_ratio: f64, flops_ratio: f64, memory_ratio: f64) -> String {
     let pct = |r: f64| {
@@ -280,6 +312,11 @@ mod tests {
         for (a, b) in en.lines().zip(ja.lines()).filter(|(a, _)| a.contains(": \"")) {
             assert_ne!(a, b, "untranslated: {a}");
         }
+        let runs = vec![("a".to_string(), 0.4, Some(0.38), 10.0), ("b".to_string(), 0.6, None, 20.0)];
+        let summary = runs_summary(Lang::En, &runs);
+        assert_eq!(summary, ["Highest validation accuracy: b (60.0 %).", "Highest test accuracy: a (38.0 %).", "Fastest: b at 20.0 images/s, 2.0× the slowest (a)."]);
+        assert_eq!(runs_summary(Lang::Ja, &runs).len(), 3);
+        assert!(runs_summary(Lang::En, &[]).is_empty());
         let s = compare_sentence(Lang::En, "A", "B", 1.112, 0.5, 1.0);
         assert!(s.contains("+11.2 %") && s.contains("-50.0 %") && s.contains("±0 %"), "{s}");
         assert!(compare_sentence(Lang::Ja, "A", "B", 2.0, 1.0, 1.0).contains("+100.0 %"));

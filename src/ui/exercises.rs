@@ -7,6 +7,7 @@ use burn::prelude::Device;
 use leptos::prelude::*;
 
 use super::app::{BackendState, Backends, SeedField, Shared};
+use super::figure::FigPair;
 use super::prose::Paragraph;
 use super::runs::TrainTarget;
 use super::train_cell::memory_budget;
@@ -16,7 +17,7 @@ use crate::exercises::share::{self, ShareState};
 use crate::exercises::{self, Costs, Exercise, Resources};
 use crate::format;
 use crate::i18n::{self, Lang, exercises as tx};
-use crate::model::{NinConfig, StageConfig};
+use crate::model::{NinConfig, StageConfig, VGG11, VGG16, VGG19};
 use crate::training::OptimizerKind;
 
 /// The inputs shared by an exercise cell: side, batch and optimizer, as typed.
@@ -252,7 +253,7 @@ fn Comparison(exercise: Exercise) -> impl IntoView {
         let t = t();
         match exercise {
             Exercise::Head => Some(view! { <p class="note">{t.head_note}</p> }.into_any()),
-            Exercise::Family => Some(view! { <p class="note">{t.family_definition}</p> }.into_any()),
+            Exercise::Family => Some(view! { <p class="note">{t.family_definition}</p> <FamilyFigure/> }.into_any()),
             Exercise::Reduction => Some(view! { <p class="note">{t.gradual_definition}</p> <Widths/> }.into_any()),
             _ => None,
         }
@@ -270,6 +271,32 @@ fn Comparison(exercise: Exercise) -> impl IntoView {
             <ShareLink exercise=exercise inputs=inputs/>
             <p class="note">{move || t().train_note}</p>
         </div>
+    }
+}
+
+/// Exercise 6's picture: a chosen VGG next to its NiN family member.
+#[component]
+fn FamilyFigure() -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let member = RwSignal::new("11".to_string());
+    let figure = move || {
+        let (layout, vgg_title, nin_title): (&[(usize, usize)], &'static str, &'static str) = match member.get().as_str() {
+            "16" => (&VGG16, "VGG-16", "NiN-16"),
+            "19" => (&VGG19, "VGG-19", "NiN-19"),
+            _ => (&VGG11, "VGG-11", "NiN-11"),
+        };
+        view! { <FigPair left=NinConfig::vgg(layout, 10) left_title=vgg_title right=exercises::nin_from_vgg(layout) right_title=nin_title/> }
+    };
+    view! {
+        <label class="field">
+            <span>{move || lang.get().ex().model}</span>
+            <select data-testid="ex6-member" prop:value=move || member.get() on:change:target=move |ev| member.set(ev.target().value())>
+                <option value="11">"VGG-11 / NiN-11"</option>
+                <option value="16">"VGG-16 / NiN-16"</option>
+                <option value="19">"VGG-19 / NiN-19"</option>
+            </select>
+        </label>
+        {figure}
     }
 }
 

@@ -93,3 +93,24 @@ pub fn FigNin() -> impl IntoView {
         }
     }
 }
+
+/// Two configs side by side in the style of figure 1 (exercise 6: a VGG and its NiN member).
+/// Reuses figure 1's arrowhead marker.
+#[component]
+pub fn FigPair(left: NinConfig, left_title: &'static str, right: NinConfig, right_title: &'static str) -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    move || {
+        let lang = lang.get();
+        let (l, r) = (layout(&left), layout(&right));
+        let height = TITLE_HEIGHT + l.height.max(r.height) + 4.0;
+        let width = 2.0 * COLUMN_WIDTH + COLUMN_GAP + 2.0;
+        view! {
+            <figure class="fig-nin fig-pair">
+                <svg viewBox=format!("-1 0 {width} {height}") role="img" aria-label=format!("{left_title} / {right_title}") data-testid="fig-pair">
+                    {column(lang, left_title, l, 0.0, "fig-left-stage")}
+                    {column(lang, right_title, r, COLUMN_WIDTH + COLUMN_GAP, "fig-right-stage")}
+                </svg>
+            </figure>
+        }
+    }
+}

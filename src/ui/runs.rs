@@ -191,6 +191,15 @@ pub fn RunBoard() -> impl IntoView {
             <Show when=move || !runs.0.get().is_empty() fallback=move || view! { <p class="note" data-testid="runs-empty">{move || t().empty}</p> }>
                 {chart}
                 {table}
+                <ul class="findings" data-testid="runs-summary">
+                    {move || {
+                        let list: Vec<(String, f64, Option<f64>, f64)> = runs.0.get().iter().map(|r| {
+                            let best = r.history.val.iter().map(|p| p.metrics.accuracy).fold(f64::NAN, f64::max);
+                            (r.name.clone(), best, r.test_accuracy, r.images_per_s)
+                        }).collect();
+                        tx::runs_summary(lang.get(), &list).into_iter().map(|s| view! { <li>{s}</li> }).collect_view()
+                    }}
+                </ul>
             </Show>
         </div>
     }

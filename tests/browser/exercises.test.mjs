@@ -47,6 +47,13 @@ test('exercises: six questions with cells, comparisons, calculator', async () =>
     const p6 = await params(page, 'ex6');
     assert.equal(p6.nin11, 5158822);
     assert.ok(p6.vgg11 > 10 * p6.nin11 && p6.vgg16 > 10 * p6.nin16 && p6.vgg19 > 10 * p6.nin19);
+    // The family figure: NiN-11 has 5 blocks + 5 pools + dropout + last block + GAP = 13 boxes,
+    // VGG-11 its 5 blocks + 5 pools + flatten + 3 FC = 14; NiN-19 has as many as NiN-11.
+    assert.equal(await page.getByTestId('fig-left-stage').count(), 14);
+    assert.equal(await page.getByTestId('fig-right-stage').count(), 13);
+    await page.getByTestId('ex6-member').selectOption('19');
+    await page.waitForFunction(() => document.querySelector('[data-testid="fig-pair"]').getAttribute('aria-label') === 'VGG-19 / NiN-19');
+    assert.equal(await page.getByTestId('fig-right-stage').count(), 13);
     // A bad field is a clear error, not a crash.
     await page.getByTestId('ex6-batch').fill('x');
     await page.getByTestId('ex6-error').waitFor();

@@ -52,6 +52,10 @@ test('variants train in the training cell; the run board compares, renames, dele
       assert.ok(r.best >= 0 && r.best <= 1 && r.test >= 0 && r.test <= 1, JSON.stringify(r));
     }
     assert.equal(await page.getByTestId('runs-line').count(), 2);
+    // The summary is written from these runs.
+    const summary = await page.getByTestId('runs-summary').locator('li').allTextContents();
+    assert.match(summary[0], /^Highest validation accuracy: #\d+ (mlp1|book) \(\d+\.\d %\)\.$/);
+    assert.equal(summary.length, 3);
     // The table shows each variant's own parameter count.
     const params = await page.locator('[data-testid="run-row"] td:nth-child(4)').allTextContents();
     assert.deepEqual(params, ['1,769,112', '1,992,166']);
