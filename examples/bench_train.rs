@@ -27,7 +27,14 @@ fn main() {
     FashionMnist::from_gz(&si, TEST_IMAGES, &sl, TEST_LABELS).expect("test files parse");
     let decode_test_ms = t.elapsed().as_secs_f64() * 1e3;
 
+    // Burn's CPU backend, and with `--features native-wgpu` its wgpu backend on whatever adapter
+    // wgpu picks (Mesa lavapipe, a software Vulkan driver, on a machine without a GPU).
+    #[allow(unused_mut)]
+    let mut devices = vec![("burn flex (CPU), native", Device::flex())];
+    #[cfg(feature = "native-wgpu")]
+    devices.push(("burn wgpu, native (default adapter)", Device::wgpu(burn::tensor::DeviceKind::DefaultDevice)));
     let mut runs = Vec::new();
+    for (backend, device) in &devices {
     for (batch, size) in [(32, 96), (128, 96), (32, 224), (128, 224)] {
         let settings = TrainSettings {
             optimizer: OptimizerKind::Adam,
@@ -41,7 +48,7 @@ fn main() {
             evals_per_epoch: 1,
             seed: 1,
         };
-        let mut trainer = Trainer::new(&NinConfig::book(), &settings, &data, &Device::flex()).expect("trainer");
+        let mut trainer = Trainer::new(&NinConfig::book(), &settings, &data, device).expect("trainer");
         block_on(trainer.train_chunk(&data, 1)).expect("warm-up step");
         let (start, mut steps) = (Instant::now(), 0usize);
         while start.elapsed().as_secs_f64() < budget || steps < 2 {
@@ -50,13 +57,14 @@ fn main() {
         }
         let secs = start.elapsed().as_secs_f64();
         let images_per_s = (steps * batch) as f64 / secs;
-        eprintln!("batch {batch:3} at {size:3} px: {steps} steps in {secs:.1} s, {images_per_s:.1} images/s");
+        eprintln!("{backend}: batch {batch:3} at {size:3} px: {steps} steps in {secs:.1} s, {images_per_s:.1} images/s");
         runs.push(format!(
-            "    {{ \"batch\": {batch}, \"size\": {size}, \"steps\": {steps}, \"seconds\": {secs:.2}, \"images_per_s\": {images_per_s:.2} }}"
+            "    {{ \"backend\": \"{backend}\", \"batch\": {batch}, \"size\": {size}, \"steps\": {steps}, \"seconds\": {secs:.2}, \"images_per_s\": {images_per_s:.2} }}"
         ));
     }
+    }
     let json = format!(
-        "{{\n  \"backend\": \"burn flex (CPU), native\",\n  \"optimizer\": \"adam\",\n  \"threads\": {},\n  \"decode_train_ms\": {decode_train_ms:.0},\n  \"decode_test_ms\": {decode_test_ms:.0},\n  \"training\": [\n{}\n  ]\n}}\n",
+        "{{\n  \"optimizer\": \"adam\",\n  \"threads\": {},\n  \"decode_train_ms\": {decode_train_ms:.0},\n  \"decode_test_ms\": {decode_test_ms:.0},\n  \"training\": [\n{}\n  ]\n}}\n",
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         runs.join(",\n")
     );

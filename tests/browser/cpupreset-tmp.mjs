@@ -1,0 +1,17 @@
+import { startServer, launch, openPage, backendKind } from './harness.mjs';
+const site = await startServer();
+const browser = await launch({ webgpu: process.env.GPU === '1' });
+const { page, problems } = await openPage(browser, site.origin, site.url);
+console.log('backend', await backendKind(page));
+await page.getByTestId('train-preset').selectOption('cpu');
+const t0 = Date.now();
+await page.getByTestId('train-start').click();
+await page.waitForFunction(() => ['done', 'failed'].includes(document.querySelector('[data-testid="train-cell"]').dataset.phase), null, { timeout: 1_800_000, polling: 2000 });
+console.log('phase', await page.getByTestId('train-cell').getAttribute('data-phase'), 'secs', (Date.now() - t0) / 1000);
+const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
+const fs = await import('node:fs/promises');
+console.log(await fs.readFile(await dl.path(), 'utf8'));
+console.log('test accuracy', await page.getByTestId('test-accuracy').getAttribute('data-value'));
+console.log('images/s', await page.getByTestId('train-progress-text').getAttribute('data-images-per-s'));
+console.log('problems', problems);
+await browser.close(); site.server.close();
