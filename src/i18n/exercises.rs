@@ -298,20 +298,12 @@ mod tests {
 
     #[test]
     fn tables_complete_labels_and_sentences_in_both_languages() {
-        let (en, ja) = (format!("{EN:#?}"), format!("{JA:#?}"));
-        assert_eq!(en.lines().count(), ja.lines().count());
-        for (a, b) in en.lines().zip(ja.lines()).filter(|(a, _)| a.contains(": \"")) {
-            assert!(!a.ends_with(": \"\",") && !b.ends_with(": \"\","), "empty: {a} / {b}");
-            assert_ne!(a, b, "untranslated: {a}");
-        }
+        crate::i18n::assert_translated(&EN, &JA);
         for key in ["book", "mlp1", "mlp3", "kernel3", "fc_last_block", "fc_no_last_block", "gradual"] {
             assert_ne!(variant_label(Lang::En, key), variant_label(Lang::Ja, key));
             assert_ne!(variant_label(Lang::En, key), "Variant", "{key}");
         }
-        let (en, ja) = (format!("{RUNS_EN:#?}"), format!("{RUNS_JA:#?}"));
-        for (a, b) in en.lines().zip(ja.lines()).filter(|(a, _)| a.contains(": \"")) {
-            assert_ne!(a, b, "untranslated: {a}");
-        }
+        crate::i18n::assert_translated(&RUNS_EN, &RUNS_JA);
         let runs = vec![("a".to_string(), 0.4, Some(0.38), 10.0), ("b".to_string(), 0.6, None, 20.0)];
         let summary = runs_summary(Lang::En, &runs);
         assert_eq!(summary, ["Highest validation accuracy: b (60.0 %).", "Highest test accuracy: a (38.0 %).", "Fastest: b at 20.0 images/s, 2.0× the slowest (a)."]);

@@ -7,6 +7,18 @@ pub mod exercises;
 pub mod train;
 pub mod try_it;
 
+/// Checks two `{:#?}` dumps of the same string table: the same fields, none empty, and every
+/// string differs between the languages (shared for the per-cell tables' tests).
+#[cfg(test)]
+pub(crate) fn assert_translated<T: std::fmt::Debug>(en: &T, ja: &T) {
+    let (en, ja) = (format!("{en:#?}"), format!("{ja:#?}"));
+    assert_eq!(en.lines().count(), ja.lines().count());
+    for (a, b) in en.lines().zip(ja.lines()).filter(|(a, _)| a.contains(": \"")) {
+        assert!(!a.ends_with(": \"\",") && !b.ends_with(": \"\","), "empty string: {a} / {b}");
+        assert_ne!(a, b, "untranslated: {a}");
+    }
+}
+
 use crate::analysis::{AnalysisError, Dimension, LayerKind};
 use crate::figure::FigureItem;
 use crate::content::chapter::{self, ChapterText};

@@ -269,12 +269,18 @@ impl Trainer {
     }
 }
 
+/// A tensor's values on the host, row-major, read back asynchronously (the only kind of
+/// readback that works on WebGPU in the browser).
+pub async fn read_f32<const D: usize>(tensor: Tensor<D>) -> Result<Vec<f32>, TrainError> {
+    let data = tensor.into_data_async().await.map_err(|e| TrainError::Readback(format!("{e:?}")))?;
+    data.convert::<f32>().try_to_vec().map_err(|e| TrainError::Readback(format!("{e:?}")))
+}
+
 /// Logits of `indices` in batches of `batch_size`, read back to the host row-major. The UI
 /// calls this once per batch so it can yield between them.
 pub async fn logits(model: &Nin, data: &FashionMnist, indices: &[usize], size: usize, device: &Device) -> Result<Vec<f32>, TrainError> {
     let (x, _) = batch(data, indices, size, device);
-    let out = model.forward(x).into_data_async().await.map_err(|e| TrainError::Readback(format!("{e:?}")))?;
-    out.convert::<f32>().try_to_vec().map_err(|e| TrainError::Readback(format!("{e:?}")))
+    read_f32(model.forward(x)).await
 }
 
 /// Scores `indices` of `data` in batches: the metrics and every image's logits.

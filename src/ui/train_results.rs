@@ -32,20 +32,27 @@ pub fn download(name: &str, bytes: &[u8], mime: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
-/// A 28x28 grey image drawn on a canvas (scaled up by CSS, pixelated).
+/// A grey image (28x28 unless told) drawn on a canvas at its own resolution, scaled up by CSS.
 #[component]
-pub fn Thumb(pixels: Vec<u8>, #[prop(optional)] label: String) -> impl IntoView {
+pub fn Thumb(
+    pixels: Vec<u8>,
+    #[prop(optional)] label: String,
+    #[prop(default = 28)] width: usize,
+    #[prop(default = 28)] height: usize,
+    #[prop(default = "thumb")] class: &'static str,
+    #[prop(optional)] testid: &'static str,
+) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
         let Some(canvas) = canvas.get() else { return };
         let Ok(Some(ctx)) = canvas.get_context("2d") else { return };
         let ctx: web_sys::CanvasRenderingContext2d = ctx.unchecked_into();
         let rgba: Vec<u8> = pixels.iter().flat_map(|&p| [p, p, p, 255]).collect();
-        if let Ok(image) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), 28, 28) {
+        if let Ok(image) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), width as u32, height as u32) {
             let _ = ctx.put_image_data(&image, 0.0, 0.0);
         }
     });
-    view! { <canvas class="thumb" width="28" height="28" node_ref=canvas role="img" aria-label=label></canvas> }
+    view! { <canvas class=class width=width height=height node_ref=canvas role="img" aria-label=label data-testid=testid></canvas> }
 }
 
 /// JSON for the downloads: the settings, the curves and the test report.

@@ -60,13 +60,7 @@ fn scale_to_u8(values: &[f32]) -> Vec<u8> {
 async fn run_model(nin: &Nin, device: &Device, size: usize, input: &Prepared) -> Result<(Vec<f32>, Vec<MapGroup>), TrainError> {
     let (x, _) = training::batch(&input.as_dataset(), &[0], size, device);
     let (logits, maps) = nin.forward_block_maps(x);
-    let probs: Vec<f32> = burn::tensor::activation::softmax(logits, 1)
-        .into_data_async()
-        .await
-        .map_err(|e| TrainError::Readback(format!("{e:?}")))?
-        .convert::<f32>()
-        .try_to_vec()
-        .map_err(|e| TrainError::Readback(format!("{e:?}")))?;
+    let probs = training::read_f32(burn::tensor::activation::softmax(logits, 1)).await?;
     if probs.len() != 10 || probs.iter().any(|p| !p.is_finite()) {
         return Err(TrainError::BadLogits);
     }
@@ -74,14 +68,7 @@ async fn run_model(nin: &Nin, device: &Device, size: usize, input: &Prepared) ->
     for map in maps {
         let [_, channels, height, width] = map.dims();
         let shown = channels.min(CHANNELS_SHOWN);
-        let values: Vec<f32> = map
-            .narrow(1, 0, shown)
-            .into_data_async()
-            .await
-            .map_err(|e| TrainError::Readback(format!("{e:?}")))?
-            .convert::<f32>()
-            .try_to_vec()
-            .map_err(|e| TrainError::Readback(format!("{e:?}")))?;
+        let values = training::read_f32(map.narrow(1, 0, shown)).await?;
         let images = values.chunks(height * width).map(scale_to_u8).collect();
         groups.push(MapGroup { channels, height, width, images });
     }
@@ -378,14 +365,5 @@ pub fn TryCell() -> impl IntoView {
 /// One feature map, grey, drawn at its own resolution and scaled up by CSS.
 #[component]
 fn MapImage(pixels: Vec<u8>, width: usize, height: usize, label: String) -> impl IntoView {
-    let canvas = NodeRef::<Canvas>::new();
-    Effect::new(move |_| {
-        let Some(c) = canvas.get() else { return };
-        let Some(ctx) = context2d(&c) else { return };
-        let rgba: Vec<u8> = pixels.iter().flat_map(|&p| [p, p, p, 255]).collect();
-        if let Ok(image) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), width as u32, height as u32) {
-            let _ = ctx.put_image_data(&image, 0.0, 0.0);
-        }
-    });
-    view! { <canvas class="map" width=width height=height node_ref=canvas role="img" aria-label=label data-testid="try-map"></canvas> }
+    view! { <Thumb pixels=pixels label=label width=width height=height class="map" testid="try-map"/> }
 }
