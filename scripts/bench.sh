@@ -18,7 +18,13 @@ build_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 printf '{ "release_build_ms": %d, "cold": %s, "cores": %s }\n' "$build_ms" "$([ "${BENCH_COLD:-0}" = 1 ] && echo true || echo false)" "$(nproc)" | tee bench-results/build.json
 
 step "native training speed and data decode (cargo run --release --example bench_train)"
-cargo run --locked --release --example bench_train -- bench-results/train-native.json
+# BENCH_WGPU=1 adds Burn's wgpu backend natively (needs a Vulkan driver, e.g. Debian's
+# mesa-vulkan-drivers for lavapipe; the first build of wgpu takes ~30 min on 2 cores).
+if [ "${BENCH_WGPU:-0}" = 1 ]; then
+  cargo run --locked --release --features native-wgpu --example bench_train -- bench-results/train-native.json
+else
+  cargo run --locked --release --example bench_train -- bench-results/train-native.json
+fi
 
 step "browser timings (headless Chromium)"
 cd tests/browser
