@@ -10,7 +10,7 @@ use super::app::{BackendState, Backends, SeedField, Shared};
 use super::figure::FigPair;
 use super::prose::Paragraph;
 use super::runs::TrainTarget;
-use super::train_cell::memory_budget;
+use super::train_cell::{memory_budget, optimizer_options};
 use crate::analysis::LayerKind;
 use crate::engine::BackendKind;
 use crate::exercises::share::{self, ShareState};
@@ -73,7 +73,6 @@ impl Inputs {
 fn InputsForm(inputs: Inputs, prefix: &'static str) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     let t = move || lang.get().ex();
-    let tt = move || lang.get().train();
     view! {
         <div class="cell-inputs">
             <label class="field">
@@ -88,9 +87,7 @@ fn InputsForm(inputs: Inputs, prefix: &'static str) -> impl IntoView {
                 <span>{move || t().optimizer}</span>
                 <select data-testid=format!("{prefix}-optimizer") prop:value=move || inputs.optimizer.get()
                     on:change:target=move |ev| inputs.optimizer.set(ev.target().value())>
-                    <option value="sgd">{move || tt().opt_sgd}</option>
-                    <option value="momentum">{move || tt().opt_momentum}</option>
-                    <option value="adam">{move || tt().opt_adam}</option>
+                    {optimizer_options(lang)}
                 </select>
             </label>
         </div>

@@ -316,6 +316,25 @@ fn is_running(phase: &Phase) -> bool {
     matches!(phase, Phase::Loading { .. } | Phase::Building | Phase::Training | Phase::Validating | Phase::Paused { .. } | Phase::Testing { .. })
 }
 
+/// The `<option>`s of an optimizer `<select>`, one per [`OptimizerKind`], labelled in the
+/// current language (the training cell and the exercise cells share them).
+pub(crate) fn optimizer_options(lang: RwSignal<Lang>) -> impl IntoView {
+    OptimizerKind::ALL
+        .into_iter()
+        .map(|o| {
+            let label = move || {
+                let t = lang.get().train();
+                match o {
+                    OptimizerKind::Sgd => t.opt_sgd,
+                    OptimizerKind::Momentum => t.opt_momentum,
+                    OptimizerKind::Adam => t.opt_adam,
+                }
+            };
+            view! { <option value=o.id()>{label}</option> }
+        })
+        .collect_view()
+}
+
 /// The board's record of a run that ended (finished or stopped).
 fn run_record(live: Live, variant: &'static str, config: &NinConfig, settings: TrainSettings) -> RunRecord {
     let costs = crate::exercises::costs(config, settings.image_size, 1, settings.optimizer).ok();
@@ -553,9 +572,7 @@ pub fn TrainCell() -> impl IntoView {
                     <span>{move || t().optimizer}</span>
                     <select data-testid="train-optimizer" disabled=running prop:value=move || fields.optimizer.get()
                         on:change:target=move |ev| fields.optimizer.set(ev.target().value())>
-                        <option value="sgd">{move || t().opt_sgd}</option>
-                        <option value="momentum">{move || t().opt_momentum}</option>
-                        <option value="adam">{move || t().opt_adam}</option>
+                        {optimizer_options(lang)}
                     </select>
                 </label>
                 {number_field(|t| t.learning_rate, "lr", fields.lr, "decimal")}
