@@ -13,6 +13,7 @@ pub mod model;
 pub mod training;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+pub mod worker;
 
 /// Burn's CPU backend draws every random number (init, dropout) from one global, seeded RNG.
 /// Tests that use the backend take this lock, so a seeded run is not perturbed by another

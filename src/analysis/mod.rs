@@ -57,7 +57,7 @@ impl std::fmt::Display for Dimension {
 }
 
 /// Why a config or an input cannot run. Every variant is found before a tensor is created.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 pub enum AnalysisError {
     #[error("the {0} is 0; every input dimension must be at least 1")]
     ZeroDimension(Dimension),

@@ -79,7 +79,8 @@ pub struct TrainUi {
     pub weights: &'static str,
     pub load_weights: &'static str,
     pub loaded_weights: &'static str,
-    pub cpu_blocking: &'static str,
+    pub cpu_worker: &'static str,
+    pub worker_failed: &'static str,
 }
 
 pub static EN: TrainUi = TrainUi {
@@ -160,7 +161,8 @@ pub static EN: TrainUi = TrainUi {
     weights: "Weights (Burn record .bpk)",
     load_weights: "Load weights (.bpk)",
     loaded_weights: "Loaded weights from",
-    cpu_blocking: "On the CPU backend each step runs on the page's own thread, so the page may respond slowly while it trains.",
+    cpu_worker: "On the CPU backend the run trains in a background thread (a Web Worker), so the page stays responsive; your processor is busy, though, and other tabs may slow down.",
+    worker_failed: "The training worker failed:",
 };
 
 pub static JA: TrainUi = TrainUi {
@@ -241,7 +243,8 @@ pub static JA: TrainUi = TrainUi {
     weights: "重み（Burn レコード .bpk）",
     load_weights: "重みを読み込む（.bpk）",
     loaded_weights: "重みを読み込みました:",
-    cpu_blocking: "CPU バックエンドでは各ステップがページと同じスレッドで動くため、訓練中はページの反応が遅くなることがあります。",
+    cpu_worker: "CPU バックエンドでは訓練をバックグラウンドのスレッド（Web Worker）で行うので、ページは操作できるままです。ただしプロセッサは忙しくなり、ほかのタブが遅くなることがあります。",
+    worker_failed: "訓練用ワーカーが失敗しました:",
 };
 
 /// Why a run cannot start, as a sentence.

@@ -5,6 +5,7 @@
 
 pub mod metrics;
 pub mod record;
+pub mod session;
 pub mod settings;
 
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
@@ -24,7 +25,7 @@ pub use metrics::EvalMetrics;
 pub use settings::{MemoryEstimate, OptimizerKind, Preset, SettingsError, TrainSettings};
 
 /// Why training failed after it started.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 pub enum TrainError {
     #[error("{0}")]
     Settings(#[from] SettingsError),
@@ -295,24 +296,10 @@ pub async fn evaluate(model: &Nin, data: &FashionMnist, indices: &[usize], size:
     Ok((metrics, all))
 }
 
-/// Runs a whole training run without yielding: for native tests and benchmarks.
-pub async fn run_to_end(trainer: &mut Trainer, data: &FashionMnist, chunk: usize) -> Result<(), TrainError> {
-    while !trainer.finished() {
-        trainer.train_chunk(data, chunk).await?;
-        if trainer.eval_due() {
-            let (metrics, _) = evaluate(
-                &trainer.eval_model(),
-                data,
-                &trainer.split().val.clone(),
-                trainer.settings.image_size,
-                trainer.settings.batch_size.max(64),
-                &trainer.eval_device(),
-            )
-            .await?;
-            trainer.push_validation(metrics);
-        }
-    }
-    Ok(())
+/// Runs a whole training run without pausing or yielding: for native tests and benchmarks.
+pub async fn run_to_end(trainer: &mut Trainer, data: &FashionMnist) -> Result<(), TrainError> {
+    use session::Control;
+    session::train(trainer, data, crate::engine::BackendKind::Cpu, || Control::Run, |_| (), |_| async {}).await.map(|_| ())
 }
 
 #[cfg(test)]

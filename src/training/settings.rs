@@ -183,7 +183,7 @@ pub fn run_cost(config: &NinConfig, settings: &TrainSettings) -> Result<RunCost,
 }
 
 /// Why a run cannot start.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 pub enum SettingsError {
     #[error("{0}")]
     Shape(#[from] AnalysisError),

@@ -102,7 +102,7 @@ fn short_real_run_beats_chance_on_held_out_images() {
         seed: 1,
     };
     let mut trainer = Trainer::new(&NinConfig::book(), &settings, &data, &Device::flex()).unwrap();
-    block_on(run_to_end(&mut trainer, &data, 10)).unwrap();
+    block_on(run_to_end(&mut trainer, &data)).unwrap();
     let h = &trainer.history;
     eprintln!("train: {:?}\nval: {:?}", h.train.iter().map(|p| p.loss).collect::<Vec<_>>(), h.val.iter().map(|p| (p.metrics.loss, p.metrics.accuracy)).collect::<Vec<_>>());
     assert_eq!(h.val.len(), 2);

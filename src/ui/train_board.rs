@@ -6,19 +6,8 @@ use leptos::prelude::*;
 use crate::engine::BackendKind;
 use crate::figure::curves::{self, HEIGHT, LEFT, RIGHT, TOP, BOTTOM, WIDTH};
 use crate::i18n::Lang;
+use crate::training::session::Progress;
 use crate::training::{History, TrainSettings};
-
-/// Where a run stands, for the progress bar.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Progress {
-    pub step: usize,
-    pub total_steps: usize,
-    pub epoch: f64,
-    pub images_per_s: f64,
-    pub eta_secs: f64,
-    pub backend: BackendKind,
-    pub last_chunk_steps: usize,
-}
 
 /// `95` -> `1:35`.
 fn clock(secs: f64) -> String {

@@ -2,6 +2,7 @@
 //! progress, pause/resume/stop), and after the run the test results, downloads and loading
 //! weights back. The loop awaits one chunk of steps, then yields a macrotask to the browser.
 
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
@@ -9,21 +10,23 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
-use web_time::Instant;
 
 use super::app::{BackendState, Backends, SeedField, TrainSeed};
 use super::fetch::{self, Datasets};
 use super::runs::{RunRecord, Runs, TrainTarget};
-use super::train_board::{Board, Progress};
+use super::train_board::Board;
 use super::train_results::Results;
 use crate::data::DataError;
 use crate::engine::{ActiveBackend, BackendKind};
 use crate::format;
 use crate::i18n::{Lang, train as tr};
 use crate::model::{Nin, NinConfig};
-use crate::training::metrics::{TestReport, test_report};
+use crate::training::metrics::TestReport;
+use crate::training::session::{self, Control, Ended, Event, Progress, Stage};
 use crate::training::settings::{self, RunCost};
-use crate::training::{self, record, History, OptimizerKind, Preset, SettingsError, TrainError, TrainSettings, Trainer};
+use crate::training::{History, OptimizerKind, Preset, SettingsError, TrainError, TrainSettings, Trainer, record};
+use crate::worker::host::TrainingWorker;
+use crate::worker::{FromWorker, ToWorker, WorkerFailure};
 
 /// Images in the two files (checked again after download).
 const TRAIN_AVAILABLE: usize = 60_000;
@@ -58,6 +61,7 @@ pub enum RunError {
     Data(DataError),
     Train(TrainError),
     Weights(String),
+    Worker(WorkerFailure),
 }
 
 impl RunError {
@@ -70,6 +74,8 @@ impl RunError {
             RunError::Data(e) => tr::data_error(lang, e),
             RunError::Train(e) => tr::train_error(lang, e),
             RunError::Weights(m) => m.clone(),
+            RunError::Worker(WorkerFailure::Train(e)) => tr::train_error(lang, e),
+            RunError::Worker(e) => format!("{} {e}", lang.train().worker_failed),
         }
     }
 
@@ -82,14 +88,6 @@ impl RunError {
             _ => None,
         }
     }
-}
-
-/// What the user asked the loop to do.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Control {
-    Run,
-    Pause { hidden: bool },
-    Stop,
 }
 
 /// The trained (or loaded) model, shared with the "try it yourself" cell.
@@ -185,37 +183,31 @@ fn check(config: &NinConfig, settings: &TrainSettings, backend: &ActiveBackend) 
         .map_err(RunError::Settings)
 }
 
-/// Waits while paused; `true` when the user stopped the run.
-async fn hold(live: Live, resume_phase: Phase) -> bool {
-    loop {
-        match live.control.get_untracked() {
-            Control::Run => {
-                if matches!(live.phase.get_untracked(), Phase::Paused { .. }) {
-                    live.phase.set(resume_phase);
-                }
-                return false;
-            }
-            Control::Stop => return true,
-            Control::Pause { hidden } => {
-                if live.phase.get_untracked() != (Phase::Paused { hidden }) {
-                    live.phase.set(Phase::Paused { hidden });
-                }
-                TimeoutFuture::new(100).await;
-            }
+fn sleep(ms: u32) -> TimeoutFuture {
+    TimeoutFuture::new(ms)
+}
+
+/// Shows a session event on the board.
+fn apply(live: Live, event: Event) {
+    match event {
+        Event::Stage(stage) => live.phase.set(match stage {
+            Stage::Building => Phase::Building,
+            Stage::Training => Phase::Training,
+            Stage::Validating => Phase::Validating,
+            Stage::Paused { hidden } => Phase::Paused { hidden },
+            Stage::Testing { done, total } => Phase::Testing { done, total },
+        }),
+        Event::Curves { history, progress } => {
+            live.history.set(history);
+            live.progress.set(Some(progress));
         }
     }
 }
 
-/// Logits of `indices` one batch at a time, yielding to the browser between batches.
-async fn score(model: &Nin, data: &crate::data::FashionMnist, indices: &[usize], settings: &TrainSettings, device: &burn::prelude::Device, mut on_batch: impl FnMut(usize)) -> Result<Vec<f32>, TrainError> {
-    let mut logits = Vec::with_capacity(indices.len() * 10);
-    let batch = settings.batch_size.clamp(1, 64);
-    for chunk in indices.chunks(batch) {
-        logits.extend(training::logits(model, data, chunk, settings.image_size, device).await?);
-        on_batch(logits.len() / 10);
-        TimeoutFuture::new(0).await;
-    }
-    Ok(logits)
+/// Hands a trained model to the try-it cell (and the weights download).
+fn keep_model(live: Live, nin: Nin, backend: &ActiveBackend, settings: &TrainSettings, config: &NinConfig) {
+    live.model.0.set_value(Some(Trained { nin, backend: backend.clone(), size: settings.image_size, config: config.clone() }));
+    live.model.1.update(|n| *n += 1);
 }
 
 async fn load_data(live: Live) -> Result<Rc<Datasets>, RunError> {
@@ -223,77 +215,99 @@ async fn load_data(live: Live) -> Result<Rc<Datasets>, RunError> {
     fetch::datasets(move |done, total| live.phase.set(Phase::Loading { done, total })).await.map_err(RunError::Data)
 }
 
-/// Scores the first `count` test images with `model` and publishes the report.
+/// Scores the test images with `model` on this thread and publishes the report.
 async fn test(live: Live, sets: &Datasets, model: &Nin, settings: &TrainSettings, device: &burn::prelude::Device) -> Result<(), RunError> {
-    let count = settings.test_images.min(sets.test.len());
-    let indices: Vec<usize> = (0..count).collect();
-    live.phase.set(Phase::Testing { done: 0, total: count });
-    let logits = score(model, &sets.test, &indices, settings, device, |done| live.phase.set(Phase::Testing { done, total: count }))
-        .await
-        .map_err(RunError::Train)?;
-    let report = test_report(&logits, &sets.test.labels[..count], 10).ok_or(RunError::Train(TrainError::BadLogits))?;
-    live.report.set(Some((report, count)));
+    let (report, images) = session::test(model, &sets.test, settings, device, |e| apply(live, e), sleep).await.map_err(RunError::Train)?;
+    live.report.set(Some((report, images)));
     Ok(())
 }
 
-/// The whole run: data, model, the chunked loop with validation, then the test set.
+/// The whole run: data, then the session on this thread (WebGPU) or in the worker (CPU).
 async fn run(live: Live, backend: ActiveBackend, settings: TrainSettings, config: NinConfig) -> Result<(), RunError> {
     let sets = load_data(live).await?;
     live.phase.set(Phase::Building);
-    TimeoutFuture::new(0).await;
-    let mut trainer = Trainer::new(&config, &settings, &sets.train, &backend.device).map_err(RunError::Train)?;
-    // WebGPU queues a few steps and reads their metrics back together; the CPU backend computes
-    // synchronously, so it yields after every step.
-    let chunk = match backend.kind {
-        BackendKind::WebGpu => 4,
-        BackendKind::Cpu => 1,
+    sleep(0).await;
+    let ended = match backend.kind {
+        BackendKind::WebGpu => run_here(live, &backend, &settings, &config, &sets).await?,
+        BackendKind::Cpu => run_in_worker(live, &backend, &settings, &config, &sets).await?,
     };
-    let mut active_secs = 0.0;
-    live.phase.set(Phase::Training);
-    while !trainer.finished() {
-        if hold(live, Phase::Training).await {
-            live.phase.set(Phase::Stopped);
-            live.model.0.set_value(Some(Trained { nin: trainer.eval_model(), backend: backend.clone(), size: settings.image_size, config: config.clone() }));
-            live.model.1.update(|n| *n += 1);
-            return Ok(());
-        }
-        let started = Instant::now();
-        let report = trainer.train_chunk(&sets.train, chunk).await.map_err(RunError::Train)?;
-        live.history.set(trainer.history.clone());
-        if trainer.eval_due() {
-            live.phase.set(Phase::Validating);
-            let model = trainer.eval_model();
-            let val = trainer.split().val.clone();
-            let logits = score(&model, &sets.train, &val, &settings, &trainer.eval_device(), |_| ()).await.map_err(RunError::Train)?;
-            let labels: Vec<u8> = val.iter().map(|&i| sets.train.labels[i]).collect();
-            let metrics = training::metrics::eval_metrics(&logits, &labels, 10).ok_or(RunError::Train(TrainError::BadLogits))?;
-            trainer.push_validation(metrics);
-            live.history.set(trainer.history.clone());
-            if live.phase.get_untracked() == Phase::Validating {
-                live.phase.set(Phase::Training);
-            }
-        }
-        active_secs += started.elapsed().as_secs_f64();
-        let step = trainer.step();
-        let per_step = active_secs / step.max(1) as f64;
-        live.progress.set(Some(Progress {
-            step,
-            total_steps: trainer.total_steps(),
-            epoch: trainer.epoch(),
-            images_per_s: (step * settings.batch_size) as f64 / active_secs.max(1e-9),
-            eta_secs: per_step * (trainer.total_steps() - step) as f64,
-            backend: backend.kind,
-            last_chunk_steps: report.steps,
-        }));
-        // A real macrotask: the browser paints and handles input before the next chunk.
-        TimeoutFuture::new(0).await;
-    }
-    let model = trainer.eval_model();
-    live.model.0.set_value(Some(Trained { nin: model.clone(), backend: backend.clone(), size: settings.image_size, config: config.clone() }));
-    live.model.1.update(|n| *n += 1);
-    test(live, &sets, &model, &settings, &trainer.eval_device()).await?;
-    live.phase.set(Phase::Done);
+    live.phase.set(match ended {
+        Ended::Finished => Phase::Done,
+        Ended::Stopped => Phase::Stopped,
+    });
     Ok(())
+}
+
+/// Trains and tests on the page's thread: WebGPU queues the work on the GPU, and the session
+/// yields between chunks of a few steps.
+async fn run_here(live: Live, backend: &ActiveBackend, settings: &TrainSettings, config: &NinConfig, sets: &Datasets) -> Result<Ended, RunError> {
+    let mut trainer = Trainer::new(config, settings, &sets.train, &backend.device).map_err(RunError::Train)?;
+    let ended = session::train(&mut trainer, &sets.train, backend.kind, || live.control.get_untracked(), |e| apply(live, e), sleep)
+        .await
+        .map_err(RunError::Train)?;
+    let model = trainer.eval_model();
+    keep_model(live, model.clone(), backend, settings, config);
+    if ended == Ended::Finished {
+        test(live, sets, &model, settings, &trainer.eval_device()).await?;
+    }
+    Ok(ended)
+}
+
+/// What the worker has said so far.
+#[derive(Default)]
+struct WorkerState {
+    ready: Cell<bool>,
+    outcome: RefCell<Option<Result<Ended, RunError>>>,
+}
+
+impl WorkerState {
+    /// The first outcome wins (a crash after the end changes nothing).
+    fn finish(&self, outcome: Result<Ended, RunError>) {
+        self.outcome.borrow_mut().get_or_insert(outcome);
+    }
+}
+
+/// Trains and tests in a Web Worker (Burn's CPU backend computes synchronously: on this thread
+/// each step would freeze the page). This side forwards pause/resume/stop and shows the
+/// worker's events; the trained weights come back as a Burn record.
+async fn run_in_worker(live: Live, backend: &ActiveBackend, settings: &TrainSettings, config: &NinConfig, sets: &Datasets) -> Result<Ended, RunError> {
+    let state = Rc::new(WorkerState::default());
+    let on_message = {
+        let (state, backend, settings, config) = (state.clone(), backend.clone(), settings.clone(), config.clone());
+        move |message: Result<(FromWorker, Vec<Vec<u8>>), WorkerFailure>| match message {
+            Ok((FromWorker::Ready, _)) => state.ready.set(true),
+            Ok((FromWorker::Event(e), _)) => apply(live, e),
+            Ok((FromWorker::Weights, buffers)) => {
+                let bytes = buffers.into_iter().next().unwrap_or_default();
+                match record::from_bytes(bytes, &config, &backend.device) {
+                    Ok(nin) => keep_model(live, nin, &backend, &settings, &config),
+                    Err(e) => state.finish(Err(RunError::Weights(e.to_string()))),
+                }
+            }
+            Ok((FromWorker::Report { report, images }, _)) => live.report.set(Some((report, images))),
+            Ok((FromWorker::Ended(ended), _)) => state.finish(Ok(ended)),
+            Ok((FromWorker::Failed(failure), _)) | Err(failure) => state.finish(Err(RunError::Worker(failure))),
+        }
+    };
+    let worker = TrainingWorker::spawn(on_message).map_err(RunError::Worker)?;
+    let mut sent = false;
+    let mut forwarded = Control::Run;
+    loop {
+        if let Some(outcome) = state.outcome.borrow_mut().take() {
+            return outcome;
+        }
+        if state.ready.get() && !sent {
+            let data: [&[u8]; 4] = [&sets.train.images, &sets.train.labels, &sets.test.images, &sets.test.labels];
+            worker.send(&ToWorker::Train { config: config.clone(), settings: settings.clone() }, &data).map_err(RunError::Worker)?;
+            sent = true;
+        }
+        let control = live.control.get_untracked();
+        if sent && control != forwarded {
+            worker.send(&ToWorker::Control(control), &[]).map_err(RunError::Worker)?;
+            forwarded = control;
+        }
+        sleep(50).await;
+    }
 }
 
 /// Pauses the run while the tab is hidden (browsers throttle hidden tabs' timers and GPU work).
@@ -473,8 +487,7 @@ pub fn TrainCell() -> impl IntoView {
                     .map_err(|e| RunError::Weights(format!("{name}: {e:?}")))?;
                 let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
                 let nin = record::from_bytes(bytes, &config, &b.device).map_err(|e| RunError::Weights(format!("{name}: {e}")))?;
-                live.model.0.set_value(Some(Trained { nin: nin.clone(), backend: b.clone(), size: settings.image_size, config: config.clone() }));
-                live.model.1.update(|n| *n += 1);
+                keep_model(live, nin.clone(), &b, &settings, &config);
                 loaded.set(Some(name.clone()));
                 let sets = load_data(live).await?;
                 test(live, &sets, &nin, &settings, &b.device).await?;
@@ -643,7 +656,7 @@ pub fn TrainCell() -> impl IntoView {
             {move || load_bar().map(|(done, total)| view! {
                 <progress data-testid="train-load-progress" max=total value=done></progress>
             })}
-            {move || (backend().map(|b| b.kind) == Some(BackendKind::Cpu)).then(|| view! { <p class="cell-note">{t().cpu_blocking}</p> })}
+            {move || (backend().map(|b| b.kind) == Some(BackendKind::Cpu)).then(|| view! { <p class="cell-note">{t().cpu_worker}</p> })}
             <Board history=live.history progress=live.progress settings=live.settings/>
             <div class="load-weights">
                 <label class="file-button">

@@ -9,9 +9,10 @@ const OUT = resolve(process.env.BENCH_OUT ?? '../../bench-results/browser.json')
 const result = { date: new Date().toISOString(), site: {}, browser: {} };
 
 for (const name of await readdir(SITE_DIR)) {
-  if (!/\.(wasm|js)$/.test(name)) continue;
+  if (!/\.(wasm|js)$/.test(name) || name.endsWith('_loader.js')) continue;
   const bytes = await readFile(join(SITE_DIR, name));
-  const kind = name.endsWith('.wasm') ? 'wasm' : 'js';
+  // The page's module, and the CPU training worker's (loaded only when a CPU run starts).
+  const kind = (name.startsWith('nin-worker') ? 'worker_' : '') + (name.endsWith('.wasm') ? 'wasm' : 'js');
   result.site[kind] = {
     file: name,
     raw_bytes: bytes.length,

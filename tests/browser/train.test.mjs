@@ -1,8 +1,9 @@
 // The training cell in a real browser, on SwiftShader WebGPU and on the CPU fallback: the data
 // loads from the served files, a short run updates the board, pause/resume/stop work, the test
 // report (accuracy, confusion matrix, per-class bars, gallery) renders with consistent values,
-// the CSV download matches the curves, and no page error happens. On WebGPU it also checks,
-// with the Long Tasks API, that no main-thread task during training exceeds 200 ms.
+// the CSV download matches the curves, and no page error happens. On both backends it checks,
+// with the Long Tasks API, that no main-thread task during training exceeds 200 ms (the CPU
+// backend trains in a Web Worker; WebGPU on the page's thread, in chunks).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -144,22 +145,52 @@ async function tinyRun(page, tiny) {
   return { csv, train, val };
 }
 
+/** Records long tasks (Long Tasks API) and the cell's phase changes from now on. */
+async function watchLongTasks(page) {
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    window.__phases = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: false });
+    const cell = document.querySelector('[data-testid="train-cell"]');
+    new MutationObserver(() => window.__phases.push({ t: performance.now(), phase: cell.dataset.phase }))
+      .observe(cell, { attributes: true, attributeFilter: ['data-phase'] });
+  });
+}
+
+/** No main-thread task over 200 ms from the first training step to the end of testing. */
+async function noLongTasksWhileTraining(page) {
+  const { long, phases } = await page.evaluate(() => {
+    const start = window.__phases.find((p) => p.phase === 'training')?.t ?? 0;
+    const end = window.__phases.find((p) => p.phase === 'done')?.t ?? Infinity;
+    return { long: window.__longTasks.filter((e) => e.start >= start && e.start < end), phases: window.__phases.map((p) => p.phase) };
+  });
+  assert.ok(phases.includes('training') && phases.includes('validating') && phases.includes('testing') && phases.includes('done'), phases.join());
+  const worst = Math.max(0, ...long.map((e) => e.duration));
+  assert.ok(worst <= 200, `longest main-thread task while training: ${worst} ms (${JSON.stringify(long)})`);
+}
+
+/** Starts a run of `train` images, waits for its first point, stops it: the curves stay. */
+async function stopEarly(page, train) {
+  await fill(page, { train });
+  await page.getByTestId('train-start').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="train-board"]')?.dataset.trainPoints) >= 1, null, { timeout: 300_000 });
+  await page.getByTestId('train-stop').click();
+  assert.equal(await waitPhase(page, ['stopped', 'done']), 'stopped');
+  const kept = await points(page);
+  assert.ok(kept.train >= 1);
+  assert.equal((await curve(page, 'curve-train-loss')).length, kept.train);
+  return Number(await page.getByTestId('train-progress').getAttribute('value'));
+}
+
 test('WebGPU (SwiftShader): book preset refused with an offer, tiny run, pause/resume/stop, report, long tasks', async () => {
   const browser = await launch({ webgpu: true });
   try {
     const { page, problems } = await openPage(browser, site.origin, site.url);
     assert.equal(await backendKind(page), 'WebGpu');
     await page.getByTestId('train-cell').waitFor();
-    await page.evaluate(() => {
-      window.__longTasks = [];
-      window.__phases = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
-      }).observe({ type: 'longtask', buffered: false });
-      const cell = document.querySelector('[data-testid="train-cell"]');
-      new MutationObserver(() => window.__phases.push({ t: performance.now(), phase: cell.dataset.phase }))
-        .observe(cell, { attributes: true, attributeFilter: ['data-phase'] });
-    });
+    await watchLongTasks(page);
     assert.equal(await page.getByTestId('train-backend').textContent(), 'WebGPU');
 
     // Settings beyond the device: batch 256 at 224 px needs ~6 GiB for training (over the
@@ -173,14 +204,7 @@ test('WebGPU (SwiftShader): book preset refused with an offer, tiny run, pause/r
     const lines = csv.trim().split('\n');
     assert.match(lines[0], /loss/);
     assert.equal(lines.length - 1, train + val, csv);
-    const { long, phases } = await page.evaluate(() => {
-      const start = window.__phases.find((p) => p.phase === 'training')?.t ?? 0;
-      const end = window.__phases.find((p) => p.phase === 'done')?.t ?? Infinity;
-      return { long: window.__longTasks.filter((e) => e.start >= start && e.start < end), phases: window.__phases.map((p) => p.phase) };
-    });
-    assert.ok(phases.includes('training') && phases.includes('validating') && phases.includes('testing'), phases.join());
-    const worst = Math.max(0, ...long.map((e) => e.duration));
-    assert.ok(worst <= 200, `longest main-thread task while training: ${worst} ms (${JSON.stringify(long)})`);
+    await noLongTasksWhileTraining(page);
 
     // Stop: the run ends early and its curves stay on screen.
     await fill(page, { train: '400' });
@@ -205,6 +229,8 @@ test('WebGPU (SwiftShader): book preset refused with an offer, tiny run, pause/r
     assert.ok(kept.train >= 1);
     assert.equal((await curve(page, 'curve-train-loss')).length, kept.train);
     assert.ok(Number(await page.getByTestId('train-progress').getAttribute('value')) < 50, 'stopped before the end (50 steps)');
+    // WebGPU runs on the page's thread: no worker was started.
+    assert.equal(page.workers().length, 0);
 
     assert.deepEqual(problems, []);
   } finally {
@@ -225,8 +251,17 @@ test('CPU fallback: tiny run with report and CSV; loss goes down on a fixed batc
     // Before a model exists, the try-it cell says what to do first.
     await page.getByTestId('try-need-model').waitFor();
     assert.ok(await page.getByTestId('try-classify').isDisabled());
+    // The CPU backend trains in a Web Worker: the page's thread stays free.
+    const workers = [];
+    page.on('worker', (w) => workers.push(w.url()));
+    await watchLongTasks(page);
     const { csv, train, val } = await tinyRun(page, TINY_CPU);
+    assert.deepEqual(workers, [`${site.url}nin-worker_loader.js`]);
+    await noLongTasksWhileTraining(page);
     assert.equal(csv.trim().split('\n').length - 1, train + val);
+    // Stop ends the worker's run early; the weights it had reach the try-it cell.
+    const stoppedAt = await stopEarly(page, '400');
+    assert.ok(stoppedAt < 25, `stopped at step ${stoppedAt} of 25`);
     // Training loss values in the CSV are finite and start near ln 10 (an untrained model).
     const losses = csv.trim().split('\n').slice(1).map((l) => l.split(',')).filter((c) => c[0] === 'train').map((c) => Number(c[3]));
     assert.ok(losses.length === train && losses.every(Number.isFinite), csv);
@@ -288,6 +323,29 @@ test('CPU fallback: tiny run with report and CSV; loss goes down on a fixed batc
     await page.getByTestId('try-classify').click();
     await page.getByTestId('try-error').waitFor();
     assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('CPU fallback: a worker that cannot start is a clear error, and the page goes on', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, problems } = await openPage(browser, site.origin, site.url);
+    assert.equal(await backendKind(page), 'Cpu');
+    await page.route('**/nin-worker_loader.js', (route) => route.fulfill({ status: 404, body: 'missing' }));
+    await page.getByTestId('train-preset').selectOption('cpu');
+    await fill(page, TINY_CPU.fields);
+    const before = await finished(page);
+    await page.getByTestId('train-start').click();
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-cell"]')?.dataset.finished) > n, before, { timeout: 300_000 });
+    assert.equal(await phase(page), 'failed');
+    assert.match(await page.getByTestId('train-status').textContent(), /training worker failed: .*nin-worker_loader\.js/);
+    // The page still works: Start is offered again.
+    assert.ok(!(await page.getByTestId('train-start').isDisabled()));
+    // The only problem is the 404 itself, which the browser logs.
+    assert.deepEqual(problems.filter((p) => !/404/.test(p)), []);
+    assert.ok(problems.length <= 1, problems.join());
   } finally {
     await browser.close();
   }

@@ -1,0 +1,288 @@
+//! One training run as a stream of [`Event`]s, the same code on every thread: the page's main
+//! thread drives it for WebGPU (whose work is queued on the GPU), a Web Worker drives it for
+//! the CPU backend (whose steps would otherwise block the page; see `crate::worker`). The run
+//! waits while paused, ends when stopped, yields a real macrotask between chunks, and never
+//! reads back synchronously.
+//!
+//! The caller supplies three things: `control` (what the user asked for, read before each
+//! chunk), `emit` (where events go: Leptos signals, or `postMessage`), and `sleep` (a
+//! timer future; `setTimeout` in the browser, an immediate future in native tests).
+
+use std::future::Future;
+
+use burn::prelude::Device;
+use serde::{Deserialize, Serialize};
+use web_time::Instant;
+
+use super::metrics::{TestReport, eval_metrics, test_report};
+use super::{History, TrainError, TrainSettings, Trainer};
+use crate::data::FashionMnist;
+use crate::engine::BackendKind;
+use crate::model::Nin;
+
+/// Classes in Fashion-MNIST.
+const CLASSES: usize = 10;
+/// Largest batch for scoring (validation and test): enough to keep WebGPU busy, small enough
+/// that one CPU batch between two yields stays short.
+const SCORE_BATCH: usize = 64;
+
+/// What the user asked the run to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Control {
+    Run,
+    /// `hidden`: paused because the tab was hidden (the page says so).
+    Pause { hidden: bool },
+    Stop,
+}
+
+/// The part of a run the session drives (downloading the data is the page's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stage {
+    Building,
+    Training,
+    Validating,
+    Paused { hidden: bool },
+    Testing { done: usize, total: usize },
+}
+
+/// Where a run stands, for the progress bar.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub step: usize,
+    pub total_steps: usize,
+    pub epoch: f64,
+    /// Training images per second of active time (pauses excluded).
+    pub images_per_s: f64,
+    pub eta_secs: f64,
+    pub backend: BackendKind,
+    pub last_chunk_steps: usize,
+}
+
+/// What the board hears from a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Event {
+    Stage(Stage),
+    /// After each chunk and each validation point: the curves so far and the progress.
+    Curves { history: History, progress: Progress },
+}
+
+/// How the training loop ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Ended {
+    Finished,
+    Stopped,
+}
+
+/// Optimizer steps per chunk. WebGPU queues a few steps and reads their metrics back together;
+/// the CPU backend computes as it goes, so one step per chunk lets pause and stop act within a
+/// step.
+pub fn chunk_steps(backend: BackendKind) -> usize {
+    match backend {
+        BackendKind::WebGpu => 4,
+        BackendKind::Cpu => 1,
+    }
+}
+
+/// Waits while paused; `true` when the user stopped the run.
+async fn hold<F: Future<Output = ()>>(control: &impl Fn() -> Control, emit: &impl Fn(Event), sleep: &impl Fn(u32) -> F) -> bool {
+    let mut paused = None;
+    loop {
+        match control() {
+            Control::Run => {
+                if paused.is_some() {
+                    emit(Event::Stage(Stage::Training));
+                }
+                return false;
+            }
+            Control::Stop => return true,
+            Control::Pause { hidden } => {
+                if paused != Some(hidden) {
+                    emit(Event::Stage(Stage::Paused { hidden }));
+                    paused = Some(hidden);
+                }
+                sleep(100).await;
+            }
+        }
+    }
+}
+
+/// Logits of `indices`, row-major, one batch at a time with a yield between batches;
+/// `on_batch(images_done)` after each.
+pub async fn score<F: Future<Output = ()>>(
+    model: &Nin,
+    data: &FashionMnist,
+    indices: &[usize],
+    settings: &TrainSettings,
+    device: &Device,
+    sleep: &impl Fn(u32) -> F,
+    on_batch: impl Fn(usize),
+) -> Result<Vec<f32>, TrainError> {
+    let mut logits = Vec::with_capacity(indices.len() * CLASSES);
+    for chunk in indices.chunks(settings.batch_size.clamp(1, SCORE_BATCH)) {
+        logits.extend(super::logits(model, data, chunk, settings.image_size, device).await?);
+        on_batch(logits.len() / CLASSES);
+        sleep(0).await;
+    }
+    Ok(logits)
+}
+
+fn progress(trainer: &Trainer, backend: BackendKind, last_chunk_steps: usize, active_secs: f64) -> Progress {
+    let step = trainer.step();
+    Progress {
+        step,
+        total_steps: trainer.total_steps(),
+        epoch: trainer.epoch(),
+        images_per_s: (step * trainer.settings.batch_size) as f64 / active_secs.max(1e-9),
+        eta_secs: active_secs / step.max(1) as f64 * (trainer.total_steps() - step) as f64,
+        backend,
+        last_chunk_steps,
+    }
+}
+
+/// Trains to the end or until stopped, with a validation point whenever one is due.
+pub async fn train<F: Future<Output = ()>>(
+    trainer: &mut Trainer,
+    data: &FashionMnist,
+    backend: BackendKind,
+    control: impl Fn() -> Control,
+    emit: impl Fn(Event),
+    sleep: impl Fn(u32) -> F,
+) -> Result<Ended, TrainError> {
+    let chunk = chunk_steps(backend);
+    let mut active_secs = 0.0;
+    emit(Event::Stage(Stage::Training));
+    while !trainer.finished() {
+        if hold(&control, &emit, &sleep).await {
+            return Ok(Ended::Stopped);
+        }
+        let started = Instant::now();
+        let report = trainer.train_chunk(data, chunk).await?;
+        active_secs += started.elapsed().as_secs_f64();
+        emit(Event::Curves { history: trainer.history.clone(), progress: progress(trainer, backend, report.steps, active_secs) });
+        if trainer.eval_due() {
+            emit(Event::Stage(Stage::Validating));
+            let started = Instant::now();
+            let val = trainer.split().val.clone();
+            let logits = score(&trainer.eval_model(), data, &val, &trainer.settings, &trainer.eval_device(), &sleep, |_| ()).await?;
+            let labels: Vec<u8> = val.iter().map(|&i| data.labels[i]).collect();
+            trainer.push_validation(eval_metrics(&logits, &labels, CLASSES).ok_or(TrainError::BadLogits)?);
+            active_secs += started.elapsed().as_secs_f64();
+            emit(Event::Curves { history: trainer.history.clone(), progress: progress(trainer, backend, report.steps, active_secs) });
+            emit(Event::Stage(Stage::Training));
+        }
+        // A real macrotask: the browser paints, and a worker reads its messages, before the next chunk.
+        sleep(0).await;
+    }
+    Ok(Ended::Finished)
+}
+
+/// Scores the first `settings.test_images` test images (fewer if the file is shorter), with
+/// [`Stage::Testing`] progress; returns the report and the number scored.
+pub async fn test<F: Future<Output = ()>>(
+    model: &Nin,
+    data: &FashionMnist,
+    settings: &TrainSettings,
+    device: &Device,
+    emit: impl Fn(Event),
+    sleep: impl Fn(u32) -> F,
+) -> Result<(TestReport, usize), TrainError> {
+    let total = settings.test_images.min(data.len());
+    let indices: Vec<usize> = (0..total).collect();
+    emit(Event::Stage(Stage::Testing { done: 0, total }));
+    let logits = score(model, data, &indices, settings, device, &sleep, |done| emit(Event::Stage(Stage::Testing { done, total }))).await?;
+    let report = test_report(&logits, &data.labels[..total], CLASSES).ok_or(TrainError::BadLogits)?;
+    Ok((report, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::{Cell, RefCell};
+
+    use burn::prelude::*;
+    use futures_lite::future::block_on;
+
+    use super::*;
+    use crate::model::NinConfig;
+    use crate::training::Preset;
+
+    /// Random images with labels 0..9 in turn: enough to drive the loop, not to learn.
+    fn noise(images: usize) -> FashionMnist {
+        let mut state = 7u32;
+        let pixels = (0..images * FashionMnist::PIXELS)
+            .map(|_| {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (state >> 24) as u8
+            })
+            .collect();
+        FashionMnist { images: pixels, labels: (0..images).map(|i| (i % 10) as u8).collect() }
+    }
+
+    /// 4 steps of batch 4 at the smallest size, 2 validation points (one per half epoch).
+    fn tiny() -> TrainSettings {
+        TrainSettings { batch_size: 4, image_size: 67, epochs: 1, train_images: 16, val_images: 8, test_images: 12, evals_per_epoch: 2, ..Preset::ShortCpu.settings() }
+    }
+
+    #[test]
+    fn a_run_emits_stages_curves_and_validation_points() {
+        let _rng = crate::burn_rng_lock();
+        let (data, settings) = (noise(40), tiny());
+        let mut trainer = Trainer::new(&NinConfig::book(), &settings, &data, &Device::flex()).unwrap();
+        let events = RefCell::new(Vec::new());
+        let ended = block_on(train(&mut trainer, &data, BackendKind::Cpu, || Control::Run, |e| events.borrow_mut().push(e), |_| async {})).unwrap();
+        assert_eq!(ended, Ended::Finished);
+        let events = events.into_inner();
+        assert_eq!(events.first(), Some(&Event::Stage(Stage::Training)));
+        let validating = events.iter().filter(|e| **e == Event::Stage(Stage::Validating)).count();
+        assert_eq!(validating, 2, "two validation points per epoch");
+        let Some(Event::Curves { history, progress }) = events.iter().rev().find(|e| matches!(e, Event::Curves { .. })) else { panic!("no curves") };
+        assert_eq!((history.train.len(), history.val.len()), (4, 2), "one training point per step on the CPU backend");
+        assert_eq!((progress.step, progress.total_steps, progress.backend), (4, 4, BackendKind::Cpu));
+        assert!(progress.images_per_s > 0.0 && progress.eta_secs == 0.0);
+        // The test set: every image counted, with progress ending at the total.
+        let stages = RefCell::new(Vec::new());
+        let (report, n) = block_on(test(&trainer.eval_model(), &data, &settings, &trainer.eval_device(), |e| stages.borrow_mut().push(e), |_| async {})).unwrap();
+        assert_eq!(n, 12);
+        assert_eq!(report.confusion.iter().flatten().sum::<u32>(), 12);
+        assert_eq!(stages.into_inner().last(), Some(&Event::Stage(Stage::Testing { done: 12, total: 12 })));
+    }
+
+    #[test]
+    fn pause_waits_and_stop_ends_the_run_early() {
+        let _rng = crate::burn_rng_lock();
+        let (data, settings) = (noise(40), tiny());
+        let mut trainer = Trainer::new(&NinConfig::book(), &settings, &data, &Device::flex()).unwrap();
+        // Control is read before each chunk and every 100 ms while paused: run one chunk, pause
+        // (hidden tab) for three reads, run one more chunk, then stop.
+        let reads = Cell::new(0);
+        let script = [Control::Run, Control::Pause { hidden: true }, Control::Pause { hidden: true }, Control::Pause { hidden: true }, Control::Run, Control::Stop];
+        let control = || {
+            let i = reads.get();
+            reads.set(i + 1);
+            script[i.min(script.len() - 1)]
+        };
+        let slept = RefCell::new(Vec::new());
+        let events = RefCell::new(Vec::new());
+        let ended = block_on(train(&mut trainer, &data, BackendKind::Cpu, control, |e| events.borrow_mut().push(e), |ms| {
+            slept.borrow_mut().push(ms);
+            async {}
+        }))
+        .unwrap();
+        assert_eq!(ended, Ended::Stopped);
+        assert_eq!(trainer.step(), 2, "one step before the pause, one after, none after stop");
+        let stages: Vec<Stage> = events.into_inner().into_iter().filter_map(|e| if let Event::Stage(s) = e { Some(s) } else { None }).collect();
+        let paused = stages.iter().filter(|s| **s == Stage::Paused { hidden: true }).count();
+        assert_eq!(paused, 1, "the pause is announced once: {stages:?}");
+        let after = stages.iter().position(|s| *s == Stage::Paused { hidden: true }).unwrap();
+        assert_eq!(stages.get(after + 1), Some(&Stage::Training), "resuming says so");
+        assert_eq!(slept.into_inner().iter().filter(|&&ms| ms == 100).count(), 3, "it waits 100 ms after each paused read");
+    }
+
+    #[test]
+    fn events_cross_a_serializer_unchanged() {
+        let progress = Progress { step: 3, total_steps: 9, epoch: 0.5, images_per_s: 6.5, eta_secs: 12.0, backend: BackendKind::Cpu, last_chunk_steps: 1 };
+        for e in [Event::Stage(Stage::Testing { done: 1, total: 2 }), Event::Curves { history: History::default(), progress }] {
+            let back: Event = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+            assert_eq!(back, e);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! The worker's side: listens for [`ToWorker`] messages, trains on Burn's CPU backend with
+//! [`session`], and posts [`FromWorker`] messages back. Started once by `src/worker_main.rs`.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use burn::prelude::Device;
+use gloo_timers::future::TimeoutFuture;
+use js_sys::Array;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::spawn_local;
+
+use super::envelope::{decode, encode};
+use super::{FromWorker, ToWorker, WorkerFailure, datasets};
+use crate::engine::BackendKind;
+use crate::model::NinConfig;
+use crate::training::session::{self, Control, Ended};
+use crate::training::{TrainSettings, Trainer, record};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The dedicated worker's global scope (`self`).
+    type Scope;
+    #[wasm_bindgen(method, js_name = postMessage)]
+    fn post_message(this: &Scope, message: &JsValue, transfer: &Array);
+}
+
+fn post(msg: &FromWorker, buffers: &[&[u8]]) {
+    let scope: Scope = js_sys::global().unchecked_into();
+    match encode(msg, buffers) {
+        Ok(out) => scope.post_message(&out.value, &out.transfer),
+        // Nothing else can be reported: say so on the worker's console.
+        Err(e) => web_sys::console::error_1(&format!("nin-worker: cannot encode a message: {e}").into()),
+    }
+}
+
+fn sleep(ms: u32) -> TimeoutFuture {
+    TimeoutFuture::new(ms)
+}
+
+/// Installs the message handler and says it is ready.
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| post(&FromWorker::Failed(WorkerFailure::Crashed(info.to_string())), &[])));
+    let control = Rc::new(Cell::new(Control::Run));
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+        match decode::<ToWorker>(&event.data()) {
+            Ok((ToWorker::Train { config, settings }, buffers)) => {
+                control.set(Control::Run);
+                spawn_local(run(config, settings, buffers, control.clone()));
+            }
+            Ok((ToWorker::Control(c), _)) => control.set(c),
+            Err(e) => post(&FromWorker::Failed(WorkerFailure::Protocol(e)), &[]),
+        }
+    });
+    let set = js_sys::Reflect::set(&js_sys::global(), &"onmessage".into(), on_message.as_ref());
+    if set.is_err() {
+        post(&FromWorker::Failed(WorkerFailure::Crashed("cannot listen for messages".into())), &[]);
+        return;
+    }
+    // The handler lives as long as the worker.
+    on_message.forget();
+    post(&FromWorker::Ready, &[]);
+}
+
+/// One run: train, send the weights, score the test set, end.
+async fn run(config: NinConfig, settings: TrainSettings, buffers: Vec<Vec<u8>>, control: Rc<Cell<Control>>) {
+    let emit = |e| post(&FromWorker::Event(e), &[]);
+    let result = async {
+        let (train, test) = datasets(buffers)?;
+        emit(session::Event::Stage(session::Stage::Building));
+        let device = Device::flex();
+        let mut trainer = Trainer::new(&config, &settings, &train, &device)?;
+        let ended = session::train(&mut trainer, &train, BackendKind::Cpu, || control.get(), emit, sleep).await?;
+        let model = trainer.eval_model();
+        let bytes = record::to_bytes(&model, &config).await.map_err(|e| WorkerFailure::Weights(e.to_string()))?;
+        post(&FromWorker::Weights, &[&bytes]);
+        if ended == Ended::Finished {
+            let (report, images) = session::test(&model, &test, &settings, &trainer.eval_device(), emit, sleep).await?;
+            post(&FromWorker::Report { report, images }, &[]);
+        }
+        Ok::<Ended, WorkerFailure>(ended)
+    }
+    .await;
+    match result {
+        Ok(ended) => post(&FromWorker::Ended(ended), &[]),
+        Err(e) => post(&FromWorker::Failed(e), &[]),
+    }
+}

@@ -1,0 +1,126 @@
+//! Training on the CPU backend in a Web Worker. Burn's CPU backend computes each step
+//! synchronously (~0.7 s at batch 16, 67 px in wasm), which on the page's own thread would
+//! freeze scrolling, typing and the board for the whole run. So the page sends the settings and
+//! the decoded images to a worker, which runs the same [`crate::training::session`] as the
+//! WebGPU path and posts its events back; the page turns them into the same board.
+//!
+//! The protocol (this file) builds and is tested natively; the two ends are wasm-only:
+//! [`host`] on the page, [`guest`] in the worker (started by `src/worker_main.rs`).
+//!
+//! Every message is `{ msg, buffers }`: `msg` a [`ToWorker`] / [`FromWorker`] through
+//! serde-wasm-bindgen, `buffers` the byte arrays that go with it (transferred, not copied).
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::NinConfig;
+use crate::training::TrainError;
+use crate::training::metrics::TestReport;
+use crate::training::session::{Control, Ended, Event};
+use crate::training::TrainSettings;
+
+#[cfg(target_arch = "wasm32")]
+mod envelope;
+#[cfg(target_arch = "wasm32")]
+pub mod guest;
+#[cfg(target_arch = "wasm32")]
+pub mod host;
+
+/// The worker's script, relative to the page (trunk names worker files after the binary and
+/// writes a loader shim that runs `importScripts` and starts the module).
+pub const SCRIPT: &str = "nin-worker_loader.js";
+
+/// Page to worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// Train `config` with `settings`, then score the test images. Buffers: training images,
+    /// training labels, test images, test labels (u8, as in the IDX files).
+    Train { config: NinConfig, settings: TrainSettings },
+    /// Pause, resume or stop the run.
+    Control(Control),
+}
+
+/// Worker to page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FromWorker {
+    /// The worker's module is running and listening; the page may send [`ToWorker::Train`].
+    Ready,
+    Event(Event),
+    /// The weights when training ended (finished or stopped). Buffer: a Burn record (burnpack).
+    Weights,
+    /// The test set scored (after a finished run only).
+    Report { report: TestReport, images: usize },
+    /// The last message of a run that did not fail.
+    Ended(Ended),
+    /// The last message of a run that failed.
+    Failed(WorkerFailure),
+}
+
+/// Why a run in the worker failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum WorkerFailure {
+    #[error("{0}")]
+    Train(#[from] TrainError),
+    #[error("saving the trained weights failed: {0}")]
+    Weights(String),
+    /// A message that does not follow the protocol (a page and worker from different builds).
+    #[error("the training worker received a message it does not understand: {0}")]
+    Protocol(String),
+    /// The worker's code panicked or could not start.
+    #[error("the training worker stopped: {0}")]
+    Crashed(String),
+}
+
+/// Checks the four data buffers of [`ToWorker::Train`]: IDX images are 784 bytes each, one
+/// label per image. Returns `(train, test)`.
+pub fn datasets(buffers: Vec<Vec<u8>>) -> Result<(crate::data::FashionMnist, crate::data::FashionMnist), WorkerFailure> {
+    use crate::data::FashionMnist;
+    let [train_images, train_labels, test_images, test_labels]: [Vec<u8>; 4] = buffers
+        .try_into()
+        .map_err(|b: Vec<Vec<u8>>| WorkerFailure::Protocol(format!("{} data buffers, 4 expected", b.len())))?;
+    let set = |images: Vec<u8>, labels: Vec<u8>, name: &str| {
+        if images.len() != labels.len() * FashionMnist::PIXELS {
+            return Err(WorkerFailure::Protocol(format!("{name}: {} image bytes for {} labels", images.len(), labels.len())));
+        }
+        Ok(FashionMnist { images, labels })
+    };
+    Ok((set(train_images, train_labels, "training set")?, set(test_images, test_labels, "test set")?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::training::Preset;
+    use crate::training::session::Stage;
+
+    #[test]
+    fn messages_round_trip_through_a_serializer() {
+        let to = [
+            ToWorker::Train { config: NinConfig::book(), settings: Preset::ShortCpu.settings() },
+            ToWorker::Control(Control::Pause { hidden: true }),
+            ToWorker::Control(Control::Stop),
+        ];
+        for m in to {
+            assert_eq!(serde_json::from_str::<ToWorker>(&serde_json::to_string(&m).unwrap()).unwrap(), m);
+        }
+        let from = [
+            FromWorker::Ready,
+            FromWorker::Event(Event::Stage(Stage::Paused { hidden: false })),
+            FromWorker::Weights,
+            FromWorker::Ended(Ended::Stopped),
+            FromWorker::Failed(WorkerFailure::Train(TrainError::Diverged { step: 7 })),
+        ];
+        for m in from {
+            assert_eq!(serde_json::from_str::<FromWorker>(&serde_json::to_string(&m).unwrap()).unwrap(), m);
+        }
+    }
+
+    #[test]
+    fn data_buffers_are_checked() {
+        let image = vec![0u8; 784];
+        let ok = datasets(vec![image.repeat(2), vec![1, 2], image.clone(), vec![3]]).unwrap();
+        assert_eq!((ok.0.len(), ok.1.len()), (2, 1));
+        assert!(matches!(datasets(vec![image.clone(), vec![1]]), Err(WorkerFailure::Protocol(m)) if m.contains("2 data buffers")));
+        let short = datasets(vec![image.clone(), vec![1, 2], image.clone(), vec![3]]);
+        assert!(matches!(short, Err(WorkerFailure::Protocol(m)) if m.contains("training set")));
+    }
+}
