@@ -229,7 +229,10 @@ async fn run(live: Live, backend: ActiveBackend, settings: TrainSettings, config
     sleep(0).await;
     let ended = match backend.kind {
         BackendKind::WebGpu => run_here(live, &backend, &settings, &config, &sets).await?,
-        BackendKind::Cpu => run_in_worker(live, &backend, &settings, &config, &sets).await?,
+        BackendKind::Cpu => {
+            let data: [&[u8]; 4] = [&sets.train.images, &sets.train.labels, &sets.test.images, &sets.test.labels];
+            run_in_worker(live, &backend, &settings, &config, ToWorker::Train { config: config.clone(), settings: settings.clone() }, &data).await?
+        }
     };
     live.phase.set(match ended {
         Ended::Finished => Phase::Done,
@@ -267,10 +270,10 @@ impl WorkerState {
     }
 }
 
-/// Trains and tests in a Web Worker (Burn's CPU backend computes synchronously: on this thread
-/// each step would freeze the page). This side forwards pause/resume/stop and shows the
-/// worker's events; the trained weights come back as a Burn record.
-async fn run_in_worker(live: Live, backend: &ActiveBackend, settings: &TrainSettings, config: &NinConfig, sets: &Datasets) -> Result<Ended, RunError> {
+/// Runs `job` with its `data` in a Web Worker (Burn's CPU backend computes synchronously: on
+/// this thread each step would freeze the page). This side forwards pause/resume/stop and shows
+/// the worker's events; trained weights come back as a Burn record.
+async fn run_in_worker(live: Live, backend: &ActiveBackend, settings: &TrainSettings, config: &NinConfig, job: ToWorker, data: &[&[u8]]) -> Result<Ended, RunError> {
     let state = Rc::new(WorkerState::default());
     let on_message = {
         let (state, backend, settings, config) = (state.clone(), backend.clone(), settings.clone(), config.clone());
@@ -297,8 +300,7 @@ async fn run_in_worker(live: Live, backend: &ActiveBackend, settings: &TrainSett
             return outcome;
         }
         if state.ready.get() && !sent {
-            let data: [&[u8]; 4] = [&sets.train.images, &sets.train.labels, &sets.test.images, &sets.test.labels];
-            worker.send(&ToWorker::Train { config: config.clone(), settings: settings.clone() }, &data).map_err(RunError::Worker)?;
+            worker.send(&job, data).map_err(RunError::Worker)?;
             sent = true;
         }
         let control = live.control.get_untracked();
@@ -486,11 +488,17 @@ pub fn TrainCell() -> impl IntoView {
                     .await
                     .map_err(|e| RunError::Weights(format!("{name}: {e:?}")))?;
                 let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                let nin = record::from_bytes(bytes, &config, &b.device).map_err(|e| RunError::Weights(format!("{name}: {e}")))?;
+                let nin = record::from_bytes(bytes.clone(), &config, &b.device).map_err(|e| RunError::Weights(format!("{name}: {e}")))?;
                 keep_model(live, nin.clone(), &b, &settings, &config);
                 loaded.set(Some(name.clone()));
                 let sets = load_data(live).await?;
-                test(live, &sets, &nin, &settings, &b.device).await?;
+                match b.kind {
+                    BackendKind::WebGpu => test(live, &sets, &nin, &settings, &b.device).await?,
+                    BackendKind::Cpu => {
+                        let job = ToWorker::Test { config: config.clone(), settings: settings.clone() };
+                        run_in_worker(live, &b, &settings, &config, job, &[&bytes, &sets.test.images, &sets.test.labels]).await?;
+                    }
+                }
                 live.phase.set(Phase::Done);
                 Ok::<(), RunError>(())
             }

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 
 use super::envelope::{decode, encode};
-use super::{FromWorker, ToWorker, WorkerFailure, datasets};
+use super::{FromWorker, ToWorker, WorkerFailure, buffers, dataset, datasets};
 use crate::engine::BackendKind;
 use crate::model::NinConfig;
 use crate::training::session::{self, Control, Ended};
@@ -48,6 +48,7 @@ pub fn start() {
                 control.set(Control::Run);
                 spawn_local(run(config, settings, buffers, control.clone()));
             }
+            Ok((ToWorker::Test { config, settings }, buffers)) => spawn_local(score(config, settings, buffers)),
             Ok((ToWorker::Control(c), _)) => control.set(c),
             Err(e) => post(&FromWorker::Failed(WorkerFailure::Protocol(e)), &[]),
         }
@@ -62,9 +63,20 @@ pub fn start() {
     post(&FromWorker::Ready, &[]);
 }
 
+fn emit(event: session::Event) {
+    post(&FromWorker::Event(event), &[]);
+}
+
+/// The last message of a job.
+fn end(result: Result<Ended, WorkerFailure>) {
+    match result {
+        Ok(ended) => post(&FromWorker::Ended(ended), &[]),
+        Err(e) => post(&FromWorker::Failed(e), &[]),
+    }
+}
+
 /// One run: train, send the weights, score the test set, end.
 async fn run(config: NinConfig, settings: TrainSettings, buffers: Vec<Vec<u8>>, control: Rc<Cell<Control>>) {
-    let emit = |e| post(&FromWorker::Event(e), &[]);
     let result = async {
         let (train, test) = datasets(buffers)?;
         emit(session::Event::Stage(session::Stage::Building));
@@ -78,11 +90,21 @@ async fn run(config: NinConfig, settings: TrainSettings, buffers: Vec<Vec<u8>>, 
             let (report, images) = session::test(&model, &test, &settings, &trainer.eval_device(), emit, sleep).await?;
             post(&FromWorker::Report { report, images }, &[]);
         }
-        Ok::<Ended, WorkerFailure>(ended)
-    }
-    .await;
-    match result {
-        Ok(ended) => post(&FromWorker::Ended(ended), &[]),
-        Err(e) => post(&FromWorker::Failed(e), &[]),
-    }
+        Ok(ended)
+    };
+    end(result.await);
+}
+
+/// Scores the test set with loaded weights.
+async fn score(config: NinConfig, settings: TrainSettings, data: Vec<Vec<u8>>) {
+    let result = async {
+        let [weights, images, labels] = buffers(data)?;
+        let test = dataset(images, labels, "test set")?;
+        let device = Device::flex();
+        let model = record::from_bytes(weights, &config, &device).map_err(|e| WorkerFailure::Weights(e.to_string()))?;
+        let (report, images) = session::test(&model, &test, &settings, &device, emit, sleep).await?;
+        post(&FromWorker::Report { report, images }, &[]);
+        Ok(Ended::Finished)
+    };
+    end(result.await);
 }

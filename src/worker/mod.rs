@@ -12,6 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::FashionMnist;
 use crate::model::NinConfig;
 use crate::training::TrainError;
 use crate::training::metrics::TestReport;
@@ -35,6 +36,9 @@ pub enum ToWorker {
     /// Train `config` with `settings`, then score the test images. Buffers: training images,
     /// training labels, test images, test labels (u8, as in the IDX files).
     Train { config: NinConfig, settings: TrainSettings },
+    /// Score the test images with loaded weights. Buffers: the weights (a Burn record), test
+    /// images, test labels.
+    Test { config: NinConfig, settings: TrainSettings },
     /// Pause, resume or stop the run.
     Control(Control),
 }
@@ -70,20 +74,23 @@ pub enum WorkerFailure {
     Crashed(String),
 }
 
-/// Checks the four data buffers of [`ToWorker::Train`]: IDX images are 784 bytes each, one
-/// label per image. Returns `(train, test)`.
-pub fn datasets(buffers: Vec<Vec<u8>>) -> Result<(crate::data::FashionMnist, crate::data::FashionMnist), WorkerFailure> {
-    use crate::data::FashionMnist;
-    let [train_images, train_labels, test_images, test_labels]: [Vec<u8>; 4] = buffers
-        .try_into()
-        .map_err(|b: Vec<Vec<u8>>| WorkerFailure::Protocol(format!("{} data buffers, 4 expected", b.len())))?;
-    let set = |images: Vec<u8>, labels: Vec<u8>, name: &str| {
-        if images.len() != labels.len() * FashionMnist::PIXELS {
-            return Err(WorkerFailure::Protocol(format!("{name}: {} image bytes for {} labels", images.len(), labels.len())));
-        }
-        Ok(FashionMnist { images, labels })
-    };
-    Ok((set(train_images, train_labels, "training set")?, set(test_images, test_labels, "test set")?))
+/// The `N` buffers a message must carry.
+pub fn buffers<const N: usize>(buffers: Vec<Vec<u8>>) -> Result<[Vec<u8>; N], WorkerFailure> {
+    buffers.try_into().map_err(|b: Vec<Vec<u8>>| WorkerFailure::Protocol(format!("{} data buffers, {N} expected", b.len())))
+}
+
+/// A data set from its two buffers: IDX images are 784 bytes each, one label per image.
+pub fn dataset(images: Vec<u8>, labels: Vec<u8>, name: &str) -> Result<FashionMnist, WorkerFailure> {
+    if images.len() != labels.len() * FashionMnist::PIXELS {
+        return Err(WorkerFailure::Protocol(format!("{name}: {} image bytes for {} labels", images.len(), labels.len())));
+    }
+    Ok(FashionMnist { images, labels })
+}
+
+/// The four data buffers of [`ToWorker::Train`], checked: `(train, test)`.
+pub fn datasets(data: Vec<Vec<u8>>) -> Result<(FashionMnist, FashionMnist), WorkerFailure> {
+    let [train_images, train_labels, test_images, test_labels] = buffers(data)?;
+    Ok((dataset(train_images, train_labels, "training set")?, dataset(test_images, test_labels, "test set")?))
 }
 
 #[cfg(test)]
@@ -96,6 +103,7 @@ mod tests {
     fn messages_round_trip_through_a_serializer() {
         let to = [
             ToWorker::Train { config: NinConfig::book(), settings: Preset::ShortCpu.settings() },
+            ToWorker::Test { config: NinConfig::book(), settings: Preset::Book.settings() },
             ToWorker::Control(Control::Pause { hidden: true }),
             ToWorker::Control(Control::Stop),
         ];

@@ -288,11 +288,13 @@ test('CPU fallback: tiny run with report and CSV; loss goes down on a fixed batc
     const [wd] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-weights').click()]);
     assert.equal(wd.suggestedFilename(), 'nin-fashion-mnist.bpk');
     const beforeLoad = await finished(page);
+    const workersBefore = workers.length;
     await page.getByTestId('train-load-weights').setInputFiles(await wd.path());
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-cell"]')?.dataset.finished) > n, beforeLoad, { timeout: 120_000 });
     assert.equal(await phase(page), 'done', await page.getByTestId('train-status').textContent());
     await page.getByTestId('train-loaded').waitFor();
     assert.equal(await page.getByTestId('test-accuracy').getAttribute('data-value'), trained);
+    assert.equal(workers.length, workersBefore + 1, 'the loaded weights were scored in a worker');
     // A file that is not a record is a clear error.
     const beforeBad = await finished(page);
     await page.getByTestId('train-load-weights').setInputFiles({ name: 'bad.bpk', mimeType: 'application/octet-stream', buffer: Buffer.from('not a record') });
