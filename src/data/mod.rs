@@ -91,10 +91,17 @@ impl FashionMnist {
     }
 }
 
-fn gunzip(bytes: &[u8], file: &str) -> Result<Vec<u8>, DataError> {
+/// Checks the gzip magic bytes (the page gunzips with the browser's DecompressionStream and
+/// checks the same way first).
+pub fn check_gzip(bytes: &[u8], file: &str) -> Result<(), DataError> {
     if bytes.len() < 2 || bytes[0] != 0x1f || bytes[1] != 0x8b {
         return Err(DataError::NotGzip { file: file.into() });
     }
+    Ok(())
+}
+
+fn gunzip(bytes: &[u8], file: &str) -> Result<Vec<u8>, DataError> {
+    check_gzip(bytes, file)?;
     let mut out = Vec::new();
     GzDecoder::new(bytes)
         .read_to_end(&mut out)

@@ -159,13 +159,14 @@ async function watchLongTasks(page) {
   });
 }
 
-/** No main-thread task over 200 ms from the first training step to the end of testing. */
-async function noLongTasksWhileTraining(page) {
-  const { long, phases } = await page.evaluate(() => {
-    const start = window.__phases.find((p) => p.phase === 'training')?.t ?? 0;
+/** No main-thread task over 200 ms from the first `from` phase (the first training step by
+ * default) to the end of testing. */
+async function noLongTasksWhileTraining(page, from = 'training') {
+  const { long, phases } = await page.evaluate((from) => {
+    const start = window.__phases.find((p) => p.phase === from)?.t ?? 0;
     const end = window.__phases.find((p) => p.phase === 'done')?.t ?? Infinity;
     return { long: window.__longTasks.filter((e) => e.start >= start && e.start < end), phases: window.__phases.map((p) => p.phase) };
-  });
+  }, from);
   assert.ok(phases.includes('training') && phases.includes('validating') && phases.includes('testing') && phases.includes('done'), phases.join());
   const worst = Math.max(0, ...long.map((e) => e.duration));
   assert.ok(worst <= 200, `longest main-thread task while training: ${worst} ms (${JSON.stringify(long)})`);
@@ -280,7 +281,9 @@ test('CPU fallback: tiny run with report and CSV; loss goes down on a fixed batc
     await watchLongTasks(page);
     const { csv, train, val } = await tinyRun(page, TINY_CPU);
     assert.deepEqual(workers, [`${site.url}nin-worker_loader.js`]);
-    await noLongTasksWhileTraining(page);
+    // From the download on: the files are gunzipped by the browser in pieces, the model is
+    // built and trained in the worker.
+    await noLongTasksWhileTraining(page, 'loading');
     assert.equal(csv.trim().split('\n').length - 1, train + val);
     // Stop ends the worker's run early; the weights it had reach the try-it cell.
     const stoppedAt = await stopEarly(page, '400');
@@ -344,15 +347,26 @@ test('CPU fallback: tiny run with report and CSV; loss goes down on a fixed batc
   }
 });
 
-test('CPU fallback: a worker that cannot start is a clear error, and the page goes on', async () => {
+test('CPU fallback: a damaged data file and a worker that cannot start are clear errors, and the page goes on', async () => {
   const browser = await launch({ webgpu: false });
   try {
     const { page, problems } = await openPage(browser, site.origin, site.url);
     assert.equal(await backendKind(page), 'Cpu');
-    await page.route('**/nin-worker_loader.js', (route) => route.fulfill({ status: 404, body: 'missing' }));
     await page.getByTestId('train-preset').selectOption('cpu');
     await fill(page, TINY_CPU.fields);
-    const before = await finished(page);
+
+    // A served file with gzip's magic bytes and garbage after them.
+    await page.route('**/t10k-labels-idx1-ubyte.gz', (route) => route.fulfill({ status: 200, body: Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) }));
+    let before = await finished(page);
+    await page.getByTestId('train-start').click();
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-cell"]')?.dataset.finished) > n, before, { timeout: 300_000 });
+    assert.equal(await phase(page), 'failed');
+    assert.match(await page.getByTestId('train-status').textContent(), /gzip data of t10k-labels-idx1-ubyte\.gz is damaged/);
+    await page.unroute('**/t10k-labels-idx1-ubyte.gz');
+
+    // The worker's script is missing.
+    await page.route('**/nin-worker_loader.js', (route) => route.fulfill({ status: 404, body: 'missing' }));
+    before = await finished(page);
     await page.getByTestId('train-start').click();
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-cell"]')?.dataset.finished) > n, before, { timeout: 300_000 });
     assert.equal(await phase(page), 'failed');
