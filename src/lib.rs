@@ -15,6 +15,27 @@ pub mod training;
 pub mod ui;
 pub mod worker;
 
+/// Runs the module's static constructors; each wasm binary (page, worker) calls it once, first.
+///
+/// Burn's GPU compiler (cubecl) registers its kernels with `inventory`, i.e. static
+/// constructors. Unless the module calls `__wasm_call_ctors` itself, wasm-ld links it
+/// "command-style" and runs every constructor again at the start of *every* exported function:
+/// each callback into wasm (each promise, event, WebGPU callback) paid ~10 ms that grew with
+/// use, and a training step on WebGPU blocked the page for seconds (measured with the Chrome
+/// profiler: `__wasm_call_ctors` and `inventory::submit` were the top self time). Calling it
+/// once, first, makes the link a "reactor" one. See the `inventory` crate docs.
+///
+/// # Safety
+/// Call it once per instance, before any other Rust code runs.
+#[cfg(target_arch = "wasm32")]
+pub unsafe fn run_static_constructors() {
+    unsafe extern "C" {
+        fn __wasm_call_ctors();
+    }
+    // SAFETY: the caller guarantees this is the first and only call.
+    unsafe { __wasm_call_ctors() };
+}
+
 /// Burn's CPU backend draws every random number (init, dropout) from one global, seeded RNG.
 /// Tests that use the backend take this lock, so a seeded run is not perturbed by another
 /// test's draws on a parallel thread (a seeded training test gave 0.26 alone, 0.13 in parallel).

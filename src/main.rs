@@ -1,21 +1,9 @@
 //! Entry point. In the browser it mounts the app; natively it prints the book's shape summary.
 
-// Burn's GPU compiler (cubecl) registers its kernels with `inventory`, i.e. static
-// constructors. Unless the module calls `__wasm_call_ctors` itself, wasm-ld links it
-// "command-style" and runs every constructor again at the start of *every* exported function:
-// each callback into wasm (each promise, event, WebGPU callback) paid ~10 ms that grew with
-// use, and a training step on WebGPU blocked the page for seconds (measured with the Chrome
-// profiler: `__wasm_call_ctors` and `inventory::submit` were the top self time). Calling it
-// once here, first, makes the link a "reactor" one. See the `inventory` crate docs.
-#[cfg(target_arch = "wasm32")]
-unsafe extern "C" {
-    fn __wasm_call_ctors();
-}
-
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    // SAFETY: runs once, before any other Rust code in this instance.
-    unsafe { __wasm_call_ctors() };
+    // SAFETY: the first Rust code of this instance; see the function's docs.
+    unsafe { nin_companion::run_static_constructors() };
     nin_companion::ui::start();
 }
 

@@ -79,7 +79,7 @@ pub struct TrainUi {
     pub weights: &'static str,
     pub load_weights: &'static str,
     pub loaded_weights: &'static str,
-    pub cpu_worker: &'static str,
+    pub worker_note: &'static str,
     pub worker_failed: &'static str,
 }
 
@@ -161,7 +161,7 @@ pub static EN: TrainUi = TrainUi {
     weights: "Weights (Burn record .bpk)",
     load_weights: "Load weights (.bpk)",
     loaded_weights: "Loaded weights from",
-    cpu_worker: "On the CPU backend the run trains in a background thread (a Web Worker), so the page stays responsive; your processor is busy, though, and other tabs may slow down.",
+    worker_note: "The run trains in a background thread (a Web Worker), so the page stays responsive while it works. On the CPU backend your processor is busy, and other tabs may slow down.",
     worker_failed: "The training worker failed:",
 };
 
@@ -243,7 +243,7 @@ pub static JA: TrainUi = TrainUi {
     weights: "重み（Burn レコード .bpk）",
     load_weights: "重みを読み込む（.bpk）",
     loaded_weights: "重みを読み込みました:",
-    cpu_worker: "CPU バックエンドでは訓練をバックグラウンドのスレッド（Web Worker）で行うので、ページは操作できるままです。ただしプロセッサは忙しくなり、ほかのタブが遅くなることがあります。",
+    worker_note: "訓練はバックグラウンドのスレッド（Web Worker）で行うので、その間もページは操作できます。CPU バックエンドではプロセッサが忙しくなり、ほかのタブが遅くなることがあります。",
     worker_failed: "訓練用ワーカーが失敗しました:",
 };
 

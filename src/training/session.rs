@@ -1,11 +1,10 @@
-//! One training run as a stream of [`Event`]s, the same code on every thread: the page's main
-//! thread drives it for WebGPU (whose work is queued on the GPU), a Web Worker drives it for
-//! the CPU backend (whose steps would otherwise block the page; see `crate::worker`). The run
-//! waits while paused, ends when stopped, yields a real macrotask between chunks, and never
-//! reads back synchronously.
+//! One training run as a stream of [`Event`]s, the same code on every backend and thread: in the
+//! page it runs in a Web Worker (see `crate::worker`), natively in tests and examples. The run
+//! waits while paused, ends when stopped, yields a real macrotask between chunks (so the worker
+//! reads pause/stop messages), and never reads back synchronously.
 //!
 //! The caller supplies three things: `control` (what the user asked for, read before each
-//! chunk), `emit` (where events go: Leptos signals, or `postMessage`), and `sleep` (a
+//! chunk), `emit` (where events go: `postMessage` in the worker), and `sleep` (a
 //! timer future; `setTimeout` in the browser, an immediate future in native tests).
 
 use std::future::Future;

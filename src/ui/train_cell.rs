@@ -22,9 +22,9 @@ use crate::format;
 use crate::i18n::{Lang, train as tr};
 use crate::model::{Nin, NinConfig};
 use crate::training::metrics::TestReport;
-use crate::training::session::{self, Control, Ended, Event, Progress, Stage};
+use crate::training::session::{Control, Ended, Event, Progress, Stage};
 use crate::training::settings::{self, RunCost};
-use crate::training::{History, OptimizerKind, Preset, SettingsError, TrainError, TrainSettings, Trainer, record};
+use crate::training::{History, OptimizerKind, Preset, SettingsError, TrainSettings, record};
 use crate::worker::host::TrainingWorker;
 use crate::worker::{FromWorker, ToWorker, WorkerFailure};
 
@@ -59,7 +59,6 @@ pub enum RunError {
     Field(&'static str, String),
     Settings(SettingsError),
     Data(DataError),
-    Train(TrainError),
     Weights(String),
     Worker(WorkerFailure),
 }
@@ -72,7 +71,6 @@ impl RunError {
             RunError::Field(label, text) => format!("{label} {} \"{text}\".", u.field_not_number),
             RunError::Settings(e) => tr::settings_error(lang, e),
             RunError::Data(e) => tr::data_error(lang, e),
-            RunError::Train(e) => tr::train_error(lang, e),
             RunError::Weights(m) => m.clone(),
             RunError::Worker(WorkerFailure::Train(e)) => tr::train_error(lang, e),
             RunError::Worker(e) => format!("{} {e}", lang.train().worker_failed),
@@ -215,45 +213,18 @@ async fn load_data(live: Live) -> Result<Rc<Datasets>, RunError> {
     fetch::datasets(move |done, total| live.phase.set(Phase::Loading { done, total })).await.map_err(RunError::Data)
 }
 
-/// Scores the test images with `model` on this thread and publishes the report.
-async fn test(live: Live, sets: &Datasets, model: &Nin, settings: &TrainSettings, device: &burn::prelude::Device) -> Result<(), RunError> {
-    let (report, images) = session::test(model, &sets.test, settings, device, |e| apply(live, e), sleep).await.map_err(RunError::Train)?;
-    live.report.set(Some((report, images)));
-    Ok(())
-}
-
-/// The whole run: data, then the session on this thread (WebGPU) or in the worker (CPU).
+/// The whole run: data, then training and testing in the worker.
 async fn run(live: Live, backend: ActiveBackend, settings: TrainSettings, config: NinConfig) -> Result<(), RunError> {
     let sets = load_data(live).await?;
     live.phase.set(Phase::Building);
-    sleep(0).await;
-    let ended = match backend.kind {
-        BackendKind::WebGpu => run_here(live, &backend, &settings, &config, &sets).await?,
-        BackendKind::Cpu => {
-            let data: [&[u8]; 4] = [&sets.train.images, &sets.train.labels, &sets.test.images, &sets.test.labels];
-            run_in_worker(live, &backend, &settings, &config, ToWorker::Train { config: config.clone(), settings: settings.clone() }, &data).await?
-        }
-    };
+    let data: [&[u8]; 4] = [&sets.train.images, &sets.train.labels, &sets.test.images, &sets.test.labels];
+    let job = ToWorker::Train { config: config.clone(), settings: settings.clone(), backend: backend.kind };
+    let ended = run_in_worker(live, &backend, &settings, &config, job, &data).await?;
     live.phase.set(match ended {
         Ended::Finished => Phase::Done,
         Ended::Stopped => Phase::Stopped,
     });
     Ok(())
-}
-
-/// Trains and tests on the page's thread: WebGPU queues the work on the GPU, and the session
-/// yields between chunks of a few steps.
-async fn run_here(live: Live, backend: &ActiveBackend, settings: &TrainSettings, config: &NinConfig, sets: &Datasets) -> Result<Ended, RunError> {
-    let mut trainer = Trainer::new(config, settings, &sets.train, &backend.device).map_err(RunError::Train)?;
-    let ended = session::train(&mut trainer, &sets.train, backend.kind, || live.control.get_untracked(), |e| apply(live, e), sleep)
-        .await
-        .map_err(RunError::Train)?;
-    let model = trainer.eval_model();
-    keep_model(live, model.clone(), backend, settings, config);
-    if ended == Ended::Finished {
-        test(live, sets, &model, settings, &trainer.eval_device()).await?;
-    }
-    Ok(ended)
 }
 
 /// What the worker has said so far.
@@ -270,9 +241,9 @@ impl WorkerState {
     }
 }
 
-/// Runs `job` with its `data` in a Web Worker (Burn's CPU backend computes synchronously: on
-/// this thread each step would freeze the page). This side forwards pause/resume/stop and shows
-/// the worker's events; trained weights come back as a Burn record.
+/// Runs `job` with its `data` in a Web Worker (see `crate::worker` for why). This side forwards
+/// pause/resume/stop and shows the worker's events; trained weights come back as a Burn record
+/// and are loaded onto this page's device for "try it yourself".
 async fn run_in_worker(live: Live, backend: &ActiveBackend, settings: &TrainSettings, config: &NinConfig, job: ToWorker, data: &[&[u8]]) -> Result<Ended, RunError> {
     let state = Rc::new(WorkerState::default());
     let on_message = {
@@ -492,13 +463,8 @@ pub fn TrainCell() -> impl IntoView {
                 keep_model(live, nin.clone(), &b, &settings, &config);
                 loaded.set(Some(name.clone()));
                 let sets = load_data(live).await?;
-                match b.kind {
-                    BackendKind::WebGpu => test(live, &sets, &nin, &settings, &b.device).await?,
-                    BackendKind::Cpu => {
-                        let job = ToWorker::Test { config: config.clone(), settings: settings.clone() };
-                        run_in_worker(live, &b, &settings, &config, job, &[&bytes, &sets.test.images, &sets.test.labels]).await?;
-                    }
-                }
+                let job = ToWorker::Test { config: config.clone(), settings: settings.clone(), backend: b.kind };
+                run_in_worker(live, &b, &settings, &config, job, &[&bytes, &sets.test.images, &sets.test.labels]).await?;
                 live.phase.set(Phase::Done);
                 Ok::<(), RunError>(())
             }
@@ -664,7 +630,7 @@ pub fn TrainCell() -> impl IntoView {
             {move || load_bar().map(|(done, total)| view! {
                 <progress data-testid="train-load-progress" max=total value=done></progress>
             })}
-            {move || (backend().map(|b| b.kind) == Some(BackendKind::Cpu)).then(|| view! { <p class="cell-note">{t().cpu_worker}</p> })}
+            <p class="cell-note">{move || t().worker_note}</p>
             <Board history=live.history progress=live.progress settings=live.settings/>
             <div class="load-weights">
                 <label class="file-button">

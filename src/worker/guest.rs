@@ -1,5 +1,6 @@
-//! The worker's side: listens for [`ToWorker`] messages, trains on Burn's CPU backend with
-//! [`session`], and posts [`FromWorker`] messages back. Started once by `src/worker_main.rs`.
+//! The worker's side: listens for [`ToWorker`] messages, opens the asked-for device (Burn's CPU
+//! backend, or WebGPU through the worker's own `navigator.gpu`), trains with [`session`], and
+//! posts [`FromWorker`] messages back. Started once by `src/worker_main.rs`.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -44,11 +45,11 @@ pub fn start() {
     let control = Rc::new(Cell::new(Control::Run));
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
         match decode::<ToWorker>(&event.data()) {
-            Ok((ToWorker::Train { config, settings }, buffers)) => {
+            Ok((ToWorker::Train { config, settings, backend }, buffers)) => {
                 control.set(Control::Run);
-                spawn_local(run(config, settings, buffers, control.clone()));
+                spawn_local(run(config, settings, backend, buffers, control.clone()));
             }
-            Ok((ToWorker::Test { config, settings }, buffers)) => spawn_local(score(config, settings, buffers)),
+            Ok((ToWorker::Test { config, settings, backend }, buffers)) => spawn_local(score(config, settings, backend, buffers)),
             Ok((ToWorker::Control(c), _)) => control.set(c),
             Err(e) => post(&FromWorker::Failed(WorkerFailure::Protocol(e)), &[]),
         }
@@ -75,14 +76,24 @@ fn end(result: Result<Ended, WorkerFailure>) {
     }
 }
 
+/// The worker's own device for `backend`.
+async fn open(backend: BackendKind) -> Result<Device, WorkerFailure> {
+    match backend {
+        BackendKind::Cpu => Ok(Device::flex()),
+        // Not `engine::webgpu::start_webgpu`: the page has already probed the adapter, and that
+        // probe is an inline JS snippet, which a no-modules worker script cannot import.
+        BackendKind::WebGpu => Device::wgpu_options().init_async().await.map_err(|e| WorkerFailure::NoWebGpu(e.to_string())),
+    }
+}
+
 /// One run: train, send the weights, score the test set, end.
-async fn run(config: NinConfig, settings: TrainSettings, buffers: Vec<Vec<u8>>, control: Rc<Cell<Control>>) {
+async fn run(config: NinConfig, settings: TrainSettings, backend: BackendKind, buffers: Vec<Vec<u8>>, control: Rc<Cell<Control>>) {
     let result = async {
         let (train, test) = datasets(buffers)?;
         emit(session::Event::Stage(session::Stage::Building));
-        let device = Device::flex();
+        let device = open(backend).await?;
         let mut trainer = Trainer::new(&config, &settings, &train, &device)?;
-        let ended = session::train(&mut trainer, &train, BackendKind::Cpu, || control.get(), emit, sleep).await?;
+        let ended = session::train(&mut trainer, &train, backend, || control.get(), emit, sleep).await?;
         let model = trainer.eval_model();
         let bytes = record::to_bytes(&model, &config).await.map_err(|e| WorkerFailure::Weights(e.to_string()))?;
         post(&FromWorker::Weights, &[&bytes]);
@@ -96,11 +107,11 @@ async fn run(config: NinConfig, settings: TrainSettings, buffers: Vec<Vec<u8>>, 
 }
 
 /// Scores the test set with loaded weights.
-async fn score(config: NinConfig, settings: TrainSettings, data: Vec<Vec<u8>>) {
+async fn score(config: NinConfig, settings: TrainSettings, backend: BackendKind, data: Vec<Vec<u8>>) {
     let result = async {
         let [weights, images, labels] = buffers(data)?;
         let test = dataset(images, labels, "test set")?;
-        let device = Device::flex();
+        let device = open(backend).await?;
         let model = record::from_bytes(weights, &config, &device).map_err(|e| WorkerFailure::Weights(e.to_string()))?;
         let (report, images) = session::test(&model, &test, &settings, &device, emit, sleep).await?;
         post(&FromWorker::Report { report, images }, &[]);

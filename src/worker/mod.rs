@@ -1,8 +1,9 @@
-//! Training on the CPU backend in a Web Worker. Burn's CPU backend computes each step
-//! synchronously (~0.7 s at batch 16, 67 px in wasm), which on the page's own thread would
-//! freeze scrolling, typing and the board for the whole run. So the page sends the settings and
-//! the decoded images to a worker, which runs the same [`crate::training::session`] as the
-//! WebGPU path and posts its events back; the page turns them into the same board.
+//! Training in a Web Worker, on either backend. Burn's CPU backend computes each step
+//! synchronously (~0.7 s at batch 16, 67 px in wasm), and on WebGPU Burn generates and compiles
+//! each kernel on its first use (~1 s of the first step on SwiftShader): on the page's own thread
+//! either would freeze scrolling, typing and the board. So the page sends the settings and the
+//! decoded images to a worker, which opens its own device, runs [`crate::training::session`]
+//! and posts its events back; the page turns them into the board.
 //!
 //! The protocol (this file) builds and is tested natively; the two ends are wasm-only:
 //! [`host`] on the page, [`guest`] in the worker (started by `src/worker_main.rs`).
@@ -13,6 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::FashionMnist;
+use crate::engine::BackendKind;
 use crate::model::NinConfig;
 use crate::training::TrainError;
 use crate::training::metrics::TestReport;
@@ -35,10 +37,10 @@ pub const SCRIPT: &str = "nin-worker_loader.js";
 pub enum ToWorker {
     /// Train `config` with `settings`, then score the test images. Buffers: training images,
     /// training labels, test images, test labels (u8, as in the IDX files).
-    Train { config: NinConfig, settings: TrainSettings },
+    Train { config: NinConfig, settings: TrainSettings, backend: BackendKind },
     /// Score the test images with loaded weights. Buffers: the weights (a Burn record), test
     /// images, test labels.
-    Test { config: NinConfig, settings: TrainSettings },
+    Test { config: NinConfig, settings: TrainSettings, backend: BackendKind },
     /// Pause, resume or stop the run.
     Control(Control),
 }
@@ -66,6 +68,9 @@ pub enum WorkerFailure {
     Train(#[from] TrainError),
     #[error("saving the trained weights failed: {0}")]
     Weights(String),
+    /// The page has WebGPU but the worker could not open a device.
+    #[error("WebGPU could not be started in the training worker: {0}")]
+    NoWebGpu(String),
     /// A message that does not follow the protocol (a page and worker from different builds).
     #[error("the training worker received a message it does not understand: {0}")]
     Protocol(String),
@@ -102,8 +107,8 @@ mod tests {
     #[test]
     fn messages_round_trip_through_a_serializer() {
         let to = [
-            ToWorker::Train { config: NinConfig::book(), settings: Preset::ShortCpu.settings() },
-            ToWorker::Test { config: NinConfig::book(), settings: Preset::Book.settings() },
+            ToWorker::Train { config: NinConfig::book(), settings: Preset::ShortCpu.settings(), backend: BackendKind::Cpu },
+            ToWorker::Test { config: NinConfig::book(), settings: Preset::Book.settings(), backend: BackendKind::WebGpu },
             ToWorker::Control(Control::Pause { hidden: true }),
             ToWorker::Control(Control::Stop),
         ];
