@@ -31,6 +31,9 @@ const points = async (page) => {
 
 /** The try-it cell's output: probabilities sum to 1, the input was drawn, four blocks of maps. */
 async function checkTry(page, fromTestSet) {
+  // The cell's run counter changes with its outcome; the input thumbnail is painted by an effect
+  // right after (a race this test lost once under load): let a frame and a task pass first.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
   const probs = (await page.getByTestId('try-prob').evaluateAll((els) => els.map((e) => Number(e.dataset.value))));
   assert.equal(probs.length, 10);
   assert.ok(Math.abs(probs.reduce((a, b) => a + b, 0) - 1) < 1e-3, probs.join());
