@@ -40,7 +40,7 @@ fn main() {
         train_secs += t.elapsed().as_secs_f64();
         println!("step {:5} epoch {:.3} train_loss {:.4} train_acc {:.3}", r.point.step, r.point.epoch, r.point.loss, r.point.accuracy);
         if trainer.eval_due() {
-            let (m, _) = block_on(training::evaluate(&trainer.eval_model(), &data, &trainer.split().val.clone(), s.image_size, 64, &trainer.eval_device())).expect("eval");
+            let (m, _) = block_on(training::session::evaluate(&trainer.eval_model(), &data, &trainer.split().val.clone(), &s, &trainer.eval_device(), &|_| async {})).expect("eval");
             trainer.push_validation(m.clone());
             println!("VAL step {:5} loss {:.4} acc {:.3} dead {} spread {:.4} offset {:.4}", trainer.step(), m.loss, m.accuracy, m.dead_logits, m.logit_spread, m.logit_offset);
         }

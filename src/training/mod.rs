@@ -284,18 +284,6 @@ pub async fn logits(model: &Nin, data: &FashionMnist, indices: &[usize], size: u
     read_f32(model.forward(x)).await
 }
 
-/// Scores `indices` of `data` in batches: the metrics and every image's logits.
-pub async fn evaluate(model: &Nin, data: &FashionMnist, indices: &[usize], size: usize, batch_size: usize, device: &Device) -> Result<(EvalMetrics, Vec<f32>), TrainError> {
-    let mut all = Vec::with_capacity(indices.len() * 10);
-    for chunk in indices.chunks(batch_size.max(1)) {
-        all.extend(logits(model, data, chunk, size, device).await?);
-    }
-    let labels: Vec<u8> = indices.iter().map(|&i| data.labels[i]).collect();
-    let classes = all.len() / indices.len().max(1);
-    let metrics = metrics::eval_metrics(&all, &labels, classes).ok_or(TrainError::BadLogits)?;
-    Ok((metrics, all))
-}
-
 /// Runs a whole training run without pausing or yielding: for native tests and benchmarks.
 pub async fn run_to_end(trainer: &mut Trainer, data: &FashionMnist) -> Result<(), TrainError> {
     use session::Control;

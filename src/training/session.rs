@@ -13,7 +13,7 @@ use burn::prelude::Device;
 use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
-use super::metrics::{TestReport, eval_metrics, test_report};
+use super::metrics::{EvalMetrics, TestReport, eval_metrics, test_report};
 use super::{History, TrainError, TrainSettings, Trainer};
 use crate::data::FashionMnist;
 use crate::engine::BackendKind;
@@ -125,6 +125,21 @@ pub async fn score<F: Future<Output = ()>>(
     Ok(logits)
 }
 
+/// Scores `indices` of `data` (see [`score`]): the metrics and every image's logits.
+pub async fn evaluate<F: Future<Output = ()>>(
+    model: &Nin,
+    data: &FashionMnist,
+    indices: &[usize],
+    settings: &TrainSettings,
+    device: &Device,
+    sleep: &impl Fn(u32) -> F,
+) -> Result<(EvalMetrics, Vec<f32>), TrainError> {
+    let logits = score(model, data, indices, settings, device, sleep, |_| ()).await?;
+    let labels: Vec<u8> = indices.iter().map(|&i| data.labels[i]).collect();
+    let metrics = eval_metrics(&logits, &labels, CLASSES).ok_or(TrainError::BadLogits)?;
+    Ok((metrics, logits))
+}
+
 fn progress(trainer: &Trainer, backend: BackendKind, last_chunk_steps: usize, active_secs: f64) -> Progress {
     let step = trainer.step();
     Progress {
@@ -162,9 +177,8 @@ pub async fn train<F: Future<Output = ()>>(
             emit(Event::Stage(Stage::Validating));
             let started = Instant::now();
             let val = trainer.split().val.clone();
-            let logits = score(&trainer.eval_model(), data, &val, &trainer.settings, &trainer.eval_device(), &sleep, |_| ()).await?;
-            let labels: Vec<u8> = val.iter().map(|&i| data.labels[i]).collect();
-            trainer.push_validation(eval_metrics(&logits, &labels, CLASSES).ok_or(TrainError::BadLogits)?);
+            let (metrics, _) = evaluate(&trainer.eval_model(), data, &val, &trainer.settings, &trainer.eval_device(), &sleep).await?;
+            trainer.push_validation(metrics);
             active_secs += started.elapsed().as_secs_f64();
             emit(Event::Curves { history: trainer.history.clone(), progress: progress(trainer, backend, report.steps, active_secs) });
             emit(Event::Stage(Stage::Training));
