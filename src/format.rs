@@ -52,6 +52,12 @@ pub fn millis(ms: f64) -> String {
     if ms < 10.0 { format!("{ms:.2} ms") } else if ms < 10_000.0 { format!("{ms:.0} ms") } else { format!("{:.1} s", ms / 1000.0) }
 }
 
+/// Seconds as a clock, `m:ss` or `h:mm:ss`.
+pub fn clock(secs: f64) -> String {
+    let s = if secs.is_finite() { secs.max(0.0).round() as u64 } else { 0 };
+    if s >= 3600 { format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60) } else { format!("{}:{:02}", s / 60, s % 60) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +74,9 @@ mod tests {
         assert_eq!(shape(&[1, 10]), "(1, 10)");
         assert_eq!(millis(3.14159), "3.14 ms");
         assert_eq!(millis(25_000.0), "25.0 s");
+        assert_eq!(clock(59.6), "1:00");
+        assert_eq!(clock(266.0), "4:26");
+        assert_eq!(clock(3_725.0), "1:02:05");
+        assert_eq!(clock(-3.0), "0:00");
     }
 }

@@ -25,6 +25,9 @@ pub enum CpuReason {
     InitFailed(String),
     #[error("you chose the CPU backend")]
     Chosen,
+    /// The page had WebGPU, but the training worker could not open it; the user switched.
+    #[error("WebGPU could not be started in the training worker: {0}")]
+    WorkerWebGpuFailed(String),
     #[error("this is a native build, where the app uses the CPU backend")]
     Native,
 }

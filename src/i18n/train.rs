@@ -31,6 +31,9 @@ pub struct TrainUi {
     pub cost: &'static str,
     pub held_out: &'static str,
     pub memory: &'static str,
+    /// The time estimate in the check line, from the latest run's speed on this backend.
+    pub time: &'static str,
+    pub time_unknown: &'static str,
     pub use_batch: &'static str,
     pub start: &'static str,
     pub pause: &'static str,
@@ -81,6 +84,8 @@ pub struct TrainUi {
     pub loaded_weights: &'static str,
     pub worker_note: &'static str,
     pub worker_failed: &'static str,
+    /// The button offered when the worker cannot open WebGPU.
+    pub use_cpu_instead: &'static str,
 }
 
 pub static EN: TrainUi = TrainUi {
@@ -108,6 +113,8 @@ pub static EN: TrainUi = TrainUi {
     cost: "Cost",
     held_out: "held out for validation",
     memory: "Memory",
+    time: "Time",
+    time_unknown: "the progress bar shows it after the first steps (no run on this backend in this browser yet)",
     use_batch: "Use batch",
     start: "Train",
     pause: "Pause",
@@ -163,6 +170,7 @@ pub static EN: TrainUi = TrainUi {
     loaded_weights: "Loaded weights from",
     worker_note: "The run trains in a background thread (a Web Worker), so the page stays responsive while it works. On the CPU backend your processor is busy, and other tabs may slow down.",
     worker_failed: "The training worker failed:",
+    use_cpu_instead: "Switch to the CPU backend and its preset",
 };
 
 pub static JA: TrainUi = TrainUi {
@@ -190,6 +198,8 @@ pub static JA: TrainUi = TrainUi {
     cost: "計算量",
     held_out: "枚を検証用に取り分け",
     memory: "メモリ",
+    time: "時間",
+    time_unknown: "最初の数ステップの後に進捗バーに表示されます（このブラウザではこのバックエンドでの実行がまだありません）",
     use_batch: "このバッチで実行:",
     start: "訓練",
     pause: "一時停止",
@@ -245,7 +255,16 @@ pub static JA: TrainUi = TrainUi {
     loaded_weights: "重みを読み込みました:",
     worker_note: "訓練はバックグラウンドのスレッド（Web Worker）で行うので、その間もページは操作できます。CPU バックエンドではプロセッサが忙しくなり、ほかのタブが遅くなることがあります。",
     worker_failed: "訓練用ワーカーが失敗しました:",
+    use_cpu_instead: "CPU バックエンドとその設定に切り替える",
 };
+
+/// The time estimate from the latest run's speed on this backend, measured at `batch` and `size`.
+pub fn time_estimate(lang: Lang, clock: &str, batch: usize, size: usize) -> String {
+    match lang {
+        Lang::En => format!("≈ {clock} (at the speed of your latest run on this backend, which used batch {batch} at {size} px)"),
+        Lang::Ja => format!("≈ {clock}（このバックエンドでの直近の実行の速度から推定。その実行はバッチ {batch}、{size} px）"),
+    }
+}
 
 /// Why a run cannot start, as a sentence.
 pub fn settings_error(lang: Lang, e: &SettingsError) -> String {

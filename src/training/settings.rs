@@ -105,6 +105,8 @@ impl Preset {
             },
             // See README "Choosing the short preset": at 96 px the book's SGD stays at chance
             // for thousands of images, Adam at lr 1e-3 leaves it within a few hundred steps.
+            // Measured natively (CPU backend, seed 1): validation accuracy 0.10 -> 0.40 after the
+            // first epoch, 0.59 after the second. Its time on a laptop GPU is not measured yet.
             Preset::ShortGpu => TrainSettings {
                 optimizer: OptimizerKind::Adam,
                 learning_rate: 0.001,
@@ -180,6 +182,37 @@ pub fn run_cost(config: &NinConfig, settings: &TrainSettings) -> Result<RunCost,
     let scored_images = evals * settings.val_images as u64 + settings.test_images as u64;
     let total_flops = per_image.saturating_mul(3).saturating_mul(train_images).saturating_add(per_image.saturating_mul(scored_images));
     Ok(RunCost { train_images, scored_images, forward_flops_per_image: per_image, total_flops })
+}
+
+/// How fast a run computed on a backend, kept to estimate the next run's time there.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Speed {
+    /// Training and validation FLOPs per second of active time (pauses excluded).
+    pub flops_per_s: f64,
+    /// The batch and image side it was measured at: small batches use a GPU poorly, so an
+    /// estimate for other settings is rough, and the page says which run it comes from.
+    pub batch_size: usize,
+    pub image_size: usize,
+}
+
+impl Speed {
+    /// From a run's last progress: `steps` optimizer steps (three forward passes' worth per
+    /// image, as [`run_cost`] counts) and `val_points` validations of `settings.val_images`
+    /// images took `steps * batch / images_per_s` seconds of active time.
+    pub fn measured(forward_flops_per_image: u64, settings: &TrainSettings, steps: usize, val_points: usize, images_per_s: f64) -> Option<Speed> {
+        let trained = (steps * settings.batch_size) as f64;
+        if trained == 0.0 || !images_per_s.is_finite() || images_per_s <= 0.0 || forward_flops_per_image == 0 {
+            return None;
+        }
+        let secs = trained / images_per_s;
+        let work = forward_flops_per_image as f64 * (3.0 * trained + (val_points * settings.val_images) as f64);
+        Some(Speed { flops_per_s: work / secs, batch_size: settings.batch_size, image_size: settings.image_size })
+    }
+
+    /// Seconds a run of `cost` (testing included) takes at this speed.
+    pub fn secs_for(&self, cost: &RunCost) -> f64 {
+        cost.total_flops as f64 / self.flops_per_s
+    }
 }
 
 /// Why a run cannot start.
@@ -325,6 +358,26 @@ mod tests {
         let per = analysis::plan(&config, InputShape::new(1, 1, 224, 224)).unwrap().total_flops();
         assert_eq!(c.forward_flops_per_image, per);
         assert_eq!(c.total_flops, per * (3 * 549_120 + 60_000));
+    }
+
+    #[test]
+    fn a_runs_own_speed_gives_back_its_active_time() {
+        let config = NinConfig::book();
+        // A CPU-preset run: 120 steps of 32 images and 4 validations of 300 in 240 s.
+        let s = Preset::ShortCpu.settings();
+        let cost = run_cost(&config, &s).unwrap();
+        let speed = Speed::measured(cost.forward_flops_per_image, &s, 120, 4, 120.0 * 32.0 / 240.0).unwrap();
+        assert_eq!((speed.batch_size, speed.image_size), (32, 96));
+        let without_test = RunCost { total_flops: cost.total_flops - cost.forward_flops_per_image * s.test_images as u64, ..cost };
+        assert!((speed.secs_for(&without_test) - 240.0).abs() < 1e-6, "{}", speed.secs_for(&without_test));
+        // Twice the training images take about twice as long at the same speed.
+        let double = run_cost(&config, &TrainSettings { epochs: 2, ..s.clone() }).unwrap();
+        let ratio = speed.secs_for(&double) / speed.secs_for(&cost);
+        assert!(ratio > 1.8 && ratio < 2.0, "{ratio}");
+        // Nothing measured, nothing claimed.
+        assert_eq!(Speed::measured(cost.forward_flops_per_image, &s, 0, 0, 10.0), None);
+        assert_eq!(Speed::measured(cost.forward_flops_per_image, &s, 10, 1, 0.0), None);
+        assert_eq!(Speed::measured(cost.forward_flops_per_image, &s, 10, 1, f64::NAN), None);
     }
 
     #[test]

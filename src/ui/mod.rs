@@ -12,6 +12,7 @@ mod panic;
 mod prose;
 mod runs;
 mod shape_cell;
+mod speeds;
 mod train_board;
 mod train_cell;
 mod train_results;

@@ -4,17 +4,13 @@
 use leptos::prelude::*;
 
 use crate::engine::BackendKind;
+use crate::format;
 use crate::figure::curves::{self, HEIGHT, LEFT, RIGHT, TOP, BOTTOM, WIDTH};
 use crate::i18n::Lang;
 use crate::training::session::Progress;
 use crate::training::{History, TrainSettings};
 
 /// `95` -> `1:35`.
-fn clock(secs: f64) -> String {
-    let s = secs.max(0.0).round() as u64;
-    if s >= 3600 { format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60) } else { format!("{}:{:02}", s / 60, s % 60) }
-}
-
 #[component]
 pub fn Board(history: RwSignal<History>, progress: RwSignal<Option<Progress>>, settings: RwSignal<Option<TrainSettings>>) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
@@ -36,7 +32,7 @@ pub fn Board(history: RwSignal<History>, progress: RwSignal<Option<Progress>>, s
                     <span data-testid="train-progress-text" data-images-per-s=format!("{:.2}", p.images_per_s)>
                         {format!(
                             "{} {} / {} · {} {:.2} · {:.1} {} · {} {} · {backend}",
-                            t.step, p.step, p.total_steps, t.epoch, p.epoch, p.images_per_s, t.images_per_s, clock(p.eta_secs), t.eta
+                            t.step, p.step, p.total_steps, t.epoch, p.epoch, p.images_per_s, t.images_per_s, format::clock(p.eta_secs), t.eta
                         )}
                     </span>
                 </div>

@@ -1,6 +1,7 @@
 //! The training cell: presets and fields, checks before the run, the live board (curves,
 //! progress, pause/resume/stop), and after the run the test results, downloads and loading
-//! weights back. The loop awaits one chunk of steps, then yields a macrotask to the browser.
+//! weights back. The run itself happens in a Web Worker (`crate::worker`); the cell sends it the
+//! job and the data, forwards pause/resume/stop, and applies its events to the board.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -14,10 +15,11 @@ use wasm_bindgen::prelude::Closure;
 use super::app::{BackendState, Backends, SeedField, TrainSeed};
 use super::fetch::{self, Datasets};
 use super::runs::{RunRecord, Runs, TrainTarget};
+use super::speeds::Speeds;
 use super::train_board::Board;
 use super::train_results::Results;
 use crate::data::DataError;
-use crate::engine::{ActiveBackend, BackendKind};
+use crate::engine::{ActiveBackend, BackendKind, CpuReason};
 use crate::format;
 use crate::i18n::{Lang, train as tr};
 use crate::model::{Nin, NinConfig};
@@ -322,6 +324,14 @@ pub(crate) fn optimizer_options(lang: RwSignal<Lang>) -> impl IntoView {
         .collect_view()
 }
 
+/// How fast the run that just ended computed (none if it made no step).
+fn measured_speed(live: Live, config: &NinConfig, settings: &TrainSettings) -> Option<settings::Speed> {
+    let progress = live.progress.get_untracked()?;
+    let cost = settings::run_cost(config, settings).ok()?;
+    let val_points = live.history.with_untracked(|h| h.val.len());
+    settings::Speed::measured(cost.forward_flops_per_image, settings, progress.step, val_points, progress.images_per_s)
+}
+
 /// The board's record of a run that ended (finished or stopped).
 fn run_record(live: Live, variant: &'static str, config: &NinConfig, settings: TrainSettings) -> RunRecord {
     let costs = crate::exercises::costs(config, settings.image_size, 1, settings.optimizer).ok();
@@ -351,6 +361,7 @@ pub fn TrainCell() -> impl IntoView {
     let target = expect_context::<TrainTarget>();
     let runs = expect_context::<Runs>();
     let shared_seed = expect_context::<TrainSeed>();
+    let speeds = expect_context::<Speeds>();
 
     let fields = Fields {
         optimizer: RwSignal::new(String::new()),
@@ -431,8 +442,13 @@ pub fn TrainCell() -> impl IntoView {
         live.settings.set(Some(settings.clone()));
         let (variant, config) = target.0.get_untracked();
         spawn_local(async move {
-            match run(live, b, settings.clone(), config.clone()).await {
-                Ok(()) => runs.add(run_record(live, variant, &config, settings)),
+            match run(live, b.clone(), settings.clone(), config.clone()).await {
+                Ok(()) => {
+                    if let Some(speed) = measured_speed(live, &config, &settings) {
+                        speeds.set(b.kind, speed);
+                    }
+                    runs.add(run_record(live, variant, &config, settings));
+                }
                 Err(e) => live.phase.set(Phase::Failed(e)),
             }
             live.finished.update(|n| *n += 1);
@@ -476,6 +492,19 @@ pub fn TrainCell() -> impl IntoView {
         });
     };
 
+    // A browser can give the page WebGPU but not its workers: offer the CPU in one click.
+    let worker_without_webgpu = move || match live.phase.get() {
+        Phase::Failed(RunError::Worker(WorkerFailure::NoWebGpu(reason))) if backend().is_some_and(|b| b.kind == BackendKind::WebGpu) => Some(reason),
+        _ => None,
+    };
+    let use_cpu_instead = move |reason: String| {
+        live.phase.set(Phase::Idle);
+        if fields.preset.get_untracked() == Preset::ShortGpu {
+            fields.preset.set(Preset::ShortCpu);
+            fields.set(&Preset::ShortCpu.settings());
+        }
+        backends.active.set(BackendState::Ready(ActiveBackend::cpu(CpuReason::WorkerWebGpuFailed(reason))));
+    };
     let running = move || is_running(&live.phase.get());
     let paused = move || matches!(live.phase.get(), Phase::Paused { .. });
     let status = move || {
@@ -590,7 +619,19 @@ pub fn TrainCell() -> impl IntoView {
                             {format!("{} × {}, {} {} · ", format::grouped(cost.train_images), format::flops(3 * cost.forward_flops_per_image), format::flops(cost.total_flops), lang.get().ui().total)}
                             {format!("{} {} · ", format::grouped(s.val_images as u64), t().held_out)}
                             <b>{t().memory}</b>": "
-                            {format!("≈ {} (≤ {})", format::bytes(memory.total()), format::bytes(backend().map(|b| memory_budget(b.kind)).unwrap_or(CPU_MEMORY_BUDGET)))}
+                            {format!("≈ {} (≤ {}) · ", format::bytes(memory.total()), format::bytes(backend().map(|b| memory_budget(b.kind)).unwrap_or(CPU_MEMORY_BUDGET)))}
+                            <b>{t().time}</b>": "
+                            {match backend().and_then(|b| speeds.get(b.kind)) {
+                                Some(speed) => {
+                                    let secs = speed.secs_for(&cost);
+                                    view! {
+                                        <span data-testid="train-estimate" data-secs=format!("{secs:.3}")>
+                                            {tr::time_estimate(lang.get(), &format::clock(secs), speed.batch_size, speed.image_size)}
+                                        </span>
+                                    }.into_any()
+                                }
+                                None => view! { <span data-testid="train-estimate-unknown">{t().time_unknown}</span> }.into_any(),
+                            }}
                         </span>
                     }.into_any(),
                     Err(RunError::Weights(_)) => ().into_any(),
@@ -627,6 +668,11 @@ pub fn TrainCell() -> impl IntoView {
             <div class="status" role="status" data-testid="train-status" class:error=move || matches!(live.phase.get(), Phase::Failed(_))>
                 {status}
             </div>
+            {move || worker_without_webgpu().map(|reason| view! {
+                <button type="button" data-testid="train-use-cpu" on:click=move |_| use_cpu_instead(reason.clone())>
+                    {move || t().use_cpu_instead}
+                </button>
+            })}
             {move || load_bar().map(|(done, total)| view! {
                 <progress data-testid="train-load-progress" max=total value=done></progress>
             })}

@@ -82,8 +82,20 @@ async fn open(backend: BackendKind) -> Result<Device, WorkerFailure> {
         BackendKind::Cpu => Ok(Device::flex()),
         // Not `engine::webgpu::start_webgpu`: the page has already probed the adapter, and that
         // probe is an inline JS snippet, which a no-modules worker script cannot import.
-        BackendKind::WebGpu => Device::wgpu_options().init_async().await.map_err(|e| WorkerFailure::NoWebGpu(e.to_string())),
+        BackendKind::WebGpu => {
+            // Checked first, so that the message names the cause.
+            if !worker_has_webgpu() {
+                return Err(WorkerFailure::NoWebGpu("navigator.gpu is missing in the worker".into()));
+            }
+            Device::wgpu_options().init_async().await.map_err(|e| WorkerFailure::NoWebGpu(e.to_string()))
+        }
     }
+}
+
+/// Whether the worker's global scope has `navigator.gpu` (browsers may offer WebGPU to pages only).
+fn worker_has_webgpu() -> bool {
+    let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).unwrap_or(JsValue::UNDEFINED);
+    !navigator.is_undefined() && js_sys::Reflect::get(&navigator, &"gpu".into()).is_ok_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
 }
 
 /// One run: train, send the weights, score the test set, end.

@@ -286,8 +286,20 @@ test('CPU fallback: tiny run with report and CSV; loss goes down on a fixed batc
     const workers = [];
     page.on('worker', (w) => workers.push(w.url()));
     await watchLongTasks(page);
+    // No run on this backend yet: no time is claimed before the run.
+    await page.getByTestId('train-estimate-unknown').waitFor();
     const { csv, train, val } = await tinyRun(page, TINY_CPU);
     assert.deepEqual(workers, [`${site.url}nin-worker_loader.js`]);
+    // Now the cell estimates from that run's speed, and the estimate follows the run's arithmetic:
+    // 160 training images (3 passes each), 4 x 100 validation and 300 test images make 1,180
+    // forward passes; 320 training images make 1,660.
+    const estimate = async () => Number(await page.getByTestId('train-estimate').getAttribute('data-secs'));
+    const small = await estimate();
+    assert.ok(small > 0, `estimate ${small}`);
+    assert.match(await page.getByTestId('train-estimate').textContent(), /batch 16 at 67 px/);
+    await fill(page, { train: '320' });
+    assert.ok(Math.abs((await estimate()) / small - 1660 / 1180) < 0.01, `${small} -> ${await estimate()}`);
+    await fill(page, { train: TINY_CPU.fields.train });
     // From the worker's start on (the model is built and trained there).
     await noLongTasksWhileTraining(page, 'building');
     assert.equal(csv.trim().split('\n').length - 1, train + val);
@@ -382,6 +394,48 @@ test('CPU fallback: a damaged data file and a worker that cannot start are clear
     // The only problem is the 404 itself, which the browser logs.
     assert.deepEqual(problems.filter((p) => !/404/.test(p)), []);
     assert.ok(problems.length <= 1, problems.join());
+  } finally {
+    await browser.close();
+  }
+});
+
+test('WebGPU page, worker without WebGPU: a clear error, one click to the CPU, and that run works', async () => {
+  const browser = await launch({ webgpu: true });
+  try {
+    const { page, problems } = await openPage(browser, site.origin, site.url);
+    assert.equal(await backendKind(page), 'WebGpu');
+    // A browser that gives WebGPU to pages but not to workers: the worker's navigator.gpu is hidden
+    // before its script runs.
+    await page.route('**/nin-worker_loader.js', async (route) => {
+      const response = await route.fetch();
+      const hide = "Object.defineProperty(WorkerNavigator.prototype, 'gpu', { configurable: true, get: () => undefined });\n";
+      await route.fulfill({ response, body: hide + (await response.text()) });
+    });
+    await page.getByTestId('train-preset').selectOption('short');
+    await fill(page, TINY_GPU.fields);
+    let before = await finished(page);
+    await page.getByTestId('train-start').click();
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-cell"]')?.dataset.finished) > n, before, { timeout: 300_000 });
+    assert.equal(await phase(page), 'failed');
+    assert.match(await page.getByTestId('train-status').textContent(), /WebGPU could not be started in the training worker: navigator\.gpu is missing/);
+
+    // One click: the CPU backend (the panel says why) with its preset.
+    await page.getByTestId('train-use-cpu').click();
+    assert.equal(await backendKind(page), 'Cpu');
+    assert.match(await page.getByTestId('backend-reason').textContent(), /training worker/);
+    assert.equal(await page.getByTestId('train-preset').inputValue(), 'cpu');
+    assert.equal(await page.getByTestId('train-backend').textContent(), 'CPU');
+    assert.equal(await page.getByTestId('train-use-cpu').count(), 0);
+    assert.equal(await phase(page), 'idle');
+
+    // The same browser trains on the CPU.
+    await fill(page, TINY_CPU.fields);
+    before = await finished(page);
+    await page.getByTestId('train-start').click();
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-cell"]')?.dataset.finished) > n, before, { timeout: 300_000 });
+    assert.equal(await phase(page), 'done', await page.getByTestId('train-status').textContent());
+    assert.equal(Number(await page.getByTestId('train-progress').getAttribute('value')), TINY_CPU.steps);
+    assert.deepEqual(problems, []);
   } finally {
     await browser.close();
   }
