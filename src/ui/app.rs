@@ -15,7 +15,7 @@ use super::shape_cell::ShapeSummaryCell;
 use super::train_cell::{TrainCell, TrainedModel};
 use super::try_cell::TryCell;
 use super::runs::{RunBoard, Runs, TrainTarget};
-use crate::content::chapter::SectionText;
+use crate::content::chapter::SECTION_IDS;
 use crate::engine::webgpu::start_webgpu;
 use crate::engine::{ActiveBackend, CpuReason};
 use crate::i18n::Lang;
@@ -161,7 +161,9 @@ pub fn App() -> impl IntoView {
                     }).collect_view()}
                 </ol>
             </nav>
-            {move || chapter().sections.iter().copied().map(|s| view! { <ChapterSection section=s/> }).collect_view()}
+            // Built once: the cells keep their state (a run, its board, typed inputs) when the
+            // language changes; only the text follows the language.
+            {SECTION_IDS.into_iter().map(|id| view! { <ChapterSection id/> }).collect_view()}
         </main>
         <footer class="wrap site-footer">
             <p>{move || chapter().credits}</p>
@@ -172,8 +174,11 @@ pub fn App() -> impl IntoView {
 
 /// One section: its text, its cells, then the text that follows the cells.
 #[component]
-fn ChapterSection(section: SectionText) -> impl IntoView {
-    let cells = match section.id {
+fn ChapterSection(id: &'static str) -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    // Both languages have the sections of SECTION_IDS (a native test checks).
+    let section = move || lang.get().chapter().sections.iter().copied().find(|s| s.id == id);
+    let cells = match id {
         "introduction" => view! { <Motivation/> }.into_any(),
         "nin-blocks" => view! { <FigNin/> <CodeCell name="nin-block" title=|t| t.code_cell_block/> }.into_any(),
         "nin-model" => view! { <CodeCell name="nin-model" title=|t| t.code_cell_model/> <ShapeSummaryCell/> }.into_any(),
@@ -182,11 +187,16 @@ fn ChapterSection(section: SectionText) -> impl IntoView {
         _ => ().into_any(),
     };
     view! {
-        <section id=section.id aria-labelledby=format!("{}-title", section.id) data-testid="chapter-section">
-            <h2 id=format!("{}-title", section.id)>{section.title}</h2>
-            {section.before_cells.iter().map(|p| view! { <p><Paragraph text=Signal::stored(*p)/></p> }).collect_view()}
+        <section id=id aria-labelledby=format!("{id}-title") data-testid="chapter-section">
+            <h2 id=format!("{id}-title")>{move || section().map(|s| s.title)}</h2>
+            {move || paragraphs(section().map_or(&[][..], |s| s.before_cells))}
             {cells}
-            {section.after_cells.iter().map(|p| view! { <p><Paragraph text=Signal::stored(*p)/></p> }).collect_view()}
+            {move || paragraphs(section().map_or(&[][..], |s| s.after_cells))}
         </section>
     }
+}
+
+/// A section's paragraphs, each with its inline markup.
+fn paragraphs(texts: &'static [&'static str]) -> impl IntoView {
+    texts.iter().map(|p| view! { <p><Paragraph text=Signal::stored(*p)/></p> }).collect_view()
 }

@@ -355,6 +355,20 @@ test('CPU fallback: tiny run with report and CSV; loss goes down on a fixed batc
     await page.mouse.up();
     await page.waitForFunction((k) => Number(document.querySelector('[data-testid="try-cell"]').dataset.runs) > k, n, { timeout: 120_000 });
     await checkTry(page, false);
+    // Switching the language keeps the cells' state: the board, the typed fields, the model and
+    // the try-it cell's last answer; only the words change.
+    const probs = () => page.getByTestId('try-prob').evaluateAll((els) => els.map((e) => e.dataset.value));
+    const kept = { points: await points(page), probs: await probs(), train: await page.getByTestId('train-train').inputValue() };
+    assert.equal(kept.probs.length, 10);
+    await page.getByTestId('lang-toggle').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'ja');
+    assert.match(await page.getByTestId('train-cell').locator('h3').textContent(), /[\u3040-\u30ff\u4e00-\u9fff]/);
+    assert.deepEqual(await points(page), kept.points);
+    assert.deepEqual(await probs(), kept.probs);
+    assert.equal(await page.getByTestId('train-train').inputValue(), kept.train);
+    assert.equal(await page.getByTestId('try-need-model').count(), 0);
+    await page.getByTestId('lang-toggle').click();
+
     // A blank canvas is a clear error, not a computation.
     await page.getByTestId('try-clear').click();
     await page.getByTestId('try-classify').click();
