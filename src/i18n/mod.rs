@@ -440,7 +440,7 @@ pub fn cpu_reason(lang: Lang, r: &CpuReason) -> String {
         (Lang::En, R::Chosen) => "you chose the CPU backend".into(),
         (Lang::Ja, R::Chosen) => "CPU バックエンドが選択されました".into(),
         (Lang::En, R::WorkerWebGpuFailed(m)) => format!("WebGPU could not be started in the training worker ({m}) and you switched to the CPU"),
-        (Lang::Ja, R::WorkerWebGpuFailed(m)) => format!("訓練用ワーカーで WebGPU を起動できず（{m}）、CPU に切り替えました"),
+        (Lang::Ja, R::WorkerWebGpuFailed(m)) => format!("訓練用ワーカーで WebGPU を起動できなかったため、CPU に切り替えました（{m}）"),
         (Lang::En, R::Native) => "this is a native build".into(),
         (Lang::Ja, R::Native) => "ネイティブビルドです".into(),
     }

@@ -198,7 +198,7 @@ pub static JA: TrainUi = TrainUi {
     cost: "計算量",
     held_out: "枚を検証用に取り分け",
     memory: "メモリ",
-    time: "時間",
+    time: "所要時間（目安）",
     time_unknown: "最初の数ステップの後に進捗バーに表示されます（このブラウザではこのバックエンドでの実行がまだありません）",
     use_batch: "このバッチで実行:",
     start: "訓練",
@@ -255,14 +255,22 @@ pub static JA: TrainUi = TrainUi {
     loaded_weights: "重みを読み込みました:",
     worker_note: "訓練はバックグラウンドのスレッド（Web Worker）で行うので、その間もページは操作できます。CPU バックエンドではプロセッサが忙しくなり、ほかのタブが遅くなることがあります。",
     worker_failed: "訓練用ワーカーが失敗しました:",
-    use_cpu_instead: "CPU バックエンドとその設定に切り替える",
+    use_cpu_instead: "CPU バックエンドと CPU 用プリセットに切り替える",
 };
+
+/// The training worker could not open WebGPU although the page has it.
+pub fn worker_no_webgpu(lang: Lang, reason: &str) -> String {
+    match lang {
+        Lang::En => format!("WebGPU could not be started in the training worker ({reason}). The CPU backend works in every browser: use the button below."),
+        Lang::Ja => format!("訓練用ワーカーで WebGPU を起動できませんでした（{reason}）。CPU バックエンドはどのブラウザでも動きます。下のボタンで切り替えられます。"),
+    }
+}
 
 /// The time estimate from the latest run's speed on this backend, measured at `batch` and `size`.
 pub fn time_estimate(lang: Lang, clock: &str, batch: usize, size: usize) -> String {
     match lang {
-        Lang::En => format!("≈ {clock} (at the speed of your latest run on this backend, which used batch {batch} at {size} px)"),
-        Lang::Ja => format!("≈ {clock}（このバックエンドでの直近の実行の速度から推定。その実行はバッチ {batch}、{size} px）"),
+        Lang::En => format!("≈\u{a0}{clock} (at the speed of your latest run on this backend, which used batch {batch} at {size} px)"),
+        Lang::Ja => format!("≈\u{a0}{clock}（このバックエンドでの直近の実行（バッチ {batch}、{size} px）の速度から推定）"),
     }
 }
 

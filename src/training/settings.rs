@@ -154,6 +154,13 @@ impl TrainSettings {
         (self.steps_per_epoch() / self.evals_per_epoch.max(1)).max(1)
     }
 
+    /// Validation points in the whole run: one every [`Self::steps_per_eval`] steps, and one
+    /// more at the end when the last step is not on that grid (as `Trainer::eval_due` does).
+    pub fn validations(&self) -> usize {
+        let (total, every) = (self.total_steps(), self.steps_per_eval());
+        total / every + usize::from(total % every != 0)
+    }
+
     pub fn input(&self, channels: usize) -> InputShape {
         InputShape::new(self.batch_size, channels, self.image_size, self.image_size)
     }
@@ -178,7 +185,7 @@ pub fn run_cost(config: &NinConfig, settings: &TrainSettings) -> Result<RunCost,
     let one = TrainSettings { batch_size: 1, ..settings.clone() };
     let per_image = analysis::plan(config, one.input(config.input_channels))?.total_flops();
     let train_images = (settings.total_steps() * settings.batch_size) as u64;
-    let evals = (settings.evals_per_epoch * settings.epochs) as u64;
+    let evals = settings.validations() as u64;
     let scored_images = evals * settings.val_images as u64 + settings.test_images as u64;
     let total_flops = per_image.saturating_mul(3).saturating_mul(train_images).saturating_add(per_image.saturating_mul(scored_images));
     Ok(RunCost { train_images, scored_images, forward_flops_per_image: per_image, total_flops })
@@ -207,6 +214,11 @@ impl Speed {
         let secs = trained / images_per_s;
         let work = forward_flops_per_image as f64 * (3.0 * trained + (val_points * settings.val_images) as f64);
         Some(Speed { flops_per_s: work / secs, batch_size: settings.batch_size, image_size: settings.image_size })
+    }
+
+    /// Whether the figure can give a time (a stored one may have been edited).
+    pub fn usable(&self) -> bool {
+        self.flops_per_s.is_finite() && self.flops_per_s > 0.0
     }
 
     /// Seconds a run of `cost` (testing included) takes at this speed.
@@ -361,6 +373,21 @@ mod tests {
     }
 
     #[test]
+    fn validations_count_the_trainers_validation_points() {
+        // The trainer validates when `eval_due`: on the grid of steps_per_eval, and at the end.
+        for (train, batch, epochs, evals) in [(160, 16, 1, 4), (6_000, 64, 2, 4), (3_840, 32, 1, 4), (55_000, 128, 10, 1), (40, 16, 3, 2), (16, 16, 5, 1)] {
+            let s = TrainSettings { train_images: train, batch_size: batch, epochs, evals_per_epoch: evals, ..Preset::ShortCpu.settings() };
+            let (total, every) = (s.total_steps(), s.steps_per_eval());
+            let simulated = (1..=total).filter(|step| step % every == 0 || *step == total).count();
+            assert_eq!(s.validations(), simulated, "{train}/{batch} x {epochs}, {evals} per epoch");
+        }
+        // The two cases the README and the browser test name: 10 steps every 2 gives 5 points;
+        // the short GPU preset's 186 steps every 23 give 9 (8 on the grid and one at the end).
+        assert_eq!(TrainSettings { train_images: 160, batch_size: 16, ..Preset::ShortCpu.settings() }.validations(), 5);
+        assert_eq!(Preset::ShortGpu.settings().validations(), 9);
+    }
+
+    #[test]
     fn a_runs_own_speed_gives_back_its_active_time() {
         let config = NinConfig::book();
         // A CPU-preset run: 120 steps of 32 images and 4 validations of 300 in 240 s.
@@ -374,7 +401,8 @@ mod tests {
         let double = run_cost(&config, &TrainSettings { epochs: 2, ..s.clone() }).unwrap();
         let ratio = speed.secs_for(&double) / speed.secs_for(&cost);
         assert!(ratio > 1.8 && ratio < 2.0, "{ratio}");
-        // Nothing measured, nothing claimed.
+        // Nothing measured, nothing claimed; a stored speed that is not finite gives no time.
+        assert!(!Speed { flops_per_s: 0.0, ..speed }.usable() && !Speed { flops_per_s: f64::INFINITY, ..speed }.usable() && speed.usable());
         assert_eq!(Speed::measured(cost.forward_flops_per_image, &s, 0, 0, 10.0), None);
         assert_eq!(Speed::measured(cost.forward_flops_per_image, &s, 10, 1, 0.0), None);
         assert_eq!(Speed::measured(cost.forward_flops_per_image, &s, 10, 1, f64::NAN), None);

@@ -246,14 +246,13 @@ fn Comparison(exercise: Exercise) -> impl IntoView {
         }
     };
 
-    let extra = move || {
-        let t = t();
-        match exercise {
-            Exercise::Head => Some(view! { <p class="note">{t.head_note}</p> }.into_any()),
-            Exercise::Family => Some(view! { <p class="note">{t.family_definition}</p> <FamilyFigure/> }.into_any()),
-            Exercise::Reduction => Some(view! { <p class="note">{t.gradual_definition}</p> <Widths/> }.into_any()),
-            _ => None,
-        }
+    // Built once (the family figure keeps its chosen member across a language switch); only the
+    // notes follow the language.
+    let extra = match exercise {
+        Exercise::Head => Some(view! { <p class="note">{move || t().head_note}</p> }.into_any()),
+        Exercise::Family => Some(view! { <p class="note">{move || t().family_definition}</p> <FamilyFigure/> }.into_any()),
+        Exercise::Reduction => Some(view! { <p class="note">{move || t().gradual_definition}</p> <Widths/> }.into_any()),
+        _ => None,
     };
 
     view! {

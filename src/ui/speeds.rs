@@ -22,7 +22,7 @@ impl Speeds {
 
     /// The latest speed on `kind` (tracked).
     pub fn get(&self, kind: BackendKind) -> Option<Speed> {
-        self.0.with(|all| all.iter().find(|(k, _)| *k == kind).map(|(_, s)| *s))
+        self.0.with(|all| all.iter().find(|(k, _)| *k == kind).map(|(_, s)| *s)).filter(Speed::usable)
     }
 
     /// Replaces the speed on `kind` and saves (a full or private-mode storage only loses it).

@@ -10,7 +10,6 @@ use crate::i18n::Lang;
 use crate::training::session::Progress;
 use crate::training::{History, TrainSettings};
 
-/// `95` -> `1:35`.
 #[component]
 pub fn Board(history: RwSignal<History>, progress: RwSignal<Option<Progress>>, settings: RwSignal<Option<TrainSettings>>) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();

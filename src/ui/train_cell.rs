@@ -75,6 +75,7 @@ impl RunError {
             RunError::Data(e) => tr::data_error(lang, e),
             RunError::Weights(m) => m.clone(),
             RunError::Worker(WorkerFailure::Train(e)) => tr::train_error(lang, e),
+            RunError::Worker(WorkerFailure::NoWebGpu(reason)) => tr::worker_no_webgpu(lang, reason),
             RunError::Worker(e) => format!("{} {e}", lang.train().worker_failed),
         }
     }
@@ -499,10 +500,8 @@ pub fn TrainCell() -> impl IntoView {
     };
     let use_cpu_instead = move |reason: String| {
         live.phase.set(Phase::Idle);
-        if fields.preset.get_untracked() == Preset::ShortGpu {
-            fields.preset.set(Preset::ShortCpu);
-            fields.set(&Preset::ShortCpu.settings());
-        }
+        fields.preset.set(Preset::ShortCpu);
+        fields.set(&Preset::ShortCpu.settings());
         backends.active.set(BackendState::Ready(ActiveBackend::cpu(CpuReason::WorkerWebGpuFailed(reason))));
     };
     let running = move || is_running(&live.phase.get());

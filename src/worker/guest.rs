@@ -85,7 +85,7 @@ async fn open(backend: BackendKind) -> Result<Device, WorkerFailure> {
         BackendKind::WebGpu => {
             // Checked first, so that the message names the cause.
             if !worker_has_webgpu() {
-                return Err(WorkerFailure::NoWebGpu("navigator.gpu is missing in the worker".into()));
+                return Err(WorkerFailure::NoWebGpu("navigator.gpu is missing".into()));
             }
             Device::wgpu_options().init_async().await.map_err(|e| WorkerFailure::NoWebGpu(e.to_string()))
         }

@@ -86,6 +86,11 @@ test('exercises: six questions with cells, comparisons, calculator', async () =>
     await page.waitForFunction(() => document.documentElement.lang === 'ja');
     const ja = await page.getByTestId('ex1-findings').locator('li').allTextContents();
     assert.match(ja[0], /パラメータ数 -11\.2 %/);
+    // The cells keep their state across the switch: exercise 6 still shows the chosen VGG-19,
+    // and exercise 4 the typed side.
+    assert.equal(await page.getByTestId('ex6-member').inputValue(), '19');
+    assert.equal(await page.getByTestId('fig-pair').getAttribute('aria-label'), 'VGG-19 / NiN-19');
+    assert.equal(await page.getByTestId('ex4-side').inputValue(), '50');
     assert.deepEqual(problems, []);
   } finally {
     await browser.close();
