@@ -29,6 +29,8 @@ pub struct TrainUi {
     pub backend: &'static str,
     pub backend_hint: &'static str,
     pub cost: &'static str,
+    /// After the run's FLOPs in the check line.
+    pub in_total: &'static str,
     pub held_out: &'static str,
     pub memory: &'static str,
     /// The time estimate in the check line, from the latest run's speed on this backend.
@@ -111,6 +113,7 @@ pub static EN: TrainUi = TrainUi {
     backend: "Backend",
     backend_hint: "switch it in the backend panel at the top of the page",
     cost: "Cost",
+    in_total: "in total",
     held_out: "held out for validation",
     memory: "Memory",
     time: "Time",
@@ -196,6 +199,7 @@ pub static JA: TrainUi = TrainUi {
     backend: "バックエンド",
     backend_hint: "ページ上部のバックエンド欄で切り替えられます",
     cost: "計算量",
+    in_total: "合計",
     held_out: "枚を検証用に取り分け",
     memory: "メモリ",
     time: "所要時間（目安）",

@@ -615,7 +615,7 @@ pub fn TrainCell() -> impl IntoView {
                     Ok((s, memory, cost)) => view! {
                         <span>
                             <b>{t().cost}</b>": "
-                            {format!("{} × {}, {} {} · ", format::grouped(cost.train_images), format::flops(3 * cost.forward_flops_per_image), format::flops(cost.total_flops), lang.get().ui().total)}
+                            {format!("{} × {}, {} {} · ", format::grouped(cost.train_images), format::flops(3 * cost.forward_flops_per_image), format::flops(cost.total_flops), t().in_total)}
                             {format!("{} {} · ", format::grouped(s.val_images as u64), t().held_out)}
                             <b>{t().memory}</b>": "
                             {format!("≈ {} (≤ {}) · ", format::bytes(memory.total()), format::bytes(backend().map(|b| memory_budget(b.kind)).unwrap_or(CPU_MEMORY_BUDGET)))}
