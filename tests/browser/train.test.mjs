@@ -41,7 +41,14 @@ async function checkTry(page, fromTestSet) {
   assert.equal(best, probs.indexOf(Math.max(...probs)));
   assert.equal(await page.getByTestId('try-truth').count(), fromTestSet ? 1 : 0);
   const input = await page.$eval('.try-input canvas', (c) => [...c.getContext('2d').getImageData(0, 0, 28, 28).data].filter((_, i) => i % 4 === 0));
-  assert.ok(Math.max(...input) === 255 && Math.min(...input) === 0, 'the input spans 0-255');
+  if (fromTestSet) {
+    // A random test image, shown as stored: 812 of the 10,000 do not reach both 0 and 255
+    // (which made this check fail now and then), but none is flat.
+    assert.ok(Math.max(...input) > Math.min(...input), 'the test image is drawn');
+  } else {
+    // A drawing is stretched to the full range before the model sees it.
+    assert.ok(Math.max(...input) === 255 && Math.min(...input) === 0, 'the input spans 0-255');
+  }
   // At 67 px the four blocks give 96x15x15, 256x7x7, 384x3x3, 10x1x1.
   const groups = await page.getByTestId('try-map-group').evaluateAll((els) => els.map((e) => [e.dataset.channels, e.dataset.height, e.dataset.width].map(Number)));
   assert.deepEqual(groups, [[96, 15, 15], [256, 7, 7], [384, 3, 3], [10, 1, 1]]);
