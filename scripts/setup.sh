@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything the app and its tests need, skipping what is already there:
 # the wasm32 target, trunk, wasm-bindgen-cli at the Cargo.lock version, Chromium and the
-# Fashion-MNIST files from Debian, the crates, and (with --test) the browser-test npm packages.
+# Fashion-MNIST files from Debian, the crates, and (with --test) the other engines the tests
+# drive through WebDriver (Debian's firefox-esr and WebKitGTK's driver, Xvfb, Mesa's software
+# Vulkan for Firefox's WebGPU; geckodriver from crates.io) and the browser-test npm packages.
 # Source it or run it; it downloads only from crates.io, npm and Debian.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,6 +14,8 @@ export NIN_CACHE="${NIN_CACHE:-$HOME/.cache/nin-companion}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$NIN_CACHE/target}"
 export PATH="$HOME/.cargo/bin:$PATH"
 TRUNK_VERSION=0.21.14
+GECKODRIVER_VERSION=0.37.1
+TESTING=0; [ "${1:-}" = "--test" ] && TESTING=1
 WBG_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
 DATA_SRC="${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}"
 DATA_DST="$ROOT/www/data/fashion-mnist"
@@ -43,9 +47,23 @@ if wasm-bindgen --version 2>/dev/null | grep -q " $WBG_VERSION\$"; then echo "pr
   installs+=($!)
 fi
 
-step "Debian packages: chromium, dataset-fashion-mnist"
+if [ "$TESTING" = 1 ]; then
+  step "geckodriver $GECKODRIVER_VERSION (drives Firefox in the tests)"
+  if geckodriver --version 2>/dev/null | grep -q "^geckodriver $GECKODRIVER_VERSION\b"; then echo "present"; else
+    cargo install --locked "geckodriver@$GECKODRIVER_VERSION" &
+    installs+=($!)
+  fi
+fi
+
+step "Debian packages: chromium, dataset-fashion-mnist (tests: firefox-esr, WebKitGTK's driver, xvfb, mesa-vulkan-drivers)"
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ "$TESTING" = 1 ]; then
+  [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+  [ -x /usr/bin/WebKitWebDriver ] || missing+=(webkit2gtk-driver)
+  command -v xvfb-run >/dev/null || missing+=(xvfb xauth)
+  [ -e /usr/share/vulkan/icd.d/lvp_icd.x86_64.json ] || missing+=(mesa-vulkan-drivers)
+fi
 if [ ! -d "$DATA_SRC" ] && [ -z "${FASHION_MNIST_DIR:-}" ]; then missing+=(dataset-fashion-mnist); fi
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null; then
@@ -75,9 +93,9 @@ if [ ${#installs[@]} -gt 0 ]; then
   for pid in "${installs[@]}"; do wait "$pid"; done
 fi
 
-if [ "${1:-}" = "--test" ]; then
-  step "browser-test packages (npm ci; playwright-core drives /usr/bin/chromium, no browser download)"
-  if [ ! -d tests/browser/node_modules/playwright-core ]; then
+if [ "$TESTING" = 1 ]; then
+  step "browser-test packages (npm ci; playwright-core drives /usr/bin/chromium, selenium-webdriver the others; no browser download)"
+  if [ ! -d tests/browser/node_modules/selenium-webdriver ] || [ ! -d tests/browser/node_modules/axe-core ]; then
     (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
   else echo "present"; fi
 fi

@@ -2,7 +2,8 @@
 # Quick start 2: set everything up, then run every test:
 #   1. native `cargo test` (model, analysis, engine on Burn's CPU backend),
 #   2. the release site built for the sub-path /nin/, as GitHub Pages serves it,
-#   3. headless-Chromium tests against that site, with and without WebGPU.
+#   3. headless-Chromium tests against that site, with and without WebGPU,
+#   4. the core journey in Firefox ESR and WebKitGTK through WebDriver (under Xvfb).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" --test
 
@@ -18,6 +19,7 @@ step "release site for /nin/ (trunk build)"
 SITE="$NIN_CACHE/site"
 trunk build --release --public-url /nin/ --dist "$SITE"
 
-step "browser tests (headless Chromium)"
+step "browser tests (headless Chromium; Firefox and WebKitGTK through WebDriver)"
 cd tests/browser
-SITE_DIR="$SITE" BASE_PATH=/nin/ node --test --test-concurrency=1 ./*.test.mjs
+# xvfb-run gives WebKitGTK's MiniBrowser a display; Chromium and Firefox run headless anyway.
+SITE_DIR="$SITE" BASE_PATH=/nin/ xvfb-run -a -s "-screen 0 1280x1024x24" node --test --test-concurrency=1 ./*.test.mjs

@@ -15,6 +15,12 @@ pub enum BackendKind {
 /// Why the CPU backend is running.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum CpuReason {
+    /// The adapter lacks a feature Burn's WebGPU runtime needs in a browser.
+    #[error("this browser's WebGPU has no {0}, which Burn needs in the browser")]
+    MissingFeature(String),
+    /// The adapter reports a limit under WebGPU's guaranteed default, which Burn's kernels assume.
+    #[error("this browser's WebGPU reports {name} = {have}, below the {need} Burn's kernels assume")]
+    LimitTooLow { name: String, have: u64, need: u64 },
     #[error("this browser has no WebGPU API (navigator.gpu is missing)")]
     NoWebGpuApi,
     #[error("the browser offers WebGPU, but no GPU adapter is available (requestAdapter() returned null)")]
@@ -27,12 +33,21 @@ pub enum CpuReason {
     Chosen,
     /// The page had WebGPU, but the training worker could not open it; the user switched.
     #[error("WebGPU could not be started in the training worker: {0}")]
-    WorkerWebGpuFailed(String),
+    WorkerWebGpuFailed(Box<CpuReason>),
+    /// The GPU failed during a run (lost, out of memory, an error) and the user went on on the CPU.
+    #[error("the GPU failed during a run: {0}")]
+    GpuFailed(crate::engine::GpuFault),
+    /// The training worker crashed on WebGPU and the user went on on the CPU.
+    #[error("the training worker stopped on WebGPU: {0}")]
+    WorkerCrashed(String),
+    /// The page's own WebGPU device failed; Burn's runtime cannot be started twice in a page.
+    #[error("WebGPU failed on this page: {0}")]
+    PageGpuFailed(crate::engine::GpuFault),
     #[error("this is a native build, where the app uses the CPU backend")]
     Native,
 }
 
-/// What the browser reports about its WebGPU adapter (from the JS probe).
+/// What the browser reports about its WebGPU adapter (from the probe in `webgpu.rs`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdapterReport {
     pub vendor: String,
@@ -45,7 +60,25 @@ pub struct AdapterReport {
     pub max_buffer_size: f64,
     pub max_compute_workgroup_storage_size: f64,
     pub max_compute_invocations_per_workgroup: f64,
+    pub max_storage_buffers_per_shader_stage: f64,
+    /// The adapter's optional features (`adapter.features`), e.g. "timestamp-query".
+    pub features: Vec<String>,
 }
+
+/// Optional WebGPU features Burn's runtime needs in a browser. cubecl-wgpu 0.11.3 times its
+/// work with `timestamp-query`; without it, it picks the system clock, which on wasm panics
+/// when the first stream is created ("Cannot profile on web assembly without timestamp_query
+/// feature as it requires blocking", `src/compute/stream.rs`). Firefox 153 and Chrome 121+
+/// expose it; some older Safari and Firefox builds do not.
+pub const REQUIRED_FEATURES: [&str; 1] = ["timestamp-query"];
+
+/// Limits Burn's kernels take for granted: WebGPU's guaranteed defaults, which every core
+/// adapter meets (a compatibility-mode adapter may not).
+pub const REQUIRED_LIMITS: [(&str, u64); 3] = [
+    ("maxStorageBuffersPerShaderStage", 8),
+    ("maxComputeInvocationsPerWorkgroup", 256),
+    ("maxComputeWorkgroupStorageSize", 16_384),
+];
 
 impl AdapterReport {
     /// A readable adapter name from whatever fields the browser filled.
@@ -61,6 +94,22 @@ impl AdapterReport {
     /// The largest tensor one storage buffer can hold on this adapter.
     pub fn buffer_limit_bytes(&self) -> u64 {
         self.max_storage_buffer_binding_size.min(self.max_buffer_size).max(0.0) as u64
+    }
+
+    /// Why Burn cannot run on this adapter, checked before Burn touches it (a missing feature
+    /// would panic inside Burn, which kills the page or the worker); `None` when it can.
+    pub fn unusable_reason(&self) -> Option<CpuReason> {
+        if let Some(missing) = REQUIRED_FEATURES.into_iter().find(|f| !self.features.iter().any(|have| have == f)) {
+            return Some(CpuReason::MissingFeature(missing.to_string()));
+        }
+        let limits = [
+            self.max_storage_buffers_per_shader_stage,
+            self.max_compute_invocations_per_workgroup,
+            self.max_compute_workgroup_storage_size,
+        ];
+        REQUIRED_LIMITS.into_iter().zip(limits).find(|((_, need), have)| !(*have >= *need as f64)).map(|((name, need), have)| {
+            CpuReason::LimitTooLow { name: name.to_string(), have: if have.is_finite() { have.max(0.0) as u64 } else { 0 }, need }
+        })
     }
 }
 
@@ -112,9 +161,53 @@ mod tests {
             max_buffer_size: 268_435_456.0,
             max_compute_workgroup_storage_size: 16384.0,
             max_compute_invocations_per_workgroup: 256.0,
+            max_storage_buffers_per_shader_stage: 8.0,
+            features: vec!["timestamp-query".into(), "shader-f16".into()],
         };
         assert_eq!(a.name(), "google / swiftshader");
         assert_eq!(a.buffer_limit_bytes(), 134_217_728);
         assert_eq!(ActiveBackend::cpu(CpuReason::Native).buffer_limit_bytes(), CPU_BUFFER_LIMIT_BYTES);
+    }
+
+    fn swiftshader() -> AdapterReport {
+        AdapterReport {
+            vendor: "google".into(),
+            architecture: "swiftshader".into(),
+            device: "".into(),
+            description: "".into(),
+            is_fallback: true,
+            max_storage_buffer_binding_size: 1_073_741_824.0,
+            max_buffer_size: 1_073_741_824.0,
+            max_compute_workgroup_storage_size: 32_768.0,
+            max_compute_invocations_per_workgroup: 256.0,
+            max_storage_buffers_per_shader_stage: 10.0,
+            features: vec!["timestamp-query".into()],
+        }
+    }
+
+    #[test]
+    fn an_adapter_without_timestamp_query_is_refused_with_its_name() {
+        assert_eq!(swiftshader().unusable_reason(), None);
+        let without = AdapterReport { features: vec!["shader-f16".into()], ..swiftshader() };
+        assert_eq!(without.unusable_reason(), Some(CpuReason::MissingFeature("timestamp-query".into())));
+        assert_eq!(
+            without.unusable_reason().unwrap().to_string(),
+            "this browser's WebGPU has no timestamp-query, which Burn needs in the browser"
+        );
+    }
+
+    #[test]
+    fn limits_under_webgpus_defaults_are_refused() {
+        // A compatibility-mode adapter: 4 storage buffers per stage.
+        let compat = AdapterReport { max_storage_buffers_per_shader_stage: 4.0, ..swiftshader() };
+        assert_eq!(
+            compat.unusable_reason(),
+            Some(CpuReason::LimitTooLow { name: "maxStorageBuffersPerShaderStage".into(), have: 4, need: 8 })
+        );
+        let small = AdapterReport { max_compute_workgroup_storage_size: 8_192.0, ..swiftshader() };
+        assert!(matches!(small.unusable_reason(), Some(CpuReason::LimitTooLow { need: 16_384, .. })));
+        // A limit the browser did not report (NaN from a missing field) is not taken as met.
+        let missing = AdapterReport { max_compute_invocations_per_workgroup: f64::NAN, ..swiftshader() };
+        assert!(matches!(missing.unusable_reason(), Some(CpuReason::LimitTooLow { have: 0, need: 256, .. })));
     }
 }

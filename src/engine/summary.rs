@@ -34,6 +34,9 @@ pub enum SummaryError {
     RowCountMismatch { planned: usize, measured: usize },
     #[error("reading the result back from the device failed: {0}")]
     Readback(String),
+    /// The page's GPU failed (see [`crate::engine::gpu_fault`]).
+    #[error("{0}")]
+    Gpu(crate::engine::GpuFault),
 }
 
 /// Runs the shape summary of `config` on `input`: validates with the pure analysis (nothing is
@@ -47,6 +50,15 @@ pub async fn run_shape_summary(
     input: InputShape,
     buffer_limit_bytes: u64,
 ) -> Result<SummaryReport, SummaryError> {
+    let result = summary(device, config, input, buffer_limit_bytes).await;
+    // A recorded GPU fault explains whatever failed (or makes a "success" untrustworthy).
+    match crate::engine::gpu_fault::current() {
+        Some(fault) => Err(SummaryError::Gpu(fault)),
+        None => result,
+    }
+}
+
+async fn summary(device: &Device, config: &NinConfig, input: InputShape, buffer_limit_bytes: u64) -> Result<SummaryReport, SummaryError> {
     let plan = analysis::plan(config, input)?;
     plan.check_fits(buffer_limit_bytes)?;
     let model = config.init(device)?;

@@ -1,65 +1,95 @@
 //! Starting Burn on the browser's WebGPU, asynchronously, with a typed reason when it cannot.
+//! The same code runs in the page and in the training worker (it reads `navigator.gpu` from
+//! the global scope through `js_sys`, so it needs no JS snippet a worker could not import).
 
 use burn::prelude::Device;
-use serde::Deserialize;
-use wasm_bindgen::prelude::*;
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 use super::backend::{ActiveBackend, AdapterReport, BackendKind, CpuReason};
+use super::gpu_fault::{self, GpuFault};
 
-#[wasm_bindgen(inline_js = r#"
-export async function probe_webgpu() {
-  if (!('gpu' in navigator) || !navigator.gpu) return { status: 'no_api' };
-  let adapter;
-  try {
-    adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
-  } catch (e) {
-    return { status: 'error', message: String(e) };
-  }
-  if (!adapter) return { status: 'no_adapter' };
-  const info = adapter.info || {};
-  const l = adapter.limits;
-  return {
-    status: 'ok',
-    vendor: info.vendor || '',
-    architecture: info.architecture || '',
-    device: info.device || '',
-    description: info.description || '',
-    is_fallback: !!(info.isFallbackAdapter ?? adapter.isFallbackAdapter),
-    max_storage_buffer_binding_size: l.maxStorageBufferBindingSize,
-    max_buffer_size: l.maxBufferSize,
-    max_compute_workgroup_storage_size: l.maxComputeWorkgroupStorageSize,
-    max_compute_invocations_per_workgroup: l.maxComputeInvocationsPerWorkgroup,
-  };
-}
-"#)]
-extern "C" {
-    async fn probe_webgpu() -> JsValue;
+fn get(target: &JsValue, key: &str) -> JsValue {
+    if target.is_undefined() || target.is_null() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(target, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// What the JS probe found.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
-enum Probe {
-    Ok(AdapterReport),
-    NoApi,
-    NoAdapter,
-    Error { message: String },
+fn text(target: &JsValue, key: &str) -> String {
+    get(target, key).as_string().unwrap_or_default()
 }
 
-/// Asks the browser for an adapter, then starts Burn's wgpu runtime on it. Never blocks and
-/// never reads back synchronously; any failure becomes the [`CpuReason`] the page shows.
-pub async fn start_webgpu() -> Result<ActiveBackend, CpuReason> {
-    let probe: Probe = serde_wasm_bindgen::from_value(probe_webgpu().await)
-        .map_err(|e| CpuReason::AdapterRequestFailed(format!("unexpected probe result: {e}")))?;
-    let adapter = match probe {
-        Probe::Ok(adapter) => adapter,
-        Probe::NoApi => return Err(CpuReason::NoWebGpuApi),
-        Probe::NoAdapter => return Err(CpuReason::NoAdapter),
-        Probe::Error { message } => return Err(CpuReason::AdapterRequestFailed(message)),
-    };
-    let device: Device = Device::wgpu_options()
-        .init_async()
-        .await
-        .map_err(|e| CpuReason::InitFailed(e.to_string()))?;
+/// A limit as a number; NaN when the browser does not report it (then the check refuses it).
+fn number(target: &JsValue, key: &str) -> f64 {
+    get(target, key).as_f64().unwrap_or(f64::NAN)
+}
+
+/// A thrown JS value as text.
+pub fn js_error_text(e: &JsValue) -> String {
+    e.as_string()
+        .or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())))
+        .unwrap_or_else(|| format!("{e:?}"))
+}
+
+/// `navigator.gpu.requestAdapter()` in this global scope (page or worker), the same request
+/// Burn makes (high performance), read into an [`AdapterReport`].
+pub async fn probe() -> Result<AdapterReport, CpuReason> {
+    let gpu = get(&get(&js_sys::global(), "navigator"), "gpu");
+    if gpu.is_undefined() || gpu.is_null() {
+        return Err(CpuReason::NoWebGpuApi);
+    }
+    let request = get(&gpu, "requestAdapter")
+        .dyn_into::<Function>()
+        .map_err(|_| CpuReason::AdapterRequestFailed("navigator.gpu.requestAdapter is not a function".into()))?;
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"powerPreference".into(), &"high-performance".into());
+    let promise = request.call1(&gpu, &options).map_err(|e| CpuReason::AdapterRequestFailed(js_error_text(&e)))?;
+    let adapter = JsFuture::from(Promise::resolve(&promise)).await.map_err(|e| CpuReason::AdapterRequestFailed(js_error_text(&e)))?;
+    if adapter.is_undefined() || adapter.is_null() {
+        return Err(CpuReason::NoAdapter);
+    }
+    let info = get(&adapter, "info");
+    let limits = get(&adapter, "limits");
+    let features = get(&adapter, "features");
+    let features: Vec<String> = if features.is_undefined() { Vec::new() } else { Array::from(&features).iter().filter_map(|f| f.as_string()).collect() };
+    let fallback = get(&info, "isFallbackAdapter");
+    let fallback = if fallback.is_undefined() { get(&adapter, "isFallbackAdapter") } else { fallback };
+    Ok(AdapterReport {
+        vendor: text(&info, "vendor"),
+        architecture: text(&info, "architecture"),
+        device: text(&info, "device"),
+        description: text(&info, "description"),
+        is_fallback: fallback.as_bool().unwrap_or(false),
+        max_storage_buffer_binding_size: number(&limits, "maxStorageBufferBindingSize"),
+        max_buffer_size: number(&limits, "maxBufferSize"),
+        max_compute_workgroup_storage_size: number(&limits, "maxComputeWorkgroupStorageSize"),
+        max_compute_invocations_per_workgroup: number(&limits, "maxComputeInvocationsPerWorkgroup"),
+        max_storage_buffers_per_shader_stage: number(&limits, "maxStorageBuffersPerShaderStage"),
+        features,
+    })
+}
+
+/// Probes the adapter, checks that Burn can run on it ([`AdapterReport::unusable_reason`]),
+/// then starts Burn's wgpu runtime and takes over the device's error and loss events
+/// ([`gpu_fault::watch`]; `on_fault` hears each). Never blocks, never reads back
+/// synchronously; any failure before the device exists becomes the [`CpuReason`] shown.
+pub async fn open(on_fault: impl Fn(&GpuFault) + 'static) -> Result<(Device, AdapterReport), CpuReason> {
+    let adapter = probe().await?;
+    if let Some(reason) = adapter.unusable_reason() {
+        return Err(reason);
+    }
+    let (device, setup) = Device::wgpu_options().init_with_setup_async().await.map_err(|e| CpuReason::InitFailed(e.to_string()))?;
+    match setup.device.as_webgpu() {
+        Some(gpu_device) => gpu_fault::watch(gpu_device.as_ref(), on_fault),
+        None => return Err(CpuReason::InitFailed("the device is not a browser WebGPU device".into())),
+    }
+    Ok((device, adapter))
+}
+
+/// The page's backend: WebGPU when [`open`] succeeds.
+pub async fn start_webgpu(on_fault: impl Fn(&GpuFault) + 'static) -> Result<ActiveBackend, CpuReason> {
+    let (device, adapter) = open(on_fault).await?;
     Ok(ActiveBackend { device, kind: BackendKind::WebGpu, adapter: Some(adapter), cpu_reason: None })
 }

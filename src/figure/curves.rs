@@ -7,7 +7,8 @@ pub const WIDTH: f64 = 640.0;
 pub const HEIGHT: f64 = 280.0;
 pub const LEFT: f64 = 48.0;
 pub const RIGHT: f64 = 48.0;
-pub const TOP: f64 = 14.0;
+/// Room above the plot for the axis titles ("loss", "accuracy"), clear of the top tick labels.
+pub const TOP: f64 = 30.0;
 pub const BOTTOM: f64 = 36.0;
 
 /// ln(10): the loss of a model that spreads its guess evenly over ten classes.

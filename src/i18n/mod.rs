@@ -22,7 +22,7 @@ pub(crate) fn assert_translated<T: std::fmt::Debug>(en: &T, ja: &T) {
 use crate::analysis::{AnalysisError, Dimension, LayerKind};
 use crate::figure::FigureItem;
 use crate::content::chapter::{self, ChapterText};
-use crate::engine::{CpuReason, SummaryError};
+use crate::engine::{CpuReason, GpuFault, SummaryError};
 
 /// The page's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -270,7 +270,7 @@ pub static JA: Ui = Ui {
     workgroup_memory: "ワークグループメモリ",
     invocations_per_workgroup: "ワークグループあたりの呼び出し数",
     cpu_backend: "Burn の CPU バックエンド（flex、WebAssembly にコンパイル済み）",
-    because: "理由:",
+    because: "理由: ",
     cell: "セル",
     shape_cell_title: "形状の要約",
     input_legend: "入力テンソル（バッチ、チャネル、高さ、幅）",
@@ -439,10 +439,37 @@ pub fn cpu_reason(lang: Lang, r: &CpuReason) -> String {
         (Lang::Ja, R::InitFailed(m)) => format!("Burn を WebGPU 上で起動できませんでした: {m}"),
         (Lang::En, R::Chosen) => "you chose the CPU backend".into(),
         (Lang::Ja, R::Chosen) => "CPU バックエンドが選択されました".into(),
-        (Lang::En, R::WorkerWebGpuFailed(m)) => format!("WebGPU could not be started in the training worker ({m}) and you switched to the CPU"),
-        (Lang::Ja, R::WorkerWebGpuFailed(m)) => format!("訓練用ワーカーで WebGPU を起動できなかったため、CPU に切り替えました（{m}）"),
+        (Lang::En, R::MissingFeature(f)) => format!("this browser's WebGPU has no {f}, which Burn needs in the browser"),
+        (Lang::Ja, R::MissingFeature(f)) => format!("このブラウザの WebGPU には、Burn がブラウザ内で必要とする {f} がありません"),
+        (Lang::En, R::LimitTooLow { name, have, need }) => format!("this browser's WebGPU reports {name} = {have}, below the {need} this needs"),
+        (Lang::Ja, R::LimitTooLow { name, have, need }) => format!("このブラウザの WebGPU は {name} = {have} で、必要な {need} に足りません"),
+        (Lang::En, R::WorkerWebGpuFailed(m)) => format!("WebGPU could not be started in the training worker ({}) and you switched to the CPU", cpu_reason(lang, m)),
+        (Lang::Ja, R::WorkerWebGpuFailed(m)) => format!("訓練用ワーカーで WebGPU を起動できなかったため、CPU に切り替えました（{}）", cpu_reason(lang, m)),
+        (Lang::En, R::WorkerCrashed(m)) => format!("the training worker stopped on WebGPU ({m}) and you continued on the CPU"),
+        (Lang::Ja, R::WorkerCrashed(m)) => format!("訓練用ワーカーが WebGPU 上で停止したため、CPU で続けることにしました（{m}）"),
+        (Lang::En, R::PageGpuFailed(fault)) => format!("WebGPU failed on this page ({}); reload the page to try it again", gpu_fault(lang, fault)),
+        (Lang::Ja, R::PageGpuFailed(fault)) => format!("このページで WebGPU が失敗しました（{}）。もう一度試すにはページを再読み込みしてください", gpu_fault(lang, fault)),
+        (_, R::GpuFailed(fault)) => match lang {
+            Lang::En => format!("the GPU failed during a run ({}) and you continued on the CPU", gpu_fault(lang, fault)),
+            Lang::Ja => format!("実行中に GPU が失敗したため、CPU で続けることにしました（{}）", gpu_fault(lang, fault)),
+        },
         (Lang::En, R::Native) => "this is a native build".into(),
         (Lang::Ja, R::Native) => "ネイティブビルドです".into(),
+    }
+}
+
+/// What went wrong with the GPU, as a clause.
+pub fn gpu_fault(lang: Lang, f: &GpuFault) -> String {
+    use GpuFault as G;
+    match (lang, f) {
+        (Lang::En, G::Lost(m)) => format!("the GPU device was lost: {m}"),
+        (Lang::Ja, G::Lost(m)) => format!("GPU デバイスが失われました: {m}"),
+        (Lang::En, G::OutOfMemory(m)) => format!("the GPU ran out of memory: {m}"),
+        (Lang::Ja, G::OutOfMemory(m)) => format!("GPU のメモリが足りなくなりました: {m}"),
+        (Lang::En, G::Validation(m)) => format!("the GPU refused a command: {m}"),
+        (Lang::Ja, G::Validation(m)) => format!("GPU がコマンドを受け付けませんでした: {m}"),
+        (Lang::En, G::Internal(m)) => format!("the GPU reported an internal error: {m}"),
+        (Lang::Ja, G::Internal(m)) => format!("GPU が内部エラーを報告しました: {m}"),
     }
 }
 
@@ -463,6 +490,8 @@ pub fn summary_error(lang: Lang, e: &SummaryError) -> String {
         (Lang::Ja, S::RowCountMismatch { planned, measured }) => format!("順伝播で得た形状は {measured} 行、解析では {planned} 行でした。"),
         (Lang::En, S::Readback(m)) => format!("Reading the result back from the device failed: {m}"),
         (Lang::Ja, S::Readback(m)) => format!("デバイスからの結果の読み出しに失敗しました: {m}"),
+        (Lang::En, S::Gpu(f)) => format!("WebGPU failed on this page ({}). The page now uses the CPU backend; press Run again.", gpu_fault(lang, f)),
+        (Lang::Ja, S::Gpu(f)) => format!("このページで WebGPU が失敗しました（{}）。CPU バックエンドに切り替えたので、もう一度「実行」を押してください。", gpu_fault(lang, f)),
     }
 }
 
@@ -512,5 +541,14 @@ mod tests {
             assert!(!en.is_empty() && !ja.is_empty() && en != ja);
         }
         assert!(cpu_reason(Lang::Ja, &CpuReason::NoAdapter).contains("アダプタ"));
+        let missing = CpuReason::MissingFeature("timestamp-query".into());
+        assert_eq!(cpu_reason(Lang::En, &missing), "this browser's WebGPU has no timestamp-query, which Burn needs in the browser");
+        assert!(cpu_reason(Lang::Ja, &missing).contains("timestamp-query") && cpu_reason(Lang::Ja, &missing).contains("ありません"));
+        for fault in [GpuFault::Lost("destroyed".into()), GpuFault::OutOfMemory("x".into()), GpuFault::Validation("x".into()), GpuFault::Internal("x".into())] {
+            let (en, ja) = (gpu_fault(Lang::En, &fault), gpu_fault(Lang::Ja, &fault));
+            assert!(en.starts_with("the GPU") && ja.contains("GPU") && en != ja, "{en} / {ja}");
+            let reason = CpuReason::GpuFailed(fault);
+            assert!(cpu_reason(Lang::En, &reason).contains("continued on the CPU"));
+        }
     }
 }

@@ -88,6 +88,12 @@ pub struct TrainUi {
     pub worker_failed: &'static str,
     /// The button offered when the worker cannot open WebGPU.
     pub use_cpu_instead: &'static str,
+    /// The button offered when the GPU failed during a run (or the worker crashed on WebGPU).
+    pub continue_on_cpu: &'static str,
+    /// In the check line on WebGPU, where the memory budget would be.
+    pub gpu_memory_unknown: &'static str,
+    /// In the check line on WebGPU after a run ran out of memory.
+    pub gpu_memory_learned: &'static str,
 }
 
 pub static EN: TrainUi = TrainUi {
@@ -174,6 +180,9 @@ pub static EN: TrainUi = TrainUi {
     worker_note: "The run trains in a background thread (a Web Worker), so the page stays responsive while it works. On the CPU backend your processor is busy, and other tabs may slow down.",
     worker_failed: "The training worker failed:",
     use_cpu_instead: "Switch to the CPU backend and its preset",
+    continue_on_cpu: "Continue on the CPU: a new run with the same settings",
+    gpu_memory_unknown: "browsers do not report GPU memory",
+    gpu_memory_learned: "this GPU ran out above",
 };
 
 pub static JA: TrainUi = TrainUi {
@@ -260,13 +269,46 @@ pub static JA: TrainUi = TrainUi {
     worker_note: "訓練はバックグラウンドのスレッド（Web Worker）で行うので、その間もページは操作できます。CPU バックエンドではプロセッサが忙しくなり、ほかのタブが遅くなることがあります。",
     worker_failed: "訓練用ワーカーが失敗しました:",
     use_cpu_instead: "CPU バックエンドと CPU 用プリセットに切り替える",
+    continue_on_cpu: "CPU で続ける（同じ設定で新しく実行）",
+    gpu_memory_unknown: "ブラウザは GPU メモリ量を報告しません",
+    gpu_memory_learned: "この GPU でメモリ不足になった量:",
 };
 
 /// The training worker could not open WebGPU although the page has it.
-pub fn worker_no_webgpu(lang: Lang, reason: &str) -> String {
+pub fn worker_no_webgpu(lang: Lang, reason: &crate::engine::CpuReason) -> String {
+    let reason = crate::i18n::cpu_reason(lang, reason);
     match lang {
         Lang::En => format!("WebGPU could not be started in the training worker ({reason}). The CPU backend works in every browser: use the button below."),
         Lang::Ja => format!("訓練用ワーカーで WebGPU を起動できませんでした（{reason}）。CPU バックエンドはどのブラウザでも動きます。下のボタンで切り替えられます。"),
+    }
+}
+
+/// On WebGPU a run needs as much memory as one that ran out on this page.
+pub fn gpu_memory_error(lang: Lang, batch: usize, needed: u64, ran_out_at: u64, largest_fits: usize) -> String {
+    let (needed, ran_out_at) = (crate::format::bytes(needed), crate::format::bytes(ran_out_at));
+    match lang {
+        Lang::En => format!(
+            "Training at batch {batch} needs about {needed}; a run that needed {ran_out_at} ran out of GPU memory on this page (browsers do not say how much a GPU has). The largest batch under that is {largest_fits}."
+        ),
+        Lang::Ja => format!(
+            "バッチ {batch} の訓練には約 {needed} が必要です。このページでは {ran_out_at} を必要とした実行で GPU メモリが不足しました（ブラウザは GPU のメモリ量を教えてくれません）。それより小さく収まる最大のバッチは {largest_fits} です。"
+        ),
+    }
+}
+
+/// The training worker's script could not be loaded.
+pub fn worker_unavailable(lang: Lang, what: &str) -> String {
+    match lang {
+        Lang::En => format!("The training worker could not start ({what}). Check the connection and press Train again; the page goes on."),
+        Lang::Ja => format!("訓練用ワーカーを起動できませんでした（{what}）。接続を確認してもう一度「訓練」を押してください。ページはそのまま使えます。"),
+    }
+}
+
+/// The training worker crashed (a panic in Burn or in this app, or its script failed).
+pub fn worker_crashed(lang: Lang, what: &str) -> String {
+    match lang {
+        Lang::En => format!("The training worker stopped because of an internal error ({what}). The curves so far are kept, and the page goes on: the next run starts a new worker."),
+        Lang::Ja => format!("内部エラーのため訓練用ワーカーが停止しました（{what}）。ここまでの曲線は残っており、ページはそのまま使えます。次の実行では新しいワーカーが起動します。"),
     }
 }
 
@@ -336,6 +378,14 @@ pub fn train_error(lang: Lang, e: &TrainError) -> String {
         (Lang::Ja, T::Diverged { step }) => format!("ステップ {step} で損失が有限の値でなくなり、発散しました。学習率を小さくしてください。"),
         (Lang::En, T::BadLogits) => "The model's output could not be scored (wrong size or non-finite values).".into(),
         (Lang::Ja, T::BadLogits) => "モデルの出力を評価できませんでした（大きさが違うか、有限でない値を含みます）。".into(),
+        (Lang::En, T::Gpu(f)) => format!(
+            "The run stopped because {}. This happens when the graphics driver resets, the browser reclaims the GPU (for example in a background tab), or the GPU runs out of memory. The curves so far are kept.",
+            crate::i18n::gpu_fault(lang, f)
+        ),
+        (Lang::Ja, T::Gpu(f)) => format!(
+            "実行が止まりました。原因: {}。グラフィックスドライバのリセット、ブラウザによる GPU の回収（バックグラウンドのタブなど）、GPU メモリ不足で起こります。ここまでの曲線は残っています。",
+            crate::i18n::gpu_fault(lang, f)
+        ),
     }
 }
 

@@ -37,6 +37,9 @@ pub enum TrainError {
     Diverged { step: usize },
     #[error("the model's output could not be scored (wrong size or non-finite values)")]
     BadLogits,
+    /// The GPU failed (lost, out of memory, an error it reported); see [`crate::engine::gpu_fault`].
+    #[error("{0}")]
+    Gpu(#[from] crate::engine::GpuFault),
 }
 
 /// The held-out split of the training file: indices into it.

@@ -16,7 +16,7 @@ use web_time::Instant;
 use super::metrics::{EvalMetrics, TestReport, eval_metrics, test_report};
 use super::{History, TrainError, TrainSettings, Trainer};
 use crate::data::FashionMnist;
-use crate::engine::BackendKind;
+use crate::engine::{BackendKind, gpu_fault};
 use crate::model::Nin;
 
 /// Classes in Fashion-MNIST.
@@ -105,6 +105,23 @@ async fn hold<F: Future<Output = ()>>(control: &impl Fn() -> Control, emit: &imp
     }
 }
 
+/// A recorded GPU fault explains a failure better than what it caused (a readback that failed,
+/// a loss or logits that are not finite), and ends a run whose results can no longer be trusted
+/// even when nothing failed yet. Without one, `result` stands.
+async fn gpu_cause<T, F: Future<Output = ()>>(result: Result<T, TrainError>, sleep: &impl Fn(u32) -> F) -> Result<T, TrainError> {
+    if let Some(fault) = gpu_fault::current() {
+        return Err(TrainError::Gpu(fault));
+    }
+    match result {
+        Err(e @ (TrainError::Readback(_) | TrainError::Diverged { .. } | TrainError::BadLogits)) => {
+            // The device's error and loss events may arrive a moment after the failed readback.
+            sleep(50).await;
+            Err(gpu_fault::current().map(TrainError::Gpu).unwrap_or(e))
+        }
+        other => other,
+    }
+}
+
 /// Logits of `indices`, row-major, one batch at a time with a yield between batches;
 /// `on_batch(images_done)` after each.
 pub async fn score<F: Future<Output = ()>>(
@@ -118,7 +135,8 @@ pub async fn score<F: Future<Output = ()>>(
 ) -> Result<Vec<f32>, TrainError> {
     let mut logits = Vec::with_capacity(indices.len() * CLASSES);
     for chunk in indices.chunks(settings.batch_size.clamp(1, SCORE_BATCH)) {
-        logits.extend(super::logits(model, data, chunk, settings.image_size, device).await?);
+        let batch = super::logits(model, data, chunk, settings.image_size, device).await;
+        logits.extend(gpu_cause(batch, sleep).await?);
         on_batch(logits.len() / CLASSES);
         sleep(0).await;
     }
@@ -136,7 +154,7 @@ pub async fn evaluate<F: Future<Output = ()>>(
 ) -> Result<(EvalMetrics, Vec<f32>), TrainError> {
     let logits = score(model, data, indices, settings, device, sleep, |_| ()).await?;
     let labels: Vec<u8> = indices.iter().map(|&i| data.labels[i]).collect();
-    let metrics = eval_metrics(&logits, &labels, CLASSES).ok_or(TrainError::BadLogits)?;
+    let metrics = gpu_cause(eval_metrics(&logits, &labels, CLASSES).ok_or(TrainError::BadLogits), sleep).await?;
     Ok((metrics, logits))
 }
 
@@ -170,7 +188,7 @@ pub async fn train<F: Future<Output = ()>>(
             return Ok(Ended::Stopped);
         }
         let started = Instant::now();
-        let report = trainer.train_chunk(data, chunk).await?;
+        let report = gpu_cause(trainer.train_chunk(data, chunk).await, &sleep).await?;
         active_secs += started.elapsed().as_secs_f64();
         emit(Event::Curves { history: trainer.history.clone(), progress: progress(trainer, backend, report.steps, active_secs) });
         if trainer.eval_due() {
@@ -203,7 +221,7 @@ pub async fn test<F: Future<Output = ()>>(
     let indices: Vec<usize> = (0..total).collect();
     emit(Event::Stage(Stage::Testing { done: 0, total }));
     let logits = score(model, data, &indices, settings, device, &sleep, |done| emit(Event::Stage(Stage::Testing { done, total }))).await?;
-    let report = test_report(&logits, &data.labels[..total], CLASSES).ok_or(TrainError::BadLogits)?;
+    let report = gpu_cause(test_report(&logits, &data.labels[..total], CLASSES).ok_or(TrainError::BadLogits), &sleep).await?;
     Ok((report, total))
 }
 
@@ -288,6 +306,34 @@ mod tests {
         let after = stages.iter().position(|s| *s == Stage::Paused { hidden: true }).unwrap();
         assert_eq!(stages.get(after + 1), Some(&Stage::Training), "resuming says so");
         assert_eq!(slept.into_inner().iter().filter(|&&ms| ms == 100).count(), 3, "it waits 100 ms after each paused read");
+    }
+
+    #[test]
+    fn a_gpu_fault_ends_the_run_with_its_cause_and_keeps_the_curves() {
+        let _rng = crate::burn_rng_lock();
+        let (data, settings) = (noise(40), tiny());
+        let mut trainer = Trainer::new(&NinConfig::book(), &settings, &data, &Device::flex()).unwrap();
+        // Two chunks run, then the device is lost (as the browser's `device.lost` would say).
+        let reads = Cell::new(0);
+        let control = || {
+            reads.set(reads.get() + 1);
+            if reads.get() == 3 {
+                gpu_fault::record(crate::engine::GpuFault::Lost("destroyed".into()));
+            }
+            Control::Run
+        };
+        let result = block_on(train(&mut trainer, &data, BackendKind::Cpu, control, |_| (), |_| async {}));
+        gpu_fault::clear();
+        assert_eq!(result, Err(TrainError::Gpu(crate::engine::GpuFault::Lost("destroyed".into()))));
+        assert!(!trainer.history.train.is_empty(), "the curves so far stay with the trainer");
+        // A readback failure after a fault is reported as the fault.
+        gpu_fault::record(crate::engine::GpuFault::OutOfMemory("alloc".into()));
+        let explained = block_on(gpu_cause::<(), _>(Err(TrainError::Readback("map failed".into())), &|_| async {}));
+        gpu_fault::clear();
+        assert_eq!(explained, Err(TrainError::Gpu(crate::engine::GpuFault::OutOfMemory("alloc".into()))));
+        // Without a fault, the error stands.
+        let plain = block_on(gpu_cause::<(), _>(Err(TrainError::Readback("map failed".into())), &|_| async {}));
+        assert_eq!(plain, Err(TrainError::Readback("map failed".into())));
     }
 
     #[test]

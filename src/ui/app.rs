@@ -12,45 +12,15 @@ use super::figure::FigNin;
 use super::motivation::Motivation;
 use super::prose::Paragraph;
 use super::shape_cell::ShapeSummaryCell;
-use super::train_cell::{TrainCell, TrainedModel};
+use super::train_cell::TrainCell;
+use super::train_run::TrainedModel;
 use super::try_cell::TryCell;
 use super::runs::{RunBoard, Runs, TrainTarget};
+use super::state::{BackendState, Backends, GpuMemory, RunAll, SeedField, Shared, TrainSeed};
 use crate::content::chapter::SECTION_IDS;
 use crate::engine::webgpu::start_webgpu;
 use crate::engine::{ActiveBackend, CpuReason};
 use crate::i18n::Lang;
-
-/// The backend the cells run on, once start-up has decided.
-#[derive(Clone, Debug)]
-pub enum BackendState {
-    /// Probing WebGPU.
-    Starting,
-    Ready(ActiveBackend),
-}
-
-/// Shared across components: the active backend and the outcome of the WebGPU attempt
-/// (kept so the user can switch back without starting WebGPU twice).
-#[derive(Clone, Copy)]
-pub struct Backends {
-    pub active: RwSignal<BackendState, LocalStorage>,
-    pub webgpu: RwSignal<Option<Result<ActiveBackend, CpuReason>>, LocalStorage>,
-}
-
-/// What a shared link asked for (already validated).
-#[derive(Clone)]
-pub struct Shared(pub crate::exercises::share::ShareState);
-
-/// A training seed from a shared link, applied once by the training cell after its preset.
-#[derive(Clone, Copy)]
-pub struct TrainSeed(pub RwSignal<Option<String>>);
-
-/// The training cell's seed field, read by the share links.
-#[derive(Clone, Copy)]
-pub struct SeedField(pub RwSignal<String>);
-
-/// "Run all cells": each runnable cell re-runs when this counter changes.
-#[derive(Clone, Copy)]
-pub struct RunAll(pub RwSignal<u32>);
 
 const LANG_KEY: &str = "nin.lang";
 
@@ -99,9 +69,17 @@ pub fn App() -> impl IntoView {
         }
     });
 
-    // Start-up: try WebGPU asynchronously, fall back to the CPU with the reason.
+    provide_context(GpuMemory(RwSignal::new(None)));
+
+    // Start-up: try WebGPU asynchronously, fall back to the CPU with the reason. Should the
+    // page's GPU fail later (lost, an error it reports), the page goes on on the CPU and says why.
+    let on_fault = move |fault: &crate::engine::GpuFault| {
+        let reason = CpuReason::PageGpuFailed(fault.clone());
+        backends.webgpu.set(Some(Err(reason.clone())));
+        backends.use_cpu(reason);
+    };
     spawn_local(async move {
-        let attempt = start_webgpu().await;
+        let attempt = start_webgpu(on_fault).await;
         let active = match &attempt {
             Ok(gpu) => gpu.clone(),
             Err(reason) => ActiveBackend::cpu(reason.clone()),

@@ -6,11 +6,11 @@ use burn::module::Module;
 use burn::prelude::Device;
 use leptos::prelude::*;
 
-use super::app::{BackendState, Backends, SeedField, Shared};
+use super::state::{BackendState, Backends, GpuMemory, SeedField, Shared};
 use super::figure::FigPair;
 use super::prose::Paragraph;
 use super::runs::TrainTarget;
-use super::train_cell::{memory_budget, optimizer_options};
+use super::train_form::optimizer_options;
 use crate::analysis::LayerKind;
 use crate::engine::BackendKind;
 use crate::exercises::share::{self, ShareState};
@@ -194,7 +194,7 @@ fn Comparison(exercise: Exercise) -> impl IntoView {
                     })
                     .unwrap_or_default();
                 view! {
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0">
                         <table class="summary compare" data-testid=format!("{prefix}-table")>
                             <thead>
                                 <tr>
@@ -331,6 +331,7 @@ fn Widths() -> impl IntoView {
 fn Calculator() -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     let backends = expect_context::<Backends>();
+    let gpu_memory = expect_context::<GpuMemory>();
     let t = move || lang.get().ex();
     let inputs = Inputs::new(Exercise::Resources, 224, 128);
     // Cross-check: the parameter count of the real Burn module (built once on the CPU).
@@ -349,8 +350,8 @@ fn Calculator() -> impl IntoView {
         let t = t();
         Some(if largest.max(r.input_bytes) > b.buffer_limit_bytes() {
             ("no", format!("{} ({} > {})", t.not_fits_buffer, format::bytes(largest), format::bytes(b.buffer_limit_bytes())))
-        } else if r.training_bytes() > memory_budget(b.kind) {
-            ("no", format!("{} ({} > {}, {})", t.not_fits_memory, format::bytes(r.training_bytes()), format::bytes(memory_budget(b.kind)), match b.kind {
+        } else if let Some(budget) = gpu_memory.budget(b.kind).filter(|&budget| r.training_bytes() > budget) {
+            ("no", format!("{} ({} > {}, {})", t.not_fits_memory, format::bytes(r.training_bytes()), format::bytes(budget), match b.kind {
                 BackendKind::WebGpu => "WebGPU",
                 BackendKind::Cpu => "CPU",
             }))
@@ -379,7 +380,7 @@ fn Calculator() -> impl IntoView {
                         <dt>{t.inference_memory}</dt><dd>{format::bytes(r.inference_peak_bytes)}</dd>
                     </dl>
                     {verdict.map(|(ok, text)| view! { <p class="fit" data-testid="ex4-fits" data-fits=ok class:error=ok == "no">{text}</p> })}
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0">
                         <table class="summary" data-testid="ex4-table">
                             <thead>
                                 <tr>

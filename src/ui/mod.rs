@@ -13,9 +13,12 @@ mod prose;
 mod runs;
 mod shape_cell;
 mod speeds;
+mod state;
 mod train_board;
 mod train_cell;
+mod train_form;
 mod train_results;
+mod train_run;
 mod try_cell;
 
 pub use app::App;

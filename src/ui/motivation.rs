@@ -54,7 +54,7 @@ pub fn Motivation() -> impl IntoView {
                     .collect_view();
                 view! {
                     <div class="cell-head"><span class="cell-title">{t.motivation_title}</span></div>
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0">
                         <table class="summary">
                             <thead>
                                 <tr>

@@ -132,7 +132,7 @@ pub fn RunBoard() -> impl IntoView {
         let t = lang.runs();
         let list = runs.0.get();
         view! {
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="summary runs-table" data-testid="runs-table">
                     <thead>
                         <tr>

@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use gloo_storage::{LocalStorage as BrowserStorage, Storage};
 use serde::{Deserialize, Serialize};
 
-use super::app::{BackendState, Backends, RunAll};
+use super::state::{BackendState, Backends, RunAll};
 use crate::analysis::InputShape;
 use crate::engine::{BackendKind, SummaryError, SummaryReport, run_shape_summary};
 use crate::figure::map_tiles;
@@ -269,7 +269,7 @@ fn summary_table(lang: Lang, report: SummaryReport, backend: BackendKind) -> imp
         BackendKind::Cpu => t.cpu_name,
     };
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="summary" data-testid="shape-table">
                 <caption>
                     {t.input} " " <code>{format::shape(&report.plan.input.dims().map(|d| d as u64))}</code>
@@ -297,8 +297,10 @@ fn summary_table(lang: Lang, report: SummaryReport, backend: BackendKind) -> imp
         </div>
         <p class="measure" data-testid="forward-time" data-ms=format!("{:.3}", report.forward_ms)>
             {t.forward_on} " " {backend_name} ": " <strong>{format::millis(report.forward_ms)}</strong>
-            " (" {t.first_run_note} "). " {t.params_from_module} ": "
-            <span data-testid="module-params">{format::grouped(report.module_params)}</span> "."
+            // Only WebGPU compiles kernels on its first run; the CPU backend has none to compile.
+            {(backend == BackendKind::WebGpu).then(|| if lang == Lang::En { format!(" ({})", t.first_run_note) } else { format!("（{}）", t.first_run_note) })}
+            {if lang == Lang::En { ". " } else { "。" }} {t.params_from_module} ": "
+            <span data-testid="module-params">{format::grouped(report.module_params)}</span> {if lang == Lang::En { "." } else { "。" }}
         </p>
         <p class="note">{t.flop_convention}</p>
         {maps}
@@ -321,7 +323,10 @@ fn map_strip(lang: Lang, report: &SummaryReport) -> AnyView {
                     <figcaption>
                         <strong>{label}</strong><br/>
                         {format!("{}×{}", tile.height, tile.width)}<br/>
-                        {format!("{} {}", tile.channels, t.maps_channels)}
+                        {match (lang, tile.channels) {
+                            (Lang::En, 1) => "1 channel".to_string(),
+                            (_, n) => format!("{n} {}", t.maps_channels),
+                        }}
                     </figcaption>
                 </figure>
             }
@@ -330,7 +335,7 @@ fn map_strip(lang: Lang, report: &SummaryReport) -> AnyView {
     view! {
         <div class="maps">
             <p class="note">{t.maps_title}</p>
-            <div class="map-strip">{tile_views}</div>
+            <div class="map-strip" tabindex="0">{tile_views}</div>
         </div>
     }
     .into_any()

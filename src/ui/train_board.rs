@@ -61,13 +61,16 @@ pub fn Board(history: RwSignal<History>, progress: RwSignal<Option<Progress>>, s
                     }).collect_view()}
                     <line class="axis" x1=plot_l x2=plot_r y1=plot_b y2=plot_b/>
                     <text class="axis-label" x=(plot_l + plot_r) / 2.0 y=HEIGHT - 4.0 text-anchor="middle">{t.epoch}</text>
-                    <text class="axis-label" x=12.0 y=TOP + 8.0>{t.loss_axis}</text>
-                    <text class="axis-label acc" x=WIDTH - 12.0 y=TOP + 8.0 text-anchor="end">{t.acc_axis}</text>
+                    // Axis titles above the plot, over their tick columns (not on the top ticks).
+                    <text class="axis-label" x=4.0 y=TOP - 14.0>{t.loss_axis}</text>
+                    <text class="axis-label acc" x=WIDTH - 4.0 y=TOP - 14.0 text-anchor="end">{t.acc_axis}</text>
                     // Chance level for both measures.
                     <line class="chance" x1=plot_l x2=plot_r y1=l.chance_loss_y y2=l.chance_loss_y/>
                     <line class="chance acc" x1=plot_l x2=plot_r y1=l.chance_acc_y y2=l.chance_acc_y/>
                     // The curves.
-                    <polyline class="curve train-loss" data-testid="curve-train-loss" points=l.train_loss.clone()/>
+                    // data-losses: the plotted values, for tests in engines without downloads.
+                    <polyline class="curve train-loss" data-testid="curve-train-loss" points=l.train_loss.clone()
+                        data-losses=history.with(|h| h.train.iter().map(|p| format!("{:.4}", p.loss)).collect::<Vec<_>>().join(","))/>
                     <polyline class="curve val-loss" data-testid="curve-val-loss" points=l.val_loss.clone()/>
                     <polyline class="curve val-acc" data-testid="curve-val-acc" points=l.val_acc.clone()/>
                     {l.val_marks.iter().map(|(x, yl, ya)| view! {

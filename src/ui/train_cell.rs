@@ -1,357 +1,26 @@
 //! The training cell: presets and fields, checks before the run, the live board (curves,
 //! progress, pause/resume/stop), and after the run the test results, downloads and loading
-//! weights back. The run itself happens in a Web Worker (`crate::worker`); the cell sends it the
-//! job and the data, forwards pause/resume/stop, and applies its events to the board.
+//! weights back. The form is in `train_form`, the run and its worker in `train_run`; when the
+//! GPU fails during a run (or the worker crashes on WebGPU), the cell offers to go on on the CPU.
 
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
-
-use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::Closure;
 
-use super::app::{BackendState, Backends, SeedField, TrainSeed};
-use super::fetch::{self, Datasets};
-use super::runs::{RunRecord, Runs, TrainTarget};
+use super::runs::{Runs, TrainTarget};
 use super::speeds::Speeds;
+use super::state::{BackendState, Backends, GpuMemory, SeedField, TrainSeed, CPU_MEMORY_BUDGET};
 use super::train_board::Board;
+use super::train_form::{Fields, check, optimizer_options};
 use super::train_results::Results;
-use crate::data::DataError;
-use crate::engine::{ActiveBackend, BackendKind, CpuReason};
+use super::train_run::{Live, Phase, RunError, TrainedModel, keep_model, load_data, measured_speed, pause_when_hidden, run, run_in_worker, run_record};
+use crate::engine::{BackendKind, CpuReason};
 use crate::format;
 use crate::i18n::{Lang, train as tr};
-use crate::model::{Nin, NinConfig};
-use crate::training::metrics::TestReport;
-use crate::training::session::{Control, Ended, Event, Progress, Stage};
+use crate::model::NinConfig;
+use crate::training::session::Control;
 use crate::training::settings::{self, RunCost};
-use crate::training::{History, OptimizerKind, Preset, SettingsError, TrainSettings, record};
-use crate::worker::host::TrainingWorker;
-use crate::worker::{FromWorker, ToWorker, WorkerFailure};
-
-/// Images in the two files (checked again after download).
-const TRAIN_AVAILABLE: usize = 60_000;
-const TEST_AVAILABLE: usize = 10_000;
-/// What one run may allocate in all. The CPU backend lives in wasm32 memory (4 GiB at most,
-/// shared with the page, the data and Burn's pools): 2 GiB. For WebGPU the browser does not
-/// say how much memory the GPU has; 4 GiB fits the book's batch 128 at 224 px (about 3.1 GiB)
-/// and half of a common 8 GB laptop GPU.
-const CPU_MEMORY_BUDGET: u64 = 2 << 30;
-const WEBGPU_MEMORY_BUDGET: u64 = 4 << 30;
-
-/// Where the run is.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Phase {
-    Idle,
-    Loading { done: u64, total: u64 },
-    Building,
-    Training,
-    Validating,
-    Paused { hidden: bool },
-    Testing { done: usize, total: usize },
-    Done,
-    Stopped,
-    Failed(RunError),
-}
-
-/// Everything that can stop a run, rendered in the current language.
-#[derive(Clone, Debug, PartialEq)]
-pub enum RunError {
-    Field(&'static str, String),
-    Settings(SettingsError),
-    Data(DataError),
-    Weights(String),
-    Worker(WorkerFailure),
-}
-
-impl RunError {
-    fn message(&self, lang: Lang) -> String {
-        let u = lang.ui();
-        match self {
-            RunError::Field(label, text) if text.is_empty() => format!("{label} {}", u.field_empty),
-            RunError::Field(label, text) => format!("{label} {} \"{text}\".", u.field_not_number),
-            RunError::Settings(e) => tr::settings_error(lang, e),
-            RunError::Data(e) => tr::data_error(lang, e),
-            RunError::Weights(m) => m.clone(),
-            RunError::Worker(WorkerFailure::Train(e)) => tr::train_error(lang, e),
-            RunError::Worker(WorkerFailure::NoWebGpu(reason)) => tr::worker_no_webgpu(lang, reason),
-            RunError::Worker(e) => format!("{} {e}", lang.train().worker_failed),
-        }
-    }
-
-    /// The batch to offer when the chosen one does not fit.
-    fn largest_fits(&self) -> Option<usize> {
-        match self {
-            RunError::Settings(SettingsError::BatchTooLarge { largest_fits, .. } | SettingsError::OutOfMemory { largest_fits, .. }) => {
-                (*largest_fits > 0).then_some(*largest_fits)
-            }
-            _ => None,
-        }
-    }
-}
-
-/// The trained (or loaded) model, shared with the "try it yourself" cell.
-#[derive(Clone, Copy)]
-pub struct TrainedModel(pub StoredValue<Option<Trained>, LocalStorage>, pub RwSignal<u32>);
-
-/// A trained or loaded model with what it takes to use it again.
-#[derive(Clone)]
-pub struct Trained {
-    pub nin: Nin,
-    /// The backend it lives on.
-    pub backend: ActiveBackend,
-    /// The image side it was trained at.
-    pub size: usize,
-    pub config: NinConfig,
-}
-
-/// The text fields of the form.
-#[derive(Clone, Copy)]
-struct Fields {
-    optimizer: RwSignal<String>,
-    lr: RwSignal<String>,
-    batch: RwSignal<String>,
-    size: RwSignal<String>,
-    epochs: RwSignal<String>,
-    train: RwSignal<String>,
-    val: RwSignal<String>,
-    test: RwSignal<String>,
-    seed: RwSignal<String>,
-    preset: RwSignal<Preset>,
-}
-
-impl Fields {
-    fn set(&self, s: &TrainSettings) {
-        self.optimizer.set(s.optimizer.id().into());
-        self.lr.set(s.learning_rate.to_string());
-        self.batch.set(s.batch_size.to_string());
-        self.size.set(s.image_size.to_string());
-        self.epochs.set(s.epochs.to_string());
-        self.train.set(s.train_images.to_string());
-        self.val.set(s.val_images.to_string());
-        self.test.set(s.test_images.to_string());
-        self.seed.set(s.seed.to_string());
-    }
-
-    /// The settings the fields describe (the validation cadence comes from the preset).
-    fn parse(&self, lang: Lang) -> Result<TrainSettings, RunError> {
-        let t = lang.train();
-        fn num<T: std::str::FromStr>(label: &'static str, text: String) -> Result<T, RunError> {
-            let text = text.trim().to_string();
-            text.parse().map_err(|_| RunError::Field(label, text.chars().take(40).collect()))
-        }
-        let base = self.preset.get().settings();
-        Ok(TrainSettings {
-            optimizer: OptimizerKind::from_id(&self.optimizer.get()).unwrap_or(base.optimizer),
-            learning_rate: num(t.learning_rate, self.lr.get())?,
-            batch_size: num(t.batch_size, self.batch.get())?,
-            image_size: num(t.image_size, self.size.get())?,
-            epochs: num(t.epochs, self.epochs.get())?,
-            train_images: num(t.train_images, self.train.get())?,
-            val_images: num(t.val_images, self.val.get())?,
-            test_images: num(t.test_images, self.test.get())?,
-            seed: num(t.seed, self.seed.get())?,
-            ..base
-        })
-    }
-}
-
-/// The signals the running loop writes.
-#[derive(Clone, Copy)]
-struct Live {
-    phase: RwSignal<Phase>,
-    control: RwSignal<Control>,
-    history: RwSignal<History>,
-    progress: RwSignal<Option<Progress>>,
-    report: RwSignal<Option<(TestReport, usize)>>,
-    settings: RwSignal<Option<TrainSettings>>,
-    model: TrainedModel,
-    /// Finished runs (a test waits for it to change).
-    finished: RwSignal<u32>,
-}
-
-pub(crate) fn memory_budget(kind: BackendKind) -> u64 {
-    match kind {
-        BackendKind::WebGpu => WEBGPU_MEMORY_BUDGET,
-        BackendKind::Cpu => CPU_MEMORY_BUDGET,
-    }
-}
-
-/// Checks the settings against the model and the device before anything is downloaded.
-fn check(config: &NinConfig, settings: &TrainSettings, backend: &ActiveBackend) -> Result<settings::MemoryEstimate, RunError> {
-    settings::validate(config, settings, TRAIN_AVAILABLE, TEST_AVAILABLE, backend.buffer_limit_bytes(), memory_budget(backend.kind))
-        .map_err(RunError::Settings)
-}
-
-fn sleep(ms: u32) -> TimeoutFuture {
-    TimeoutFuture::new(ms)
-}
-
-/// Shows a session event on the board.
-fn apply(live: Live, event: Event) {
-    match event {
-        Event::Stage(stage) => live.phase.set(match stage {
-            Stage::Building => Phase::Building,
-            Stage::Training => Phase::Training,
-            Stage::Validating => Phase::Validating,
-            Stage::Paused { hidden } => Phase::Paused { hidden },
-            Stage::Testing { done, total } => Phase::Testing { done, total },
-        }),
-        Event::Curves { history, progress } => {
-            live.history.set(history);
-            live.progress.set(Some(progress));
-        }
-    }
-}
-
-/// Hands a trained model to the try-it cell (and the weights download).
-fn keep_model(live: Live, nin: Nin, backend: &ActiveBackend, settings: &TrainSettings, config: &NinConfig) {
-    live.model.0.set_value(Some(Trained { nin, backend: backend.clone(), size: settings.image_size, config: config.clone() }));
-    live.model.1.update(|n| *n += 1);
-}
-
-async fn load_data(live: Live) -> Result<Rc<Datasets>, RunError> {
-    live.phase.set(Phase::Loading { done: 0, total: fetch::FILES.iter().map(|f| f.1).sum() });
-    fetch::datasets(move |done, total| live.phase.set(Phase::Loading { done, total })).await.map_err(RunError::Data)
-}
-
-/// The whole run: data, then training and testing in the worker.
-async fn run(live: Live, backend: ActiveBackend, settings: TrainSettings, config: NinConfig) -> Result<(), RunError> {
-    let sets = load_data(live).await?;
-    live.phase.set(Phase::Building);
-    let data: [&[u8]; 4] = [&sets.train.images, &sets.train.labels, &sets.test.images, &sets.test.labels];
-    let job = ToWorker::Train { config: config.clone(), settings: settings.clone(), backend: backend.kind };
-    let ended = run_in_worker(live, &backend, &settings, &config, job, &data).await?;
-    live.phase.set(match ended {
-        Ended::Finished => Phase::Done,
-        Ended::Stopped => Phase::Stopped,
-    });
-    Ok(())
-}
-
-/// What the worker has said so far.
-#[derive(Default)]
-struct WorkerState {
-    ready: Cell<bool>,
-    outcome: RefCell<Option<Result<Ended, RunError>>>,
-}
-
-impl WorkerState {
-    /// The first outcome wins (a crash after the end changes nothing).
-    fn finish(&self, outcome: Result<Ended, RunError>) {
-        self.outcome.borrow_mut().get_or_insert(outcome);
-    }
-}
-
-/// Runs `job` with its `data` in a Web Worker (see `crate::worker` for why). This side forwards
-/// pause/resume/stop and shows the worker's events; trained weights come back as a Burn record
-/// and are loaded onto this page's device for "try it yourself".
-async fn run_in_worker(live: Live, backend: &ActiveBackend, settings: &TrainSettings, config: &NinConfig, job: ToWorker, data: &[&[u8]]) -> Result<Ended, RunError> {
-    let state = Rc::new(WorkerState::default());
-    let on_message = {
-        let (state, backend, settings, config) = (state.clone(), backend.clone(), settings.clone(), config.clone());
-        move |message: Result<(FromWorker, Vec<Vec<u8>>), WorkerFailure>| match message {
-            Ok((FromWorker::Ready, _)) => state.ready.set(true),
-            Ok((FromWorker::Event(e), _)) => apply(live, e),
-            Ok((FromWorker::Weights, buffers)) => {
-                let bytes = buffers.into_iter().next().unwrap_or_default();
-                match record::from_bytes(bytes, &config, &backend.device) {
-                    Ok(nin) => keep_model(live, nin, &backend, &settings, &config),
-                    Err(e) => state.finish(Err(RunError::Weights(e.to_string()))),
-                }
-            }
-            Ok((FromWorker::Report { report, images }, _)) => live.report.set(Some((report, images))),
-            Ok((FromWorker::Ended(ended), _)) => state.finish(Ok(ended)),
-            Ok((FromWorker::Failed(failure), _)) | Err(failure) => state.finish(Err(RunError::Worker(failure))),
-        }
-    };
-    let worker = TrainingWorker::spawn(on_message).map_err(RunError::Worker)?;
-    let mut sent = false;
-    let mut forwarded = Control::Run;
-    loop {
-        if let Some(outcome) = state.outcome.borrow_mut().take() {
-            return outcome;
-        }
-        if state.ready.get() && !sent {
-            worker.send(&job, data).map_err(RunError::Worker)?;
-            sent = true;
-        }
-        let control = live.control.get_untracked();
-        if sent && control != forwarded {
-            worker.send(&ToWorker::Control(control), &[]).map_err(RunError::Worker)?;
-            forwarded = control;
-        }
-        sleep(50).await;
-    }
-}
-
-/// Pauses the run while the tab is hidden (browsers throttle hidden tabs' timers and GPU work).
-fn pause_when_hidden(live: Live) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-    let doc = document.clone();
-    let on_change = Closure::<dyn FnMut()>::new(move || {
-        let hidden = doc.visibility_state() == web_sys::VisibilityState::Hidden;
-        let running = matches!(live.phase.get_untracked(), Phase::Training | Phase::Validating | Phase::Building);
-        if hidden && running && live.control.get_untracked() == Control::Run {
-            live.control.set(Control::Pause { hidden: true });
-        }
-    });
-    let _ = document.add_event_listener_with_callback("visibilitychange", on_change.as_ref().unchecked_ref());
-    // The cell lives as long as the page.
-    on_change.forget();
-}
-
-fn is_running(phase: &Phase) -> bool {
-    matches!(phase, Phase::Loading { .. } | Phase::Building | Phase::Training | Phase::Validating | Phase::Paused { .. } | Phase::Testing { .. })
-}
-
-/// The `<option>`s of an optimizer `<select>`, one per [`OptimizerKind`], labelled in the
-/// current language (the training cell and the exercise cells share them).
-pub(crate) fn optimizer_options(lang: RwSignal<Lang>) -> impl IntoView {
-    OptimizerKind::ALL
-        .into_iter()
-        .map(|o| {
-            let label = move || {
-                let t = lang.get().train();
-                match o {
-                    OptimizerKind::Sgd => t.opt_sgd,
-                    OptimizerKind::Momentum => t.opt_momentum,
-                    OptimizerKind::Adam => t.opt_adam,
-                }
-            };
-            view! { <option value=o.id()>{label}</option> }
-        })
-        .collect_view()
-}
-
-/// How fast the run that just ended computed (none if it made no step).
-fn measured_speed(live: Live, config: &NinConfig, settings: &TrainSettings) -> Option<settings::Speed> {
-    let progress = live.progress.get_untracked()?;
-    let cost = settings::run_cost(config, settings).ok()?;
-    let val_points = live.history.with_untracked(|h| h.val.len());
-    settings::Speed::measured(cost.forward_flops_per_image, settings, progress.step, val_points, progress.images_per_s)
-}
-
-/// The board's record of a run that ended (finished or stopped).
-fn run_record(live: Live, variant: &'static str, config: &NinConfig, settings: TrainSettings) -> RunRecord {
-    let costs = crate::exercises::costs(config, settings.image_size, 1, settings.optimizer).ok();
-    let stopped = live.phase.get_untracked() == Phase::Stopped;
-    let test_accuracy = if stopped { None } else { live.report.get_untracked().map(|(r, _)| r.metrics.accuracy) };
-    let name = format!("#{} {}", live.finished.get_untracked() + 1, variant);
-    RunRecord {
-        id: 0,
-        name,
-        variant: variant.to_string(),
-        history: live.history.get_untracked(),
-        test_accuracy,
-        params: costs.as_ref().map_or(0, |c| c.params),
-        flops_per_image: costs.as_ref().map_or(0, |c| c.forward_flops),
-        images_per_s: live.progress.get_untracked().map_or(0.0, |p| p.images_per_s),
-        stopped,
-        settings,
-    }
-}
+use crate::training::{History, Preset, TrainSettings, record};
+use crate::worker::{ToWorker, WorkerFailure};
 
 #[component]
 pub fn TrainCell() -> impl IntoView {
@@ -363,36 +32,17 @@ pub fn TrainCell() -> impl IntoView {
     let runs = expect_context::<Runs>();
     let shared_seed = expect_context::<TrainSeed>();
     let speeds = expect_context::<Speeds>();
+    let gpu_memory = expect_context::<GpuMemory>();
 
-    let fields = Fields {
-        optimizer: RwSignal::new(String::new()),
-        lr: RwSignal::new(String::new()),
-        batch: RwSignal::new(String::new()),
-        size: RwSignal::new(String::new()),
-        epochs: RwSignal::new(String::new()),
-        train: RwSignal::new(String::new()),
-        val: RwSignal::new(String::new()),
-        test: RwSignal::new(String::new()),
-        seed: expect_context::<SeedField>().0,
-        preset: RwSignal::new(Preset::ShortGpu),
-    };
-    let live = Live {
-        phase: RwSignal::new(Phase::Idle),
-        control: RwSignal::new(Control::Run),
-        history: RwSignal::new(History::default()),
-        progress: RwSignal::new(None),
-        report: RwSignal::new(None),
-        settings: RwSignal::new(None),
-        model,
-        finished: RwSignal::new(0),
-    };
+    let fields = Fields::new(expect_context::<SeedField>().0);
+    let live = Live::new(model);
     pause_when_hidden(live);
 
     // The preset follows the backend until the user picks one.
     let user_picked = RwSignal::new(false);
     Effect::new(move |_| {
         if let BackendState::Ready(b) = backends.active.get() {
-            if !user_picked.get_untracked() && !is_running(&live.phase.get_untracked()) {
+            if !user_picked.get_untracked() && !live.phase.get_untracked().is_running() {
                 let preset = if b.kind == BackendKind::WebGpu { Preset::ShortGpu } else { Preset::ShortCpu };
                 fields.preset.set(preset);
                 fields.set(&preset.settings());
@@ -412,17 +62,14 @@ pub fn TrainCell() -> impl IntoView {
         }
     };
 
-    let backend = move || match backends.active.get() {
-        BackendState::Ready(b) => Some(b),
-        BackendState::Starting => None,
-    };
+    let backend = move || backends.ready();
     // The checks, live as the fields change: cost, memory, or the reason it cannot run.
     let checked = Memo::new(move |_| {
         let lang = lang.get();
         let settings = fields.parse(lang)?;
         let b = backend().ok_or(RunError::Weights(String::new()))?;
         let config = target.0.with(|(_, c)| c.clone());
-        let memory = check(&config, &settings, &b)?;
+        let memory = check(&config, &settings, &b, gpu_memory)?;
         let cost = settings::run_cost(&config, &settings).map_err(RunError::Settings)?;
         Ok::<(TrainSettings, settings::MemoryEstimate, RunCost), RunError>((settings, memory, cost))
     });
@@ -450,7 +97,16 @@ pub fn TrainCell() -> impl IntoView {
                     }
                     runs.add(run_record(live, variant, &config, settings));
                 }
-                Err(e) => live.phase.set(Phase::Failed(e)),
+                Err(e) => {
+                    // Out of GPU memory: remember how much this run needed, so the check
+                    // refuses it again and offers the largest batch that fits under it.
+                    if matches!(e.gpu_fault(), Some(crate::engine::GpuFault::OutOfMemory(_))) && b.kind == BackendKind::WebGpu {
+                        if let Ok(estimate) = settings::memory_estimate(&config, &settings) {
+                            gpu_memory.ran_out_at(estimate.total());
+                        }
+                    }
+                    live.phase.set(Phase::Failed(e));
+                }
             }
             live.finished.update(|n| *n += 1);
         });
@@ -498,13 +154,25 @@ pub fn TrainCell() -> impl IntoView {
         Phase::Failed(RunError::Worker(WorkerFailure::NoWebGpu(reason))) if backend().is_some_and(|b| b.kind == BackendKind::WebGpu) => Some(reason),
         _ => None,
     };
-    let use_cpu_instead = move |reason: String| {
+    let use_cpu_instead = move |reason: CpuReason| {
         live.phase.set(Phase::Idle);
         fields.preset.set(Preset::ShortCpu);
         fields.set(&Preset::ShortCpu.settings());
-        backends.active.set(BackendState::Ready(ActiveBackend::cpu(CpuReason::WorkerWebGpuFailed(reason))));
+        backends.use_cpu(CpuReason::WorkerWebGpuFailed(Box::new(reason)));
     };
-    let running = move || is_running(&live.phase.get());
+    // The GPU failed during a run (or the worker crashed on WebGPU): the curves stay on the
+    // board, and one click runs the same settings again on the CPU.
+    let cpu_instead = move || match live.phase.get() {
+        Phase::Failed(e) if backend().is_some_and(|b| b.kind == BackendKind::WebGpu) => e.cpu_instead(),
+        _ => None,
+    };
+    let continue_on_cpu = move |reason: CpuReason| {
+        // Keep the fields as they are (the preset follows the backend only until a choice).
+        user_picked.set(true);
+        backends.use_cpu(reason);
+        start();
+    };
+    let running = move || live.phase.get().is_running();
     let paused = move || matches!(live.phase.get(), Phase::Paused { .. });
     let status = move || {
         let t = t();
@@ -522,19 +190,7 @@ pub fn TrainCell() -> impl IntoView {
             Phase::Failed(e) => e.message(lang.get()),
         }
     };
-    let phase_id = move || match live.phase.get() {
-        Phase::Idle => "idle",
-        Phase::Loading { .. } => "loading",
-        Phase::Building => "building",
-        Phase::Training => "training",
-        Phase::Validating => "validating",
-        Phase::Paused { hidden: true } => "paused-hidden",
-        Phase::Paused { hidden: false } => "paused",
-        Phase::Testing { .. } => "testing",
-        Phase::Done => "done",
-        Phase::Stopped => "stopped",
-        Phase::Failed(_) => "failed",
-    };
+    let phase_id = move || live.phase.get().id();
     let load_bar = move || match live.phase.get() {
         Phase::Loading { done, total } => Some((done as f64, total as f64)),
         Phase::Testing { done, total } => Some((done as f64, total as f64)),
@@ -618,7 +274,12 @@ pub fn TrainCell() -> impl IntoView {
                             {format!("{} × {}, {} {} · ", format::grouped(cost.train_images), format::flops(3 * cost.forward_flops_per_image), format::flops(cost.total_flops), t().in_total)}
                             {format!("{} {} · ", format::grouped(s.val_images as u64), t().held_out)}
                             <b>{t().memory}</b>": "
-                            {format!("≈ {} (≤ {}) · ", format::bytes(memory.total()), format::bytes(backend().map(|b| memory_budget(b.kind)).unwrap_or(CPU_MEMORY_BUDGET)))}
+                            {format!("≈ {} ({}) · ", format::bytes(memory.total()), match backend().map(|b| (b.kind, gpu_memory.budget(b.kind))) {
+                                Some((BackendKind::WebGpu, None)) => t().gpu_memory_unknown.to_string(),
+                                Some((BackendKind::WebGpu, Some(budget))) => format!("{} {}", t().gpu_memory_learned, format::bytes(budget + 1)),
+                                Some((_, budget)) => format!("≤ {}", format::bytes(budget.unwrap_or(CPU_MEMORY_BUDGET))),
+                                None => format!("≤ {}", format::bytes(CPU_MEMORY_BUDGET)),
+                            })}
                             <b>{t().time}</b>": "
                             {match backend().and_then(|b| speeds.get(b.kind)) {
                                 Some(speed) => {
@@ -670,6 +331,11 @@ pub fn TrainCell() -> impl IntoView {
             {move || worker_without_webgpu().map(|reason| view! {
                 <button type="button" data-testid="train-use-cpu" on:click=move |_| use_cpu_instead(reason.clone())>
                     {move || t().use_cpu_instead}
+                </button>
+            })}
+            {move || cpu_instead().map(|reason| view! {
+                <button type="button" class="run" data-testid="train-continue-cpu" on:click=move |_| continue_on_cpu(reason.clone())>
+                    {move || t().continue_on_cpu}
                 </button>
             })}
             {move || load_bar().map(|(done, total)| view! {

@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::{Clamped, JsCast};
 
 use super::fetch;
-use super::train_cell::TrainedModel;
+use super::train_run::TrainedModel;
 use crate::i18n::Lang;
 use crate::training::metrics::TestReport;
 use crate::training::{History, TrainSettings, record};
@@ -90,7 +90,7 @@ pub fn Results(
                         {format!(" ({} / {count})", (r.metrics.accuracy * count as f64).round() as usize)}
                     </p>
                     <div class="results-grid">
-                        <figure class="confusion">
+                        <figure class="confusion" tabindex="0">
                             <table data-testid="confusion">
                                 <caption>{t.confusion}</caption>
                                 <thead>

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 
 use super::fetch;
-use super::train_cell::TrainedModel;
+use super::train_run::TrainedModel;
 use super::train_results::Thumb;
 use crate::data::sketch::{self, Prepared};
 use crate::i18n::{Lang, try_it};

@@ -13,10 +13,10 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::envelope::{decode, encode};
 use super::{FromWorker, ToWorker, WorkerFailure, buffers, dataset, datasets};
-use crate::engine::BackendKind;
+use crate::engine::{BackendKind, CpuReason};
 use crate::model::NinConfig;
 use crate::training::session::{self, Control, Ended};
-use crate::training::{TrainSettings, Trainer, record};
+use crate::training::{TrainSettings, Trainer, record, settings};
 
 #[wasm_bindgen]
 extern "C" {
@@ -41,7 +41,13 @@ fn sleep(ms: u32) -> TimeoutFuture {
 
 /// Installs the message handler and says it is ready.
 pub fn start() {
-    std::panic::set_hook(Box::new(|info| post(&FromWorker::Failed(WorkerFailure::Crashed(info.to_string())), &[])));
+    std::panic::set_hook(Box::new(|info| {
+        // "what (at file:line)": one line for the page's message.
+        let payload = info.payload();
+        let what = payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned()).unwrap_or_else(|| "a panic".into());
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        post(&FromWorker::Failed(WorkerFailure::Crashed(format!("{what}{at}"))), &[]);
+    }));
     let control = Rc::new(Cell::new(Control::Run));
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
         match decode::<ToWorker>(&event.data()) {
@@ -51,6 +57,7 @@ pub fn start() {
             }
             Ok((ToWorker::Test { config, settings, backend }, buffers)) => spawn_local(score(config, settings, backend, buffers)),
             Ok((ToWorker::Control(c), _)) => control.set(c),
+            Ok((ToWorker::Panic, _)) => panic!("the test hook asked the training worker to panic"),
             Err(e) => post(&FromWorker::Failed(WorkerFailure::Protocol(e)), &[]),
         }
     });
@@ -76,26 +83,31 @@ fn end(result: Result<Ended, WorkerFailure>) {
     }
 }
 
-/// The worker's own device for `backend`.
-async fn open(backend: BackendKind) -> Result<Device, WorkerFailure> {
+/// The worker's own device for `backend`. On WebGPU the worker probes its own adapter (a
+/// browser may give WebGPU to pages only, or another adapter to workers), checks that Burn can
+/// run there and that the job's largest tensor fits its buffers, then opens the device with its
+/// error and loss events taken over (the session reads them; see `engine::gpu_fault`).
+async fn open(backend: BackendKind, config: &NinConfig, settings: &TrainSettings) -> Result<Device, WorkerFailure> {
     match backend {
         BackendKind::Cpu => Ok(Device::flex()),
-        // Not `engine::webgpu::start_webgpu`: the page has already probed the adapter, and that
-        // probe is an inline JS snippet, which a no-modules worker script cannot import.
         BackendKind::WebGpu => {
-            // Checked first, so that the message names the cause.
-            if !worker_has_webgpu() {
-                return Err(WorkerFailure::NoWebGpu("navigator.gpu is missing".into()));
+            let adapter = crate::engine::webgpu::probe().await.map_err(WorkerFailure::NoWebGpu)?;
+            if let Some(reason) = adapter.unusable_reason() {
+                return Err(WorkerFailure::NoWebGpu(reason));
             }
-            Device::wgpu_options().init_async().await.map_err(|e| WorkerFailure::NoWebGpu(e.to_string()))
+            let estimate = settings::memory_estimate(config, settings).map_err(|e| WorkerFailure::Train(e.into()))?;
+            if estimate.largest_tensor_bytes > adapter.buffer_limit_bytes() {
+                let limit = adapter.buffer_limit_bytes();
+                return Err(WorkerFailure::NoWebGpu(CpuReason::LimitTooLow {
+                    name: "maxStorageBufferBindingSize".into(),
+                    have: limit,
+                    need: estimate.largest_tensor_bytes,
+                }));
+            }
+            let (device, _) = crate::engine::webgpu::open(|_| ()).await.map_err(WorkerFailure::NoWebGpu)?;
+            Ok(device)
         }
     }
-}
-
-/// Whether the worker's global scope has `navigator.gpu` (browsers may offer WebGPU to pages only).
-fn worker_has_webgpu() -> bool {
-    let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).unwrap_or(JsValue::UNDEFINED);
-    !navigator.is_undefined() && js_sys::Reflect::get(&navigator, &"gpu".into()).is_ok_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
 }
 
 /// One run: train, send the weights, score the test set, end.
@@ -103,7 +115,7 @@ async fn run(config: NinConfig, settings: TrainSettings, backend: BackendKind, b
     let result = async {
         let (train, test) = datasets(buffers)?;
         emit(session::Event::Stage(session::Stage::Building));
-        let device = open(backend).await?;
+        let device = open(backend, &config, &settings).await?;
         let mut trainer = Trainer::new(&config, &settings, &train, &device)?;
         let ended = session::train(&mut trainer, &train, backend, || control.get(), emit, sleep).await?;
         let model = trainer.eval_model();
@@ -123,7 +135,7 @@ async fn score(config: NinConfig, settings: TrainSettings, backend: BackendKind,
     let result = async {
         let [weights, images, labels] = buffers(data)?;
         let test = dataset(images, labels, "test set")?;
-        let device = open(backend).await?;
+        let device = open(backend, &config, &settings).await?;
         let model = record::from_bytes(weights, &config, &device).map_err(|e| WorkerFailure::Weights(e.to_string()))?;
         let (report, images) = session::test(&model, &test, &settings, &device, emit, sleep).await?;
         post(&FromWorker::Report { report, images }, &[]);

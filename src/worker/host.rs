@@ -39,7 +39,7 @@ impl TrainingWorker {
     /// Starts the worker. `on_message` gets every message, or a [`WorkerFailure`] when a
     /// message cannot be read or the worker's script fails (not found, crashed).
     pub fn spawn(deliver: impl Fn(Result<(FromWorker, Vec<Vec<u8>>), WorkerFailure>) + Clone + 'static) -> Result<Self, WorkerFailure> {
-        let worker = JsWorker::new(SCRIPT).map_err(|e| WorkerFailure::Crashed(format!("{SCRIPT}: {e:?}")))?;
+        let worker = JsWorker::new(SCRIPT).map_err(|e| WorkerFailure::Unavailable(format!("{SCRIPT}: {}", crate::engine::webgpu::js_error_text(&e))))?;
         let on_error_deliver = deliver.clone();
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
             deliver(decode::<FromWorker>(&event.data()).map_err(WorkerFailure::Protocol));
@@ -49,8 +49,7 @@ impl TrainingWorker {
             // Handled here: the failure is shown in the cell, not reported as a page error.
             event.unchecked_ref::<web_sys::Event>().prevent_default();
             let message = js_sys::Reflect::get(&event, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
-            let what = if message.is_empty() { format!("{SCRIPT} could not be loaded or run") } else { message };
-            on_error_deliver(Err(WorkerFailure::Crashed(what)));
+            on_error_deliver(Err(if message.is_empty() { WorkerFailure::Unavailable(format!("{SCRIPT} could not be loaded")) } else { WorkerFailure::Crashed(message) }));
         });
         worker.set_onmessage(on_message.as_ref().unchecked_ref());
         worker.set_onerror(on_error.as_ref().unchecked_ref());

@@ -14,7 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::FashionMnist;
-use crate::engine::BackendKind;
+use crate::engine::{BackendKind, CpuReason};
 use crate::model::NinConfig;
 use crate::training::TrainError;
 use crate::training::metrics::TestReport;
@@ -43,6 +43,9 @@ pub enum ToWorker {
     Test { config: NinConfig, settings: TrainSettings, backend: BackendKind },
     /// Pause, resume or stop the run.
     Control(Control),
+    /// Test hook: the worker panics, as a bug in Burn or in this crate would make it. The page
+    /// never sends it; the browser tests do, to check that a crash ends the run cleanly.
+    Panic,
 }
 
 /// Worker to page.
@@ -68,15 +71,19 @@ pub enum WorkerFailure {
     Train(#[from] TrainError),
     #[error("saving the trained weights failed: {0}")]
     Weights(String),
-    /// The page has WebGPU but the worker could not open a device.
+    /// The page has WebGPU but the worker could not open a device there (or Burn cannot run on
+    /// the worker's adapter).
     #[error("WebGPU could not be started in the training worker: {0}")]
-    NoWebGpu(String),
+    NoWebGpu(CpuReason),
     /// A message that does not follow the protocol (a page and worker from different builds).
     #[error("the training worker received a message it does not understand: {0}")]
     Protocol(String),
-    /// The worker's code panicked or could not start.
+    /// The worker's code panicked (or threw).
     #[error("the training worker stopped: {0}")]
     Crashed(String),
+    /// The worker's script could not be loaded (offline, a failed download, a blocked script).
+    #[error("the training worker could not start: {0}")]
+    Unavailable(String),
 }
 
 /// The `N` buffers a message must carry.
@@ -111,6 +118,7 @@ mod tests {
             ToWorker::Test { config: NinConfig::book(), settings: Preset::Book.settings(), backend: BackendKind::WebGpu },
             ToWorker::Control(Control::Pause { hidden: true }),
             ToWorker::Control(Control::Stop),
+            ToWorker::Panic,
         ];
         for m in to {
             assert_eq!(serde_json::from_str::<ToWorker>(&serde_json::to_string(&m).unwrap()).unwrap(), m);
@@ -121,6 +129,8 @@ mod tests {
             FromWorker::Weights,
             FromWorker::Ended(Ended::Stopped),
             FromWorker::Failed(WorkerFailure::Train(TrainError::Diverged { step: 7 })),
+            FromWorker::Failed(WorkerFailure::NoWebGpu(CpuReason::MissingFeature("timestamp-query".into()))),
+            FromWorker::Failed(WorkerFailure::Train(TrainError::Gpu(crate::engine::GpuFault::Lost("destroyed".into())))),
         ];
         for m in from {
             assert_eq!(serde_json::from_str::<FromWorker>(&serde_json::to_string(&m).unwrap()).unwrap(), m);

@@ -21,8 +21,13 @@ const TYPES = {
   '.png': 'image/png',
 };
 
-/** Serves SITE_DIR at BASE_PATH on 127.0.0.1; everything outside BASE_PATH is a 404. */
-export async function startServer() {
+/**
+ * Serves SITE_DIR at BASE_PATH on 127.0.0.1; everything outside BASE_PATH is a 404.
+ * `headScript`: a script put first in every HTML page's head, served from the site's own origin
+ * as `__head.js` (the WebDriver tests use it to record page errors, which classic WebDriver
+ * does not report).
+ */
+export async function startServer({ headScript } = {}) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
     if (!url.pathname.startsWith(BASE_PATH)) {
@@ -30,6 +35,10 @@ export async function startServer() {
       return;
     }
     let rel = decodeURIComponent(url.pathname.slice(BASE_PATH.length)) || 'index.html';
+    if (headScript && rel === '__head.js') {
+      res.writeHead(200, { 'content-type': TYPES['.js'] }).end(headScript);
+      return;
+    }
     const path = normalize(join(SITE_DIR, rel));
     if (!path.startsWith(SITE_DIR)) {
       res.writeHead(403).end();
@@ -38,7 +47,8 @@ export async function startServer() {
     try {
       const s = await stat(path);
       const file = s.isDirectory() ? join(path, 'index.html') : path;
-      const body = await readFile(file);
+      let body = await readFile(file);
+      if (headScript && extname(file) === '.html') body = body.toString().replace('<head>', `<head><script src="${BASE_PATH}__head.js"></script>`);
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {
@@ -129,3 +139,66 @@ export const BOOK_SHAPES_224 = [
   '(1, 10, 1, 1)',
   '(1, 10)',
 ];
+
+/** Runs `js` in every training worker before the worker's own code (the test hooks of the GPU tests). */
+export async function workerPrelude(page, js) {
+  await page.route('**/nin-worker_loader.js', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, body: `${js}\n${await response.text()}` });
+  });
+}
+
+/**
+ * Hides the adapter feature `name` from WebGPU, as a browser without it would: `features`
+ * no longer lists it and `requestDevice` drops it. Returns the script for the page
+ * (`addInitScript`) and the worker (`workerPrelude`).
+ */
+export function hideAdapterFeature(name) {
+  return `(() => {
+    if (typeof GPUAdapter === 'undefined') return;
+    const features = Object.getOwnPropertyDescriptor(GPUAdapter.prototype, 'features').get;
+    Object.defineProperty(GPUAdapter.prototype, 'features', { configurable: true, get() {
+      return new Set([...features.call(this)].filter((f) => f !== ${JSON.stringify(name)}));
+    } });
+    const requestDevice = GPUAdapter.prototype.requestDevice;
+    GPUAdapter.prototype.requestDevice = function (desc = {}) {
+      const required = (desc.requiredFeatures ?? []).filter((f) => f !== ${JSON.stringify(name)});
+      return requestDevice.call(this, { ...desc, requiredFeatures: required });
+    };
+  })();`;
+}
+
+/**
+ * A worker prelude that keeps the worker's GPU device and calls `act(device)` when the worker
+ * asks to map a buffer for the `nth` time (each chunk of training steps and each scoring batch
+ * reads its results back through one or two maps): a fault in the middle of a run.
+ */
+export function onNthMap(nth, act) {
+  return `(() => {
+    let device = null, maps = 0;
+    const requestDevice = GPUAdapter.prototype.requestDevice;
+    GPUAdapter.prototype.requestDevice = async function (...args) { device = await requestDevice.apply(this, args); return device; };
+    const mapAsync = GPUBuffer.prototype.mapAsync;
+    GPUBuffer.prototype.mapAsync = function (...args) {
+      if (++maps === ${nth} && device) (${act})(device);
+      return mapAsync.apply(this, args);
+    };
+  })();`;
+}
+
+/** Presses Start and waits for the run to end; returns the cell's phase. */
+export async function startAndWait(page, timeout = 600_000) {
+  const before = Number(await page.getByTestId('train-cell').getAttribute('data-finished'));
+  await page.getByTestId('train-start').click();
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-cell"]')?.dataset.finished) > n, before, { timeout });
+  return page.getByTestId('train-cell').getAttribute('data-phase');
+}
+
+/** Fills the training cell's fields (`train-<id>` test ids). */
+export async function fillTraining(page, values) {
+  for (const [id, v] of Object.entries(values)) await page.getByTestId(`train-${id}`).fill(v);
+}
+
+/** Tiny runs: on the CPU backend, and smaller still on SwiftShader (software WebGPU). */
+export const TINY_CPU = { size: '67', batch: '16', train: '160', val: '100', test: '300', epochs: '1', lr: '0.001', seed: '1' };
+export const TINY_GPU = { size: '67', batch: '8', train: '32', val: '16', test: '48', epochs: '1', lr: '0.001', seed: '1' };

@@ -1,0 +1,81 @@
+//! State the page's components share through Leptos contexts: the active backend, what a
+//! shared link asked for, the training seed field, "run all", and what this page has learned
+//! about the GPU's memory.
+
+use leptos::prelude::*;
+
+use crate::engine::{ActiveBackend, BackendKind, CpuReason};
+
+/// The backend the cells run on, once start-up has decided.
+#[derive(Clone, Debug)]
+pub enum BackendState {
+    /// Probing WebGPU.
+    Starting,
+    Ready(ActiveBackend),
+}
+
+/// Shared across components: the active backend and the outcome of the WebGPU attempt
+/// (kept so the user can switch back without starting WebGPU twice).
+#[derive(Clone, Copy)]
+pub struct Backends {
+    pub active: RwSignal<BackendState, LocalStorage>,
+    pub webgpu: RwSignal<Option<Result<ActiveBackend, CpuReason>>, LocalStorage>,
+}
+
+impl Backends {
+    /// The active backend, once chosen.
+    pub fn ready(&self) -> Option<ActiveBackend> {
+        match self.active.get() {
+            BackendState::Ready(b) => Some(b),
+            BackendState::Starting => None,
+        }
+    }
+
+    /// Switches to the CPU backend with `reason`.
+    pub fn use_cpu(&self, reason: CpuReason) {
+        self.active.set(BackendState::Ready(ActiveBackend::cpu(reason)));
+    }
+}
+
+/// What a shared link asked for (already validated).
+#[derive(Clone)]
+pub struct Shared(pub crate::exercises::share::ShareState);
+
+/// A training seed from a shared link, applied once by the training cell after its preset.
+#[derive(Clone, Copy)]
+pub struct TrainSeed(pub RwSignal<Option<String>>);
+
+/// The training cell's seed field, read by the share links.
+#[derive(Clone, Copy)]
+pub struct SeedField(pub RwSignal<String>);
+
+/// "Run all cells": each runnable cell re-runs when this counter changes.
+#[derive(Clone, Copy)]
+pub struct RunAll(pub RwSignal<u32>);
+
+/// What one run may allocate in all on the CPU backend: it lives in wasm32 memory (4 GiB at
+/// most, shared with the page, the data and Burn's pools).
+pub const CPU_MEMORY_BUDGET: u64 = 2 << 30;
+
+/// GPU memory as this page has learned it. Browsers do not say how much memory a GPU has
+/// (WebGPU reports only per-buffer limits), so nothing is assumed until a run runs out: then
+/// the estimate of that run is remembered, and larger ones are refused with the largest batch
+/// that fits under it.
+#[derive(Clone, Copy)]
+pub struct GpuMemory(pub RwSignal<Option<u64>>);
+
+impl GpuMemory {
+    /// A run estimated at `bytes` ran out of GPU memory.
+    pub fn ran_out_at(&self, bytes: u64) {
+        self.0.update(|known| *known = Some(known.map_or(bytes, |k| k.min(bytes))));
+    }
+
+    /// What a run may allocate in all on `kind`: the CPU's fixed budget; on WebGPU just under
+    /// the estimate that ran out, or no limit while none has.
+    pub fn budget(&self, kind: BackendKind) -> Option<u64> {
+        match kind {
+            BackendKind::Cpu => Some(CPU_MEMORY_BUDGET),
+            BackendKind::WebGpu => self.0.get().map(|failed| failed.saturating_sub(1)),
+        }
+    }
+}

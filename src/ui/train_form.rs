@@ -1,0 +1,117 @@
+//! The training cell's form: its text fields, what they parse to, and the checks made against
+//! the model and the device before anything is downloaded.
+
+use leptos::prelude::*;
+
+use super::state::GpuMemory;
+use super::train_run::RunError;
+use crate::engine::{ActiveBackend, BackendKind};
+use crate::i18n::Lang;
+use crate::model::NinConfig;
+use crate::training::settings;
+use crate::training::{OptimizerKind, Preset, TrainSettings};
+
+/// Images in the two files (checked again after download).
+pub const TRAIN_AVAILABLE: usize = 60_000;
+pub const TEST_AVAILABLE: usize = 10_000;
+
+/// The text fields of the form.
+#[derive(Clone, Copy)]
+pub struct Fields {
+    pub optimizer: RwSignal<String>,
+    pub lr: RwSignal<String>,
+    pub batch: RwSignal<String>,
+    pub size: RwSignal<String>,
+    pub epochs: RwSignal<String>,
+    pub train: RwSignal<String>,
+    pub val: RwSignal<String>,
+    pub test: RwSignal<String>,
+    pub seed: RwSignal<String>,
+    pub preset: RwSignal<Preset>,
+}
+
+impl Fields {
+    /// Empty fields; `seed` is shared with the share links.
+    pub fn new(seed: RwSignal<String>) -> Self {
+        let empty = || RwSignal::new(String::new());
+        Fields {
+            optimizer: empty(),
+            lr: empty(),
+            batch: empty(),
+            size: empty(),
+            epochs: empty(),
+            train: empty(),
+            val: empty(),
+            test: empty(),
+            seed,
+            preset: RwSignal::new(Preset::ShortGpu),
+        }
+    }
+
+    pub fn set(&self, s: &TrainSettings) {
+        self.optimizer.set(s.optimizer.id().into());
+        self.lr.set(s.learning_rate.to_string());
+        self.batch.set(s.batch_size.to_string());
+        self.size.set(s.image_size.to_string());
+        self.epochs.set(s.epochs.to_string());
+        self.train.set(s.train_images.to_string());
+        self.val.set(s.val_images.to_string());
+        self.test.set(s.test_images.to_string());
+        self.seed.set(s.seed.to_string());
+    }
+
+    /// The settings the fields describe (the validation cadence comes from the preset).
+    pub fn parse(&self, lang: Lang) -> Result<TrainSettings, RunError> {
+        let t = lang.train();
+        fn num<T: std::str::FromStr>(label: &'static str, text: String) -> Result<T, RunError> {
+            let text = text.trim().to_string();
+            text.parse().map_err(|_| RunError::Field(label, text.chars().take(40).collect()))
+        }
+        let base = self.preset.get().settings();
+        Ok(TrainSettings {
+            optimizer: OptimizerKind::from_id(&self.optimizer.get()).unwrap_or(base.optimizer),
+            learning_rate: num(t.learning_rate, self.lr.get())?,
+            batch_size: num(t.batch_size, self.batch.get())?,
+            image_size: num(t.image_size, self.size.get())?,
+            epochs: num(t.epochs, self.epochs.get())?,
+            train_images: num(t.train_images, self.train.get())?,
+            val_images: num(t.val_images, self.val.get())?,
+            test_images: num(t.test_images, self.test.get())?,
+            seed: num(t.seed, self.seed.get())?,
+            ..base
+        })
+    }
+}
+
+/// Checks the settings against the model and the device before anything is downloaded: the
+/// largest tensor against the adapter's buffer limits, the whole run against what this
+/// backend may use (see [`GpuMemory`]).
+pub fn check(config: &NinConfig, settings: &TrainSettings, backend: &ActiveBackend, memory: GpuMemory) -> Result<settings::MemoryEstimate, RunError> {
+    let budget = memory.budget(backend.kind);
+    settings::validate(config, settings, TRAIN_AVAILABLE, TEST_AVAILABLE, backend.buffer_limit_bytes(), budget.unwrap_or(u64::MAX)).map_err(|e| match e {
+        // On WebGPU the only budget is what an earlier run ran out at: say so.
+        settings::SettingsError::OutOfMemory { batch, needed, budget, largest_fits } if backend.kind == BackendKind::WebGpu => {
+            RunError::GpuMemory { batch, needed, ran_out_at: budget + 1, largest_fits }
+        }
+        e => RunError::Settings(e),
+    })
+}
+
+/// The `<option>`s of an optimizer `<select>`, one per [`OptimizerKind`], labelled in the
+/// current language (the training cell and the exercise cells share them).
+pub fn optimizer_options(lang: RwSignal<Lang>) -> impl IntoView {
+    OptimizerKind::ALL
+        .into_iter()
+        .map(|o| {
+            let label = move || {
+                let t = lang.get().train();
+                match o {
+                    OptimizerKind::Sgd => t.opt_sgd,
+                    OptimizerKind::Momentum => t.opt_momentum,
+                    OptimizerKind::Adam => t.opt_adam,
+                }
+            };
+            view! { <option value=o.id()>{label}</option> }
+        })
+        .collect_view()
+}

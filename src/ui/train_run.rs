@@ -1,0 +1,312 @@
+//! A training run seen from the page: where it is ([`Phase`]), what can stop it ([`RunError`]),
+//! and the driving of the Web Worker that computes it (`crate::worker`): the page sends the job
+//! and the data, forwards pause/resume/stop, and applies the worker's events to the board.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+
+use super::fetch::{self, Datasets};
+use super::runs::RunRecord;
+use crate::data::DataError;
+use crate::engine::{ActiveBackend, CpuReason, GpuFault};
+use crate::i18n::{Lang, train as tr};
+use crate::model::{Nin, NinConfig};
+use crate::training::metrics::TestReport;
+use crate::training::session::{Control, Ended, Event, Progress, Stage};
+use crate::training::settings;
+use crate::training::{History, SettingsError, TrainError, TrainSettings, record};
+use crate::worker::host::TrainingWorker;
+use crate::worker::{FromWorker, ToWorker, WorkerFailure};
+
+/// Where the run is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    Idle,
+    Loading { done: u64, total: u64 },
+    Building,
+    Training,
+    Validating,
+    Paused { hidden: bool },
+    Testing { done: usize, total: usize },
+    Done,
+    Stopped,
+    Failed(RunError),
+}
+
+impl Phase {
+    pub fn is_running(&self) -> bool {
+        matches!(self, Phase::Loading { .. } | Phase::Building | Phase::Training | Phase::Validating | Phase::Paused { .. } | Phase::Testing { .. })
+    }
+
+    /// The `data-phase` value the tests read.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Phase::Idle => "idle",
+            Phase::Loading { .. } => "loading",
+            Phase::Building => "building",
+            Phase::Training => "training",
+            Phase::Validating => "validating",
+            Phase::Paused { hidden: true } => "paused-hidden",
+            Phase::Paused { hidden: false } => "paused",
+            Phase::Testing { .. } => "testing",
+            Phase::Done => "done",
+            Phase::Stopped => "stopped",
+            Phase::Failed(_) => "failed",
+        }
+    }
+}
+
+/// Everything that can stop a run, rendered in the current language.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunError {
+    Field(&'static str, String),
+    Settings(SettingsError),
+    /// On WebGPU, a run needs at least what an earlier run needed when it ran out of memory.
+    GpuMemory { batch: usize, needed: u64, ran_out_at: u64, largest_fits: usize },
+    Data(DataError),
+    Weights(String),
+    Worker(WorkerFailure),
+}
+
+impl RunError {
+    pub fn message(&self, lang: Lang) -> String {
+        let u = lang.ui();
+        match self {
+            RunError::Field(label, text) if text.is_empty() => format!("{label} {}", u.field_empty),
+            RunError::Field(label, text) => format!("{label} {} \"{text}\".", u.field_not_number),
+            RunError::Settings(e) => tr::settings_error(lang, e),
+            RunError::GpuMemory { batch, needed, ran_out_at, largest_fits } => tr::gpu_memory_error(lang, *batch, *needed, *ran_out_at, *largest_fits),
+            RunError::Data(e) => tr::data_error(lang, e),
+            RunError::Weights(m) => m.clone(),
+            RunError::Worker(WorkerFailure::Train(e)) => tr::train_error(lang, e),
+            RunError::Worker(WorkerFailure::NoWebGpu(reason)) => tr::worker_no_webgpu(lang, reason),
+            RunError::Worker(WorkerFailure::Crashed(what)) => tr::worker_crashed(lang, what),
+            RunError::Worker(WorkerFailure::Unavailable(what)) => tr::worker_unavailable(lang, what),
+            RunError::Worker(e) => format!("{} {e}", lang.train().worker_failed),
+        }
+    }
+
+    /// The batch to offer when the chosen one does not fit.
+    pub fn largest_fits(&self) -> Option<usize> {
+        match self {
+            RunError::Settings(SettingsError::BatchTooLarge { largest_fits, .. } | SettingsError::OutOfMemory { largest_fits, .. }) => {
+                (*largest_fits > 0).then_some(*largest_fits)
+            }
+            RunError::GpuMemory { largest_fits, .. } => (*largest_fits > 0).then_some(*largest_fits),
+            _ => None,
+        }
+    }
+
+    /// The GPU fault that ended the run, if one did.
+    pub fn gpu_fault(&self) -> Option<&GpuFault> {
+        match self {
+            RunError::Worker(WorkerFailure::Train(TrainError::Gpu(fault))) => Some(fault),
+            _ => None,
+        }
+    }
+
+    /// Why a run on WebGPU that ended with this error may go on on the CPU: the GPU failed,
+    /// or the worker crashed (a WebGPU implementation's bug is the likeliest cause).
+    pub fn cpu_instead(&self) -> Option<CpuReason> {
+        match self {
+            RunError::Worker(WorkerFailure::Train(TrainError::Gpu(fault))) => Some(CpuReason::GpuFailed(fault.clone())),
+            RunError::Worker(WorkerFailure::Crashed(what)) => Some(CpuReason::WorkerCrashed(what.clone())),
+            _ => None,
+        }
+    }
+}
+
+/// The trained (or loaded) model, shared with the "try it yourself" cell.
+#[derive(Clone, Copy)]
+pub struct TrainedModel(pub StoredValue<Option<Trained>, LocalStorage>, pub RwSignal<u32>);
+
+/// A trained or loaded model with what it takes to use it again.
+#[derive(Clone)]
+pub struct Trained {
+    pub nin: Nin,
+    /// The backend it lives on.
+    pub backend: ActiveBackend,
+    /// The image side it was trained at.
+    pub size: usize,
+    pub config: NinConfig,
+}
+
+/// The signals the running loop writes.
+#[derive(Clone, Copy)]
+pub struct Live {
+    pub phase: RwSignal<Phase>,
+    pub control: RwSignal<Control>,
+    pub history: RwSignal<History>,
+    pub progress: RwSignal<Option<Progress>>,
+    pub report: RwSignal<Option<(TestReport, usize)>>,
+    pub settings: RwSignal<Option<TrainSettings>>,
+    pub model: TrainedModel,
+    /// Finished runs (a test waits for it to change).
+    pub finished: RwSignal<u32>,
+}
+
+impl Live {
+    pub fn new(model: TrainedModel) -> Self {
+        Live {
+            phase: RwSignal::new(Phase::Idle),
+            control: RwSignal::new(Control::Run),
+            history: RwSignal::new(History::default()),
+            progress: RwSignal::new(None),
+            report: RwSignal::new(None),
+            settings: RwSignal::new(None),
+            model,
+            finished: RwSignal::new(0),
+        }
+    }
+}
+
+fn sleep(ms: u32) -> TimeoutFuture {
+    TimeoutFuture::new(ms)
+}
+
+/// Shows a session event on the board.
+fn apply(live: Live, event: Event) {
+    match event {
+        Event::Stage(stage) => live.phase.set(match stage {
+            Stage::Building => Phase::Building,
+            Stage::Training => Phase::Training,
+            Stage::Validating => Phase::Validating,
+            Stage::Paused { hidden } => Phase::Paused { hidden },
+            Stage::Testing { done, total } => Phase::Testing { done, total },
+        }),
+        Event::Curves { history, progress } => {
+            live.history.set(history);
+            live.progress.set(Some(progress));
+        }
+    }
+}
+
+/// Hands a trained model to the try-it cell (and the weights download).
+pub fn keep_model(live: Live, nin: Nin, backend: &ActiveBackend, settings: &TrainSettings, config: &NinConfig) {
+    live.model.0.set_value(Some(Trained { nin, backend: backend.clone(), size: settings.image_size, config: config.clone() }));
+    live.model.1.update(|n| *n += 1);
+}
+
+pub async fn load_data(live: Live) -> Result<Rc<Datasets>, RunError> {
+    live.phase.set(Phase::Loading { done: 0, total: fetch::FILES.iter().map(|f| f.1).sum() });
+    fetch::datasets(move |done, total| live.phase.set(Phase::Loading { done, total })).await.map_err(RunError::Data)
+}
+
+/// The whole run: data, then training and testing in the worker.
+pub async fn run(live: Live, backend: ActiveBackend, settings: TrainSettings, config: NinConfig) -> Result<(), RunError> {
+    let sets = load_data(live).await?;
+    live.phase.set(Phase::Building);
+    let data: [&[u8]; 4] = [&sets.train.images, &sets.train.labels, &sets.test.images, &sets.test.labels];
+    let job = ToWorker::Train { config: config.clone(), settings: settings.clone(), backend: backend.kind };
+    let ended = run_in_worker(live, &backend, &settings, &config, job, &data).await?;
+    live.phase.set(match ended {
+        Ended::Finished => Phase::Done,
+        Ended::Stopped => Phase::Stopped,
+    });
+    Ok(())
+}
+
+/// What the worker has said so far.
+#[derive(Default)]
+struct WorkerState {
+    ready: Cell<bool>,
+    outcome: RefCell<Option<Result<Ended, RunError>>>,
+}
+
+impl WorkerState {
+    /// The first outcome wins (a crash after the end changes nothing).
+    fn finish(&self, outcome: Result<Ended, RunError>) {
+        self.outcome.borrow_mut().get_or_insert(outcome);
+    }
+}
+
+/// Runs `job` with its `data` in a Web Worker (see `crate::worker` for why). This side forwards
+/// pause/resume/stop and shows the worker's events; trained weights come back as a Burn record
+/// and are loaded onto this page's device for "try it yourself".
+pub async fn run_in_worker(live: Live, backend: &ActiveBackend, settings: &TrainSettings, config: &NinConfig, job: ToWorker, data: &[&[u8]]) -> Result<Ended, RunError> {
+    let state = Rc::new(WorkerState::default());
+    let on_message = {
+        let (state, backend, settings, config) = (state.clone(), backend.clone(), settings.clone(), config.clone());
+        move |message: Result<(FromWorker, Vec<Vec<u8>>), WorkerFailure>| match message {
+            Ok((FromWorker::Ready, _)) => state.ready.set(true),
+            Ok((FromWorker::Event(e), _)) => apply(live, e),
+            Ok((FromWorker::Weights, buffers)) => {
+                let bytes = buffers.into_iter().next().unwrap_or_default();
+                match record::from_bytes(bytes, &config, &backend.device) {
+                    Ok(nin) => keep_model(live, nin, &backend, &settings, &config),
+                    Err(e) => state.finish(Err(RunError::Weights(e.to_string()))),
+                }
+            }
+            Ok((FromWorker::Report { report, images }, _)) => live.report.set(Some((report, images))),
+            Ok((FromWorker::Ended(ended), _)) => state.finish(Ok(ended)),
+            Ok((FromWorker::Failed(failure), _)) | Err(failure) => state.finish(Err(RunError::Worker(failure))),
+        }
+    };
+    let worker = TrainingWorker::spawn(on_message).map_err(RunError::Worker)?;
+    let mut sent = false;
+    let mut forwarded = Control::Run;
+    loop {
+        if let Some(outcome) = state.outcome.borrow_mut().take() {
+            return outcome;
+        }
+        if state.ready.get() && !sent {
+            worker.send(&job, data).map_err(RunError::Worker)?;
+            sent = true;
+        }
+        let control = live.control.get_untracked();
+        if sent && control != forwarded {
+            worker.send(&ToWorker::Control(control), &[]).map_err(RunError::Worker)?;
+            forwarded = control;
+        }
+        sleep(50).await;
+    }
+}
+
+/// Pauses the run while the tab is hidden (browsers throttle hidden tabs' timers and GPU work).
+pub fn pause_when_hidden(live: Live) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let doc = document.clone();
+    let on_change = Closure::<dyn FnMut()>::new(move || {
+        let hidden = doc.visibility_state() == web_sys::VisibilityState::Hidden;
+        let running = matches!(live.phase.get_untracked(), Phase::Training | Phase::Validating | Phase::Building);
+        if hidden && running && live.control.get_untracked() == Control::Run {
+            live.control.set(Control::Pause { hidden: true });
+        }
+    });
+    let _ = document.add_event_listener_with_callback("visibilitychange", on_change.as_ref().unchecked_ref());
+    // The cell lives as long as the page.
+    on_change.forget();
+}
+
+/// How fast the run that just ended computed (none if it made no step).
+pub fn measured_speed(live: Live, config: &NinConfig, settings: &TrainSettings) -> Option<settings::Speed> {
+    let progress = live.progress.get_untracked()?;
+    let cost = settings::run_cost(config, settings).ok()?;
+    let val_points = live.history.with_untracked(|h| h.val.len());
+    settings::Speed::measured(cost.forward_flops_per_image, settings, progress.step, val_points, progress.images_per_s)
+}
+
+/// The board's record of a run that ended (finished or stopped).
+pub fn run_record(live: Live, variant: &'static str, config: &NinConfig, settings: TrainSettings) -> RunRecord {
+    let costs = crate::exercises::costs(config, settings.image_size, 1, settings.optimizer).ok();
+    let stopped = live.phase.get_untracked() == Phase::Stopped;
+    let test_accuracy = if stopped { None } else { live.report.get_untracked().map(|(r, _)| r.metrics.accuracy) };
+    let name = format!("#{} {}", live.finished.get_untracked() + 1, variant);
+    RunRecord {
+        id: 0,
+        name,
+        variant: variant.to_string(),
+        history: live.history.get_untracked(),
+        test_accuracy,
+        params: costs.as_ref().map_or(0, |c| c.params),
+        flops_per_image: costs.as_ref().map_or(0, |c| c.forward_flops),
+        images_per_s: live.progress.get_untracked().map_or(0.0, |p| p.images_per_s),
+        stopped,
+        settings,
+    }
+}

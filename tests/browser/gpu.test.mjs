@@ -1,0 +1,196 @@
+// WebGPU implementations that differ and GPUs that fail, in headless Chromium: an adapter
+// without `timestamp-query` (which Burn's runtime needs in a browser) is not offered WebGPU; a
+// device lost in the middle of a run, an uncaptured WebGPU error, an out-of-memory error and a
+// panic in the worker each end the run with a clear message, keep its curves, and leave the page
+// working, with one click to go on on the CPU. The faults are injected by test-only scripts that
+// run before the page's or the worker's own code; nothing in the app is changed for them.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, launch, openPage, backendKind, runShapeCell, shapeRows, BOOK_SHAPES_224,
+  workerPrelude, hideAdapterFeature, onNthMap, startAndWait, fillTraining, TINY_CPU, TINY_GPU,
+} from './harness.mjs';
+
+let site;
+before(async () => {
+  site = await startServer();
+});
+after(() => site.server.close());
+
+const board = async (page) => {
+  const b = page.getByTestId('train-board');
+  return { train: Number(await b.getAttribute('data-train-points')), val: Number(await b.getAttribute('data-val-points')) };
+};
+const status = (page) => page.getByTestId('train-status').textContent();
+
+test('an adapter without timestamp-query: the CPU with that reason, and the cells work', async () => {
+  const browser = await launch({ webgpu: true });
+  try {
+    const context = await browser.newContext();
+    await context.addInitScript(hideAdapterFeature('timestamp-query'));
+    const { page, problems } = await openPageIn(context, site);
+    await workerPrelude(page, hideAdapterFeature('timestamp-query'));
+    assert.equal(await backendKind(page), 'Cpu');
+    assert.match(await page.getByTestId('backend-reason').textContent(), /Burn's CPU backend \(flex, compiled to WebAssembly\), because this browser's WebGPU has no timestamp-query, which Burn needs in the browser\.$/);
+    assert.ok(await page.getByTestId('use-webgpu').isDisabled());
+    assert.equal(await runShapeCell(page, [1, 1, 224, 224]), 'done');
+    assert.deepEqual(await shapeRows(page), BOOK_SHAPES_224);
+    assert.doesNotMatch(await page.getByTestId('forward-time').textContent(), /compiling the GPU kernels/);
+    await page.getByTestId('train-preset').selectOption('cpu');
+    await fillTraining(page, TINY_CPU);
+    assert.equal(await startAndWait(page), 'done', await status(page));
+    assert.equal((await board(page)).val, 5);
+    // The same reason in Japanese, in Japanese punctuation.
+    await page.getByTestId('lang-toggle').click();
+    assert.match(await page.getByTestId('backend-reason').textContent(), /）。理由: このブラウザの WebGPU には、Burn がブラウザ内で必要とする timestamp-query がありません。$/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a worker whose adapter lacks timestamp-query: refused before Burn starts, one click to the CPU', async () => {
+  const browser = await launch({ webgpu: true });
+  try {
+    const { page, problems } = await openPage(browser, site.origin, site.url);
+    assert.equal(await backendKind(page), 'WebGpu');
+    await workerPrelude(page, hideAdapterFeature('timestamp-query'));
+    await page.getByTestId('train-preset').selectOption('short');
+    await fillTraining(page, TINY_GPU);
+    assert.equal(await startAndWait(page), 'failed');
+    assert.match(await status(page), /WebGPU could not be started in the training worker \(this browser's WebGPU has no timestamp-query, which Burn needs in the browser\)/);
+    await page.getByTestId('train-use-cpu').click();
+    assert.equal(await backendKind(page), 'Cpu');
+    await fillTraining(page, TINY_CPU);
+    assert.equal(await startAndWait(page), 'done', await status(page));
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+/** A page in `context` that records problems (as harness.openPage does for a browser). */
+async function openPageIn(context, site) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== site.origin) problems.push(`request left the site: ${u}`);
+  });
+  await page.goto(site.url);
+  return { page, problems };
+}
+
+/**
+ * On SwiftShader: a tiny WebGPU run whose worker gets `fault` at its 5th buffer map (after one
+ * training step and one validation point), then the checks every GPU failure shares: the run
+ * fails with `pattern`, the curves stay, the page's cells still work, and one click goes on on
+ * the CPU with the same settings, which finishes.
+ */
+async function faultMidRun(fault, pattern) {
+  const browser = await launch({ webgpu: true });
+  try {
+    const { page, problems } = await openPage(browser, site.origin, site.url);
+    assert.equal(await backendKind(page), 'WebGpu');
+    await workerPrelude(page, onNthMap(5, fault));
+    await page.getByTestId('train-preset').selectOption('short');
+    await fillTraining(page, TINY_GPU);
+    assert.equal(await startAndWait(page), 'failed');
+    assert.match(await status(page), pattern);
+    assert.match(await status(page), /The curves so far are kept/);
+    const kept = await board(page);
+    assert.ok(kept.train >= 1 && kept.val >= 1, `curves kept: ${JSON.stringify(kept)}`);
+    // The page's own WebGPU device is untouched: the shape cell still runs there.
+    assert.equal(await backendKind(page), 'WebGpu');
+    assert.equal(await runShapeCell(page, [1, 1, 67, 67]), 'done');
+    // One click: the CPU, the same settings, a new run that finishes.
+    await page.unroute('**/nin-worker_loader.js');
+    const before = Number(await page.getByTestId('train-cell').getAttribute('data-finished'));
+    await page.getByTestId('train-continue-cpu').click();
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-cell"]')?.dataset.finished) > n, before, { timeout: 600_000 });
+    assert.equal(await page.getByTestId('train-cell').getAttribute('data-phase'), 'done', await status(page));
+    assert.equal(await backendKind(page), 'Cpu');
+    assert.match(await page.getByTestId('backend-reason').textContent(), /the GPU failed during a run \(.+\) and you continued on the CPU\.$/);
+    assert.equal(await page.getByTestId('train-batch').inputValue(), TINY_GPU.batch, 'the same settings');
+    assert.equal((await board(page)).train, 4, 'a whole new run');
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+}
+
+test('the worker\'s GPU device is lost in the middle of a run', async () => {
+  await faultMidRun('(device) => device.destroy()', /The run stopped because the GPU device was lost/);
+});
+
+test('an uncaptured WebGPU validation error in the middle of a run', async () => {
+  // Mapping for reading and writing at once is invalid: a validation error nobody captures.
+  await faultMidRun('(device) => device.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.MAP_WRITE })', /The run stopped because the GPU refused a command/);
+});
+
+test('out of GPU memory: a clear error, then the largest batch that fits is offered', async () => {
+  const browser = await launch({ webgpu: true });
+  try {
+    const { page, problems } = await openPage(browser, site.origin, site.url);
+    assert.equal(await backendKind(page), 'WebGpu');
+    // SwiftShader does not run out for real: the worker's device reports an out-of-memory error
+    // as a browser would (an uncaptured GPUOutOfMemoryError).
+    await workerPrelude(page, onNthMap(5, `(device) => device.dispatchEvent(new GPUUncapturedErrorEvent('uncapturederror', { error: new GPUOutOfMemoryError('test: no room for a buffer') }))`));
+    await page.getByTestId('train-preset').selectOption('short');
+    await fillTraining(page, TINY_GPU);
+    assert.match(await page.getByTestId('train-check').textContent(), /browsers do not report GPU memory/);
+    assert.equal(await startAndWait(page), 'failed');
+    assert.match(await status(page), /the GPU ran out of memory: test: no room for a buffer/);
+    // The same settings are now refused, with a smaller batch offered and accepted.
+    await page.getByTestId('train-check-error').waitFor();
+    assert.match(await page.getByTestId('train-check-error').textContent(), /Training at batch 8 needs about [\d.]+ MiB; a run that needed [\d.]+ MiB ran out of GPU memory on this page/);
+    const offer = await page.getByTestId('train-use-batch').textContent();
+    const n = Number(offer.match(/(\d+)\s*$/)[1]);
+    assert.ok(n >= 1 && n < Number(TINY_GPU.batch), offer);
+    await page.getByTestId('train-use-batch').click();
+    assert.equal(await page.getByTestId('train-check-error').count(), 0);
+    assert.match(await page.getByTestId('train-check').textContent(), /this GPU ran out above [\d.]+ MiB/);
+    assert.ok(!(await page.getByTestId('train-start').isDisabled()));
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a panic in the training worker ends the run cleanly, and the next run works', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const context = await browser.newContext();
+    // Keep a handle on every worker the page starts, to send it the test-only "Panic" message.
+    await context.addInitScript(`(() => {
+      const Native = window.Worker;
+      window.__ninWorkers = [];
+      window.Worker = class extends Native { constructor(...a) { super(...a); window.__ninWorkers.push(this); } };
+    })();`);
+    const { page, problems } = await openPageIn(context, site);
+    assert.equal(await backendKind(page), 'Cpu');
+    await page.getByTestId('train-preset').selectOption('cpu');
+    await fillTraining(page, { ...TINY_CPU, train: '640' });
+    const before = Number(await page.getByTestId('train-cell').getAttribute('data-finished'));
+    await page.getByTestId('train-start').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="train-board"]')?.dataset.trainPoints) >= 2, null, { timeout: 300_000 });
+    await page.evaluate(() => window.__ninWorkers.at(-1).postMessage({ msg: 'Panic', buffers: [] }));
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-cell"]')?.dataset.finished) > n, before, { timeout: 300_000 });
+    assert.equal(await page.getByTestId('train-cell').getAttribute('data-phase'), 'failed');
+    assert.match(await status(page), /The training worker stopped because of an internal error \(the test hook asked the training worker to panic at src\/worker\/guest\.rs:\d+\)/);
+    assert.ok((await board(page)).train >= 2, 'the curves stay');
+    assert.equal(await page.locator('#panic-overlay').count(), 0, 'the page did not panic');
+    await page.getByTestId('lang-toggle').click();
+    assert.match(await status(page), /内部エラーのため訓練用ワーカーが停止しました/);
+    await page.getByTestId('lang-toggle').click();
+    await fillTraining(page, TINY_CPU);
+    assert.equal(await startAndWait(page), 'done', await status(page));
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
