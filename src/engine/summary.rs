@@ -34,7 +34,8 @@ pub enum SummaryError {
     RowCountMismatch { planned: usize, measured: usize },
     #[error("reading the result back from the device failed: {0}")]
     Readback(String),
-    /// The page's GPU failed (see [`crate::engine::gpu_fault`]).
+    /// The page's GPU failed (see [`crate::engine::gpu_fault`]); the caller, which knows the
+    /// device is a GPU, says so.
     #[error("{0}")]
     Gpu(crate::engine::GpuFault),
 }
@@ -50,15 +51,6 @@ pub async fn run_shape_summary(
     input: InputShape,
     buffer_limit_bytes: u64,
 ) -> Result<SummaryReport, SummaryError> {
-    let result = summary(device, config, input, buffer_limit_bytes).await;
-    // A recorded GPU fault explains whatever failed (or makes a "success" untrustworthy).
-    match crate::engine::gpu_fault::current() {
-        Some(fault) => Err(SummaryError::Gpu(fault)),
-        None => result,
-    }
-}
-
-async fn summary(device: &Device, config: &NinConfig, input: InputShape, buffer_limit_bytes: u64) -> Result<SummaryReport, SummaryError> {
     let plan = analysis::plan(config, input)?;
     plan.check_fits(buffer_limit_bytes)?;
     let model = config.init(device)?;

@@ -134,6 +134,11 @@ pub fn ShapeSummaryCell() -> impl IntoView {
             TimeoutFuture::new(0).await;
             let config = NinConfig::book();
             let result = run_shape_summary(&backend.device, &config, input, backend.buffer_limit_bytes()).await;
+            // A fault on the page's GPU explains whatever failed there (or makes a result untrustworthy).
+            let result = match (backend.kind, crate::engine::gpu_fault::current()) {
+                (BackendKind::WebGpu, Some(fault)) => Err(SummaryError::Gpu(fault)),
+                _ => result,
+            };
             save(result.as_ref().ok().map(|r| (r.clone(), backend.kind)));
             status.set(match result {
                 Ok(report) => CellStatus::Done { report, backend: backend.kind, restored: false },

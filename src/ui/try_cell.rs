@@ -152,9 +152,12 @@ pub fn TryCell() -> impl IntoView {
         error.set(None);
         busy.set(true);
         spawn_local(async move {
-            match run_model(&nin, &backend.device, size, &input).await {
-                Ok((probs, maps)) => outcome.set(Some(Outcome { input, truth, probs, maps, size })),
-                Err(e) => error.set(Some(crate::i18n::train::train_error(lang, &e))),
+            // A fault on the page's GPU explains a failure (and the page has switched to the CPU).
+            let fault = crate::engine::gpu_fault::current().filter(|_| backend.kind == crate::engine::BackendKind::WebGpu);
+            match (run_model(&nin, &backend.device, size, &input).await, fault) {
+                (_, Some(fault)) => error.set(Some(crate::i18n::train::train_error(lang, &TrainError::Gpu(fault)))),
+                (Ok((probs, maps)), None) => outcome.set(Some(Outcome { input, truth, probs, maps, size })),
+                (Err(e), None) => error.set(Some(crate::i18n::train::train_error(lang, &e))),
             }
             busy.set(false);
             runs.update(|n| *n += 1);

@@ -161,6 +161,28 @@ test('out of GPU memory: a clear error, then the largest batch that fits is offe
   }
 });
 
+test('the page\'s own GPU device is lost: the shape cell says so, the page goes on on the CPU', async () => {
+  const browser = await launch({ webgpu: true });
+  try {
+    const context = await browser.newContext();
+    // The page's device is destroyed when the shape cell first reads back.
+    await context.addInitScript(onNthMap(1, '(device) => device.destroy()'));
+    const { page, problems } = await openPageIn(context, site);
+    assert.equal(await backendKind(page), 'WebGpu');
+    assert.equal(await runShapeCell(page, [1, 1, 67, 67]), 'error');
+    assert.match(await page.getByTestId('cell-error').textContent(), /WebGPU failed on this page \(the GPU device was lost: destroyed/);
+    assert.equal(await backendKind(page), 'Cpu');
+    assert.match(await page.getByTestId('backend-reason').textContent(), /WebGPU failed on this page .*reload the page to try it again/);
+    assert.ok(await page.getByTestId('use-webgpu').isDisabled());
+    assert.equal(await runShapeCell(page, [1, 1, 224, 224]), 'done');
+    assert.deepEqual(await shapeRows(page), BOOK_SHAPES_224);
+    assert.equal(await page.locator('#panic-overlay').count(), 0);
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('a panic in the training worker ends the run cleanly, and the next run works', async () => {
   const browser = await launch({ webgpu: false });
   try {
