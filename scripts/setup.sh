@@ -75,15 +75,24 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 else echo "present"; fi
 
-step "Fashion-MNIST into www/data (served with the site, never committed)"
-mkdir -p "$DATA_DST"
-for f in "${FILES[@]}"; do
-  if [ ! -s "$DATA_DST/$f" ]; then
+step "Fashion-MNIST as the site serves it: shards + manifest in www/data (never committed)"
+# make-shards (crates/nin-data, no Burn: compiles in seconds) cuts the four IDX files into
+# gzipped, checksummed shards of 2,500 images; a run fetches only the shards it needs.
+if [ ! -s "$DATA_DST/manifest.json" ]; then
+  for f in "${FILES[@]}"; do
     [ -s "$DATA_SRC/$f" ] || { echo "setup: $DATA_SRC/$f is missing (see README: Fashion-MNIST)" >&2; exit 1; }
-    cp "$DATA_SRC/$f" "$DATA_DST/$f"
-  fi
-done
+  done
+  rm -rf "$DATA_DST" && mkdir -p "$DATA_DST"
+  cargo run --locked --release -q -p nin-data --bin make-shards -- "$DATA_SRC" "$DATA_DST"
+fi
 echo "$(ls "$DATA_DST" | wc -l) files in $DATA_DST"
+
+step "wasm-opt (npm binaryen, pinned in scripts/tools; trunk runs the one on PATH)"
+if [ ! -x scripts/tools/node_modules/.bin/wasm-opt ]; then
+  (cd scripts/tools && npm ci --no-audit --no-fund)
+else echo "present"; fi
+export PATH="$ROOT/scripts/tools/node_modules/.bin:$PATH"
+wasm-opt --version
 
 step "crates (cargo fetch)"
 cargo fetch --locked

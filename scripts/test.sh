@@ -12,7 +12,7 @@ step "native tests (cargo test), with the wasm release build compiling beside th
 WASM_LOG="$NIN_CACHE/wasm-build.log"
 cargo build --locked --release --target wasm32-unknown-unknown >"$WASM_LOG" 2>&1 &
 wasm_build=$!
-cargo test --locked
+cargo test --locked --workspace
 wait "$wasm_build" || { tail -n 50 "$WASM_LOG"; exit 1; }
 
 step "release site for /nin/ (trunk build)"

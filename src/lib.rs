@@ -36,6 +36,17 @@ pub unsafe fn run_static_constructors() {
     unsafe { __wasm_call_ctors() };
 }
 
+/// The CPU worker's entry point (called by `www/worker.js` after it instantiated the page's
+/// module in the worker): runs the instance's static constructors, then the worker's side of
+/// the protocol.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn worker_start() {
+    // SAFETY: the page's `main` does nothing in a worker, so this is the first Rust code here.
+    unsafe { run_static_constructors() };
+    worker::guest::start();
+}
+
 /// Burn's CPU backend draws every random number (init, dropout) from one global, seeded RNG.
 /// Tests that use the backend take this lock, so a seeded run is not perturbed by another
 /// test's draws on a parallel thread (a seeded training test gave 0.26 alone, 0.13 in parallel).

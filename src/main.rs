@@ -2,6 +2,11 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    // The CPU worker runs this same module (see www/worker.js): there it starts through
+    // `worker_start`, and this start function must do nothing.
+    if web_sys::window().is_none() {
+        return;
+    }
     // SAFETY: the first Rust code of this instance; see the function's docs.
     unsafe { nin_companion::run_static_constructors() };
     nin_companion::ui::start();

@@ -1,6 +1,5 @@
 //! Which backend runs the model and why: the facts the page shows about the device.
 
-use burn::prelude::Device;
 use serde::{Deserialize, Serialize};
 
 /// The two backends the app can run on.
@@ -31,16 +30,20 @@ pub enum CpuReason {
     InitFailed(String),
     #[error("you chose the CPU backend")]
     Chosen,
+    /// The browser's WebGPU can run Burn; the GPU engine (a second module, fetched only then)
+    /// is still loading, and the cells run on the CPU until it is ready.
+    #[error("the WebGPU engine is still loading")]
+    GpuEngineLoading,
     /// The page had WebGPU, but the training worker could not open it; the user switched.
     #[error("WebGPU could not be started in the training worker: {0}")]
     WorkerWebGpuFailed(Box<CpuReason>),
     /// The GPU failed during a run (lost, out of memory, an error) and the user went on on the CPU.
     #[error("the GPU failed during a run: {0}")]
     GpuFailed(crate::engine::GpuFault),
-    /// The training worker crashed on WebGPU and the user went on on the CPU.
-    #[error("the training worker stopped on WebGPU: {0}")]
+    /// A WebGPU worker crashed (a training run, or the engine answering the shape cell).
+    #[error("a WebGPU worker stopped: {0}")]
     WorkerCrashed(String),
-    /// The page's own WebGPU device failed; Burn's runtime cannot be started twice in a page.
+    /// The page's WebGPU engine failed (its worker's device is gone) until a reload.
     #[error("WebGPU failed on this page: {0}")]
     PageGpuFailed(crate::engine::GpuFault),
     #[error("this is a native build, where the app uses the CPU backend")]
@@ -116,10 +119,11 @@ impl AdapterReport {
 /// Largest single tensor allowed on the CPU backend in wasm (32-bit memory, 4 GiB in all).
 pub const CPU_BUFFER_LIMIT_BYTES: u64 = 512 * 1024 * 1024;
 
-/// The backend in use: the Burn device plus what the page says about it.
-#[derive(Debug, Clone)]
+/// The backend in use and what the page says about it. The page itself computes only on Burn's
+/// CPU backend; WebGPU work (shape summaries, training) runs in workers that open their own
+/// device (see `crate::worker`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActiveBackend {
-    pub device: Device,
     pub kind: BackendKind,
     /// Set on WebGPU.
     pub adapter: Option<AdapterReport>,
@@ -130,7 +134,12 @@ pub struct ActiveBackend {
 impl ActiveBackend {
     /// Burn's CPU backend, with the reason it was chosen.
     pub fn cpu(reason: CpuReason) -> Self {
-        Self { device: Device::flex(), kind: BackendKind::Cpu, adapter: None, cpu_reason: Some(reason) }
+        Self { kind: BackendKind::Cpu, adapter: None, cpu_reason: Some(reason) }
+    }
+
+    /// WebGPU on `adapter` (as the worker that opened it reported it).
+    pub fn webgpu(adapter: AdapterReport) -> Self {
+        Self { kind: BackendKind::WebGpu, adapter: Some(adapter), cpu_reason: None }
     }
 
     /// The largest tensor this backend may allocate in one buffer.

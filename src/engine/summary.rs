@@ -22,7 +22,7 @@ pub struct SummaryReport {
 }
 
 /// Why a summary run failed.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 pub enum SummaryError {
     #[error("{0}")]
     Invalid(#[from] AnalysisError),
@@ -34,10 +34,13 @@ pub enum SummaryError {
     RowCountMismatch { planned: usize, measured: usize },
     #[error("reading the result back from the device failed: {0}")]
     Readback(String),
-    /// The page's GPU failed (see [`crate::engine::gpu_fault`]); the caller, which knows the
+    /// The GPU failed (see [`crate::engine::gpu_fault`]); the GPU worker, which knows its
     /// device is a GPU, says so.
     #[error("{0}")]
     Gpu(crate::engine::GpuFault),
+    /// The GPU worker that computes summaries on WebGPU failed or stopped.
+    #[error("the WebGPU worker stopped: {0}")]
+    Worker(String),
 }
 
 /// Runs the shape summary of `config` on `input`: validates with the pure analysis (nothing is

@@ -2,12 +2,14 @@
 //! The same code runs in the page and in the training worker (it reads `navigator.gpu` from
 //! the global scope through `js_sys`, so it needs no JS snippet a worker could not import).
 
+#[cfg(feature = "gpu")]
 use burn::prelude::Device;
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::backend::{ActiveBackend, AdapterReport, BackendKind, CpuReason};
+use super::backend::{AdapterReport, CpuReason};
+#[cfg(feature = "gpu")]
 use super::gpu_fault::{self, GpuFault};
 
 fn get(target: &JsValue, key: &str) -> JsValue {
@@ -75,6 +77,7 @@ pub async fn probe() -> Result<AdapterReport, CpuReason> {
 /// then starts Burn's wgpu runtime and takes over the device's error and loss events
 /// ([`gpu_fault::watch`]; `on_fault` hears each). Never blocks, never reads back
 /// synchronously; any failure before the device exists becomes the [`CpuReason`] shown.
+#[cfg(feature = "gpu")]
 pub async fn open(on_fault: impl Fn(&GpuFault) + 'static) -> Result<(Device, AdapterReport), CpuReason> {
     let adapter = probe().await?;
     if let Some(reason) = adapter.unusable_reason() {
@@ -86,10 +89,4 @@ pub async fn open(on_fault: impl Fn(&GpuFault) + 'static) -> Result<(Device, Ada
         None => return Err(CpuReason::InitFailed("the device is not a browser WebGPU device".into())),
     }
     Ok((device, adapter))
-}
-
-/// The page's backend: WebGPU when [`open`] succeeds.
-pub async fn start_webgpu(on_fault: impl Fn(&GpuFault) + 'static) -> Result<ActiveBackend, CpuReason> {
-    let (device, adapter) = open(on_fault).await?;
-    Ok(ActiveBackend { device, kind: BackendKind::WebGpu, adapter: Some(adapter), cpu_reason: None })
 }

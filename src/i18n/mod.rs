@@ -445,8 +445,10 @@ pub fn cpu_reason(lang: Lang, r: &CpuReason) -> String {
         (Lang::Ja, R::LimitTooLow { name, have, need }) => format!("このブラウザの WebGPU は {name} = {have} で、必要な {need} に足りません"),
         (Lang::En, R::WorkerWebGpuFailed(m)) => format!("WebGPU could not be started in the training worker ({}) and you switched to the CPU", cpu_reason(lang, m)),
         (Lang::Ja, R::WorkerWebGpuFailed(m)) => format!("訓練用ワーカーで WebGPU を起動できなかったため、CPU に切り替えました（{}）", cpu_reason(lang, m)),
-        (Lang::En, R::WorkerCrashed(m)) => format!("the training worker stopped on WebGPU ({m}) and you continued on the CPU"),
-        (Lang::Ja, R::WorkerCrashed(m)) => format!("訓練用ワーカーが WebGPU 上で停止したため、CPU で続けることにしました（{m}）"),
+        (Lang::En, R::WorkerCrashed(m)) => format!("a WebGPU worker stopped ({m}), so the page goes on on the CPU"),
+        (Lang::Ja, R::WorkerCrashed(m)) => format!("WebGPU 用のワーカーが停止したため、CPU で続けています（{m}）"),
+        (Lang::En, R::GpuEngineLoading) => "the WebGPU engine is still downloading; the cells run on the CPU until it is ready".into(),
+        (Lang::Ja, R::GpuEngineLoading) => "WebGPU エンジンをダウンロード中です。準備ができるまでセルは CPU で動きます".into(),
         (Lang::En, R::PageGpuFailed(fault)) => format!("WebGPU failed on this page ({}); reload the page to try it again", gpu_fault(lang, fault)),
         (Lang::Ja, R::PageGpuFailed(fault)) => format!("このページで WebGPU が失敗しました（{}）。もう一度試すにはページを再読み込みしてください", gpu_fault(lang, fault)),
         (_, R::GpuFailed(fault)) => match lang {
@@ -490,6 +492,8 @@ pub fn summary_error(lang: Lang, e: &SummaryError) -> String {
         (Lang::Ja, S::RowCountMismatch { planned, measured }) => format!("順伝播で得た形状は {measured} 行、解析では {planned} 行でした。"),
         (Lang::En, S::Readback(m)) => format!("Reading the result back from the device failed: {m}"),
         (Lang::Ja, S::Readback(m)) => format!("デバイスからの結果の読み出しに失敗しました: {m}"),
+        (Lang::En, S::Worker(m)) => format!("The WebGPU worker stopped ({m}). The page now uses the CPU backend; press Run again."),
+        (Lang::Ja, S::Worker(m)) => format!("WebGPU 用のワーカーが停止しました（{m}）。CPU バックエンドに切り替えたので、もう一度「実行」を押してください。"),
         (Lang::En, S::Gpu(f)) => format!("WebGPU failed on this page ({}). The page now uses the CPU backend; press Run again.", gpu_fault(lang, f)),
         (Lang::Ja, S::Gpu(f)) => format!("このページで WebGPU が失敗しました（{}）。CPU バックエンドに切り替えたので、もう一度「実行」を押してください。", gpu_fault(lang, f)),
     }

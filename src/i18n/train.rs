@@ -32,6 +32,10 @@ pub struct TrainUi {
     /// After the run's FLOPs in the check line.
     pub in_total: &'static str,
     pub held_out: &'static str,
+    /// The check line's download: "Data", then the size to fetch or that it is here.
+    pub data: &'static str,
+    pub to_download: &'static str,
+    pub data_here: &'static str,
     pub memory: &'static str,
     /// The time estimate in the check line, from the latest run's speed on this backend.
     pub time: &'static str,
@@ -121,6 +125,9 @@ pub static EN: TrainUi = TrainUi {
     cost: "Cost",
     in_total: "in total",
     held_out: "held out for validation",
+    data: "Data",
+    to_download: "to download",
+    data_here: "already downloaded",
     memory: "Memory",
     time: "Time",
     time_unknown: "the progress bar shows it after the first steps (no run on this backend in this browser yet)",
@@ -210,6 +217,9 @@ pub static JA: TrainUi = TrainUi {
     cost: "計算量",
     in_total: "合計",
     held_out: "枚を検証用に取り分け",
+    data: "データ",
+    to_download: "をダウンロード",
+    data_here: "ダウンロード済み",
     memory: "メモリ",
     time: "所要時間（目安）",
     time_unknown: "最初の数ステップの後に進捗バーに表示されます（このブラウザではこのバックエンドでの実行がまだありません）",
@@ -397,8 +407,8 @@ pub fn data_error(lang: Lang, e: &DataError) -> String {
         (Lang::Ja, D::NotGzip { file }) => format!("{file} は gzip ファイルではありません。"),
         (Lang::En, D::Gzip { file, reason }) => format!("The gzip data of {file} is damaged ({reason})."),
         (Lang::Ja, D::Gzip { file, reason }) => format!("{file} の gzip データが壊れています（{reason}）。"),
-        (Lang::En, D::WrongMagic { file, expected, got }) => format!("{file} starts with magic number {got}; an IDX file of this kind has {expected}."),
-        (Lang::Ja, D::WrongMagic { file, expected, got }) => format!("{file} のマジックナンバーは {got} ですが、この種類の IDX ファイルなら {expected} のはずです。"),
+        (Lang::En, D::WrongMagic { file, expected, got }) => format!("{file} starts with magic number {got}; a file of this kind starts with {expected}."),
+        (Lang::Ja, D::WrongMagic { file, expected, got }) => format!("{file} のマジックナンバーは {got} ですが、この種類のファイルなら {expected} のはずです。"),
         (Lang::En, D::WrongDimensions { file, rows, cols }) => format!("{file} holds {rows}x{cols} images; Fashion-MNIST images are 28x28."),
         (Lang::Ja, D::WrongDimensions { file, rows, cols }) => format!("{file} の画像は {rows}x{cols} ですが、Fashion-MNIST の画像は 28x28 です。"),
         (Lang::En, D::Truncated { file, expected, got }) => format!("{file} is cut short: {got} bytes of data where its header promises {expected}."),
@@ -411,6 +421,17 @@ pub fn data_error(lang: Lang, e: &DataError) -> String {
         (Lang::Ja, D::Http { url, status }) => format!("{url} のダウンロードが HTTP ステータス {status} で失敗しました。データセットはサイトにコピーされていますか（scripts/setup.sh）？"),
         (Lang::En, D::Network { url, reason }) => format!("Downloading {url} failed: {reason}"),
         (Lang::Ja, D::Network { url, reason }) => format!("{url} のダウンロードに失敗しました: {reason}"),
+        (Lang::En, D::Checksum { file, .. }) => format!("{file} arrived damaged: its SHA-256 checksum differs from the data manifest's. Press Train again to download it anew."),
+        (Lang::Ja, D::Checksum { file, .. }) => format!("{file} が壊れた状態で届きました（SHA-256 チェックサムがデータのマニフェストと一致しません）。もう一度「訓練」を押すと再ダウンロードします。"),
+        (Lang::En, D::ShardCount { file, expected, got }) => format!("{file} holds {got} images; the data manifest says {expected}."),
+        (Lang::Ja, D::ShardCount { file, expected, got }) => format!("{file} には画像が {got} 枚ありますが、データのマニフェストでは {expected} 枚です。"),
+        (Lang::En, D::Manifest(reason)) => format!("The site's data manifest cannot be used: {reason}."),
+        (Lang::Ja, D::Manifest(reason)) => format!("サイトのデータのマニフェストを使えません: {reason}。"),
+        (Lang::En, D::NotEnoughData { set, wanted, available }) => format!("The run needs {wanted} images of the {set} set; the site serves {available}."),
+        (Lang::Ja, D::NotEnoughData { set, wanted, available }) => {
+            let set = if set == "test" { "テスト" } else { "訓練" };
+            format!("この実行には{set}用の画像が {wanted} 枚必要ですが、サイトには {available} 枚しかありません。")
+        }
     }
 }
 

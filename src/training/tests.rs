@@ -4,18 +4,12 @@ use super::*;
 use crate::data::FashionMnist;
 use futures_lite::future::block_on;
 
-/// The real Fashion-MNIST training file as the setup copies it into the site, or Debian's.
-pub(crate) fn real_train() -> FashionMnist {
-    let dirs = [concat!(env!("CARGO_MANIFEST_DIR"), "/www/data/fashion-mnist"), "/usr/share/datasets/fashion-mnist"];
-    for dir in dirs {
-        let images = std::fs::read(format!("{dir}/{}", crate::data::TRAIN_IMAGES));
-        let labels = std::fs::read(format!("{dir}/{}", crate::data::TRAIN_LABELS));
-        if let (Ok(images), Ok(labels)) = (images, labels) {
-            return FashionMnist::from_gz(&images, crate::data::TRAIN_IMAGES, &labels, crate::data::TRAIN_LABELS)
-                .expect("the real training file parses");
-        }
-    }
-    panic!("Fashion-MNIST not found in {dirs:?}: run ./scripts/setup.sh (installs dataset-fashion-mnist)");
+/// The first `images` real Fashion-MNIST training images, read from the shards the setup writes
+/// into the site (`scripts/setup.sh`), exactly as the page fetches them.
+pub(crate) fn real_train(images: usize) -> FashionMnist {
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/www/data/fashion-mnist"));
+    crate::data::shards::read_dir(dir, crate::data::shards::Set::Train, images)
+        .unwrap_or_else(|e| panic!("Fashion-MNIST shards in {}: {e} (run ./scripts/setup.sh)", dir.display()))
 }
 
 #[test]
@@ -52,7 +46,7 @@ fn batch_is_resized_on_the_device_and_scaled_to_unit_range() {
 #[test]
 fn loss_goes_down_on_a_fixed_real_batch() {
     let _rng = crate::burn_rng_lock();
-    let data = real_train();
+    let data = real_train(32);
     let settings = TrainSettings {
         optimizer: OptimizerKind::Adam,
         learning_rate: 0.001,
@@ -88,7 +82,9 @@ fn loss_goes_down_on_a_fixed_real_batch() {
 #[test]
 fn short_real_run_beats_chance_on_held_out_images() {
     let _rng = crate::burn_rng_lock();
-    let data = real_train();
+    // The images the page fetches for this run: the first two shards (5,000 images).
+    let data = real_train(3840 + 300);
+    assert_eq!(data.len(), 5000);
     let settings = TrainSettings {
         optimizer: OptimizerKind::Adam,
         learning_rate: 0.001,

@@ -18,7 +18,6 @@ use super::try_cell::TryCell;
 use super::runs::{RunBoard, Runs, TrainTarget};
 use super::state::{BackendState, Backends, GpuMemory, RunAll, SeedField, Shared, TrainSeed};
 use crate::content::chapter::SECTION_IDS;
-use crate::engine::webgpu::start_webgpu;
 use crate::engine::{ActiveBackend, CpuReason};
 use crate::i18n::Lang;
 
@@ -35,7 +34,7 @@ fn initial_lang() -> Lang {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let backends = Backends { active: RwSignal::new_local(BackendState::Starting), webgpu: RwSignal::new_local(None) };
+    let backends = Backends { active: RwSignal::new_local(BackendState::Starting), webgpu: RwSignal::new_local(None), settled: RwSignal::new(false) };
     provide_context(backends);
     let lang = RwSignal::new(initial_lang());
     provide_context(lang);
@@ -71,21 +70,40 @@ pub fn App() -> impl IntoView {
 
     provide_context(GpuMemory(RwSignal::new(None)));
 
-    // Start-up: try WebGPU asynchronously, fall back to the CPU with the reason. Should the
-    // page's GPU fail later (lost, an error it reports), the page goes on on the CPU and says why.
-    let on_fault = move |fault: &crate::engine::GpuFault| {
-        let reason = CpuReason::PageGpuFailed(fault.clone());
-        backends.webgpu.set(Some(Err(reason.clone())));
-        backends.use_cpu(reason);
-    };
+    // Start-up: the page asks for an adapter itself (no download). Where Burn cannot run on it,
+    // the CPU with the reason. Where it can, the cells run on the CPU at once while the GPU
+    // module downloads into its worker and opens WebGPU; then the page switches to WebGPU
+    // (unless the student chose the CPU meanwhile).
     spawn_local(async move {
-        let attempt = start_webgpu(on_fault).await;
-        let active = match &attempt {
-            Ok(gpu) => gpu.clone(),
-            Err(reason) => ActiveBackend::cpu(reason.clone()),
-        };
-        backends.webgpu.set(Some(attempt));
-        backends.active.set(BackendState::Ready(active));
+        let probed = crate::engine::webgpu::probe().await.and_then(|a| match a.unusable_reason() {
+            Some(reason) => Err(reason),
+            None => Ok(a),
+        });
+        if let Err(reason) = probed {
+            backends.webgpu.set(Some(Err(reason.clone())));
+            backends.use_cpu(reason);
+            backends.settled.set(true);
+            return;
+        }
+        backends.use_cpu(CpuReason::GpuEngineLoading);
+        let started = super::gpu_engine::start().await;
+        let waiting = matches!(backends.active.get_untracked(), BackendState::Ready(ref b) if b.cpu_reason == Some(CpuReason::GpuEngineLoading));
+        match started {
+            Ok(adapter) => {
+                let gpu = ActiveBackend::webgpu(adapter);
+                backends.webgpu.set(Some(Ok(gpu.clone())));
+                if waiting {
+                    backends.active.set(BackendState::Ready(gpu));
+                }
+            }
+            Err(reason) => {
+                backends.webgpu.set(Some(Err(reason.clone())));
+                if waiting {
+                    backends.use_cpu(reason);
+                }
+            }
+        }
+        backends.settled.set(true);
     });
 
     let toggle_lang = move |_| {

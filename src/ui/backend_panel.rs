@@ -41,7 +41,7 @@ pub fn BackendPanel() -> impl IntoView {
     view! {
         <section class="backend-panel" aria-label=move || t().backend_label>
             <div class="backend-status">
-                <span class="badge" data-testid="backend-kind" data-kind=move || format!("{:?}", kind())>{label}</span>
+                <span class="badge" data-testid="backend-kind" data-kind=move || format!("{:?}", kind()) data-settled=move || backends.settled.get().to_string()>{label}</span>
                 <span data-testid="backend-reason">{reason}</span>
             </div>
             <div class="switch" role="group" aria-label=move || t().backend_label>

@@ -1,5 +1,6 @@
-//! Downloads the Fashion-MNIST files served with the site, reporting bytes as they arrive so
-//! the page can show a progress bar, and keeps the parsed sets for the session.
+//! Downloads the Fashion-MNIST shards served with the site (only those a run needs; see
+//! `nin_data::shards`), checks each against the manifest, reports bytes as they arrive so the
+//! page can show a progress bar, and keeps the parsed images for the session.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -10,7 +11,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStreamDefaultReader, Response};
 
-use crate::data::{self, DataError, FashionMnist, TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS};
+use crate::data::shards::{self, Manifest, Set, ShardInfo};
+use crate::data::{self, DataError, FashionMnist};
 
 // The browser's own gzip (DecompressionStream), fed 1 MiB at a time with a macrotask between
 // pieces, so no single task is long (flate2 in wasm blocked the page for ~0.5 s on the 26 MB
@@ -45,20 +47,9 @@ async fn gunzip(bytes: &[u8], file: &str) -> Result<Vec<u8>, DataError> {
     Ok(out.unchecked_into::<Uint8Array>().to_vec())
 }
 
-/// Parses a pair of downloaded gzipped IDX files (images, labels).
-async fn parse(images_gz: &[u8], images_name: &str, labels_gz: &[u8], labels_name: &str) -> Result<FashionMnist, DataError> {
-    let images = gunzip(images_gz, images_name).await?;
-    let labels = gunzip(labels_gz, labels_name).await?;
-    FashionMnist::from_idx(&images, images_name, &labels, labels_name)
-}
-
-/// Where the site serves the files, relative to the page (so it works under a sub-path).
+/// Where the site serves the shards and their manifest, relative to the page (so it works under
+/// a sub-path).
 pub const DATA_DIR: &str = "data/fashion-mnist";
-
-/// The four files in download order, with their sizes in bytes (for the bar when the server
-/// sends no Content-Length).
-pub const FILES: [(&str, u64); 4] =
-    [(TRAIN_IMAGES, 26_421_856), (TRAIN_LABELS, 29_491), (TEST_IMAGES, 4_422_079), (TEST_LABELS, 5_125)];
 
 fn network(url: &str, e: JsValue) -> DataError {
     DataError::Network { url: url.to_string(), reason: e.as_string().unwrap_or_else(|| format!("{e:?}")) }
@@ -86,36 +77,90 @@ pub async fn fetch_bytes(url: &str, progress: impl Fn(u64)) -> Result<Vec<u8>, D
     Ok(out)
 }
 
-/// The training and test sets, parsed.
+/// The training and test images fetched so far: the first shards of each file, in order (so
+/// indices stay valid as more shards arrive).
 pub struct Datasets {
     pub train: FashionMnist,
     pub test: FashionMnist,
+    train_shards: usize,
+    test_shards: usize,
 }
 
 thread_local! {
+    static MANIFEST: RefCell<Option<Rc<Manifest>>> = const { RefCell::new(None) };
     static CACHE: RefCell<Option<Rc<Datasets>>> = const { RefCell::new(None) };
 }
 
-/// The datasets, downloaded and parsed once per page load. `progress(done, total)` in bytes.
-pub async fn datasets(progress: impl Fn(u64, u64) + Clone) -> Result<Rc<Datasets>, DataError> {
-    if let Some(d) = CACHE.with(|c| c.borrow().clone()) {
-        return Ok(d);
+/// The site's data manifest, fetched once per page load.
+pub async fn manifest() -> Result<Rc<Manifest>, DataError> {
+    if let Some(m) = MANIFEST.with(|m| m.borrow().clone()) {
+        return Ok(m);
     }
-    let total: u64 = FILES.iter().map(|f| f.1).sum();
+    let url = format!("{DATA_DIR}/{}", shards::MANIFEST);
+    let bytes = fetch_bytes(&url, |_| ()).await?;
+    let text = String::from_utf8(bytes).map_err(|_| DataError::Manifest("not UTF-8 text".into()))?;
+    let m = Rc::new(Manifest::parse(&text)?);
+    MANIFEST.with(|c| *c.borrow_mut() = Some(m.clone()));
+    Ok(m)
+}
+
+/// Downloads, checks (size, SHA-256) and parses one shard.
+async fn shard(info: &ShardInfo, progress: impl Fn(u64)) -> Result<FashionMnist, DataError> {
+    let url = format!("{DATA_DIR}/{}", info.file);
+    let gz = fetch_bytes(&url, progress).await?;
+    shards::verify(&gz, info)?;
+    let raw = gunzip(&gz, &info.file).await?;
+    shards::decode(&raw, &info.file, info.images)
+}
+
+/// At least `train` images of the training file and `test` of the test file: the shards that
+/// are not here yet are downloaded (`progress(done, total)` in bytes of this download), the
+/// ones a previous run fetched are reused.
+pub async fn datasets(train: usize, test: usize, progress: impl Fn(u64, u64) + Clone) -> Result<Rc<Datasets>, DataError> {
+    let manifest = manifest().await?;
+    let (want_train, want_test) = (manifest.needed(Set::Train, train)?, manifest.needed(Set::Test, test)?);
+    let current = CACHE.with(|c| c.borrow().clone());
+    let (have_train, have_test) = current.as_ref().map_or((0, 0), |d| (d.train_shards, d.test_shards));
+    if let Some(d) = &current {
+        if want_train.len() <= have_train && want_test.len() <= have_test {
+            return Ok(d.clone());
+        }
+    }
+    let missing: Vec<(Set, &ShardInfo)> = want_train.iter().skip(have_train).map(|s| (Set::Train, s)).chain(want_test.iter().skip(have_test).map(|s| (Set::Test, s))).collect();
+    let total: u64 = missing.iter().map(|(_, s)| s.bytes).sum();
+    let empty = || FashionMnist { images: Vec::new(), labels: Vec::new() };
+    let (mut train_set, mut test_set) = match &current {
+        Some(d) => (d.train.clone(), d.test.clone()),
+        None => (empty(), empty()),
+    };
     let mut done = 0;
-    let mut bytes = Vec::new();
-    for (name, size) in FILES {
-        let url = format!("{DATA_DIR}/{name}");
+    for (set, info) in &missing {
         let p = progress.clone();
         let base = done;
-        bytes.push(fetch_bytes(&url, move |n| p(base + n.min(size), total)).await?);
-        done += size;
+        let part = shard(info, move |n| p(base + n.min(info.bytes), total)).await?;
+        done += info.bytes;
+        match set {
+            Set::Train => train_set.extend(&part),
+            Set::Test => test_set.extend(&part),
+        }
     }
-    let train = parse(&bytes[0], TRAIN_IMAGES, &bytes[1], TRAIN_LABELS).await?;
-    let test = parse(&bytes[2], TEST_IMAGES, &bytes[3], TEST_LABELS).await?;
-    let sets = Rc::new(Datasets { train, test });
+    let sets = Rc::new(Datasets {
+        train: train_set,
+        test: test_set,
+        train_shards: have_train.max(want_train.len()),
+        test_shards: have_test.max(want_test.len()),
+    });
     CACHE.with(|c| *c.borrow_mut() = Some(sets.clone()));
     Ok(sets)
+}
+
+/// Bytes a run needing `train` and `test` images would download now (none when a previous run
+/// fetched them); `None` before the manifest is here.
+pub fn download_bytes(train: usize, test: usize) -> Option<u64> {
+    let manifest = MANIFEST.with(|m| m.borrow().clone())?;
+    let (have_train, have_test) = CACHE.with(|c| c.borrow().as_ref().map_or((0, 0), |d| (d.train_shards, d.test_shards)));
+    let sum = |set: Set, n: usize, have: usize| manifest.needed(set, n).map(|s| s.iter().skip(have).map(|s| s.bytes).sum::<u64>());
+    Some(sum(Set::Train, train, have_train).ok()? + sum(Set::Test, test, have_test).ok()?)
 }
 
 /// The datasets if a run has already downloaded them.

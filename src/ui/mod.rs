@@ -7,6 +7,7 @@ mod code_cell;
 mod exercises;
 mod fetch;
 mod figure;
+pub(crate) mod gpu_engine;
 mod motivation;
 mod panic;
 mod prose;

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::state::{BackendState, Backends, RunAll};
 use crate::analysis::InputShape;
-use crate::engine::{BackendKind, SummaryError, SummaryReport, run_shape_summary};
+use crate::engine::{BackendKind, CpuReason, SummaryError, SummaryReport, run_shape_summary};
 use crate::figure::map_tiles;
 use crate::format;
 use crate::i18n::{self, Lang};
@@ -133,12 +133,17 @@ pub fn ShapeSummaryCell() -> impl IntoView {
             // Let the browser paint "running" before the work starts.
             TimeoutFuture::new(0).await;
             let config = NinConfig::book();
-            let result = run_shape_summary(&backend.device, &config, input, backend.buffer_limit_bytes()).await;
-            // A fault on the page's GPU explains whatever failed there (or makes a result untrustworthy).
-            let result = match (backend.kind, crate::engine::gpu_fault::current()) {
-                (BackendKind::WebGpu, Some(fault)) => Err(SummaryError::Gpu(fault)),
-                _ => result,
+            // On WebGPU the GPU worker computes it (the page's own module has only the CPU backend).
+            let result = match backend.kind {
+                BackendKind::WebGpu => super::gpu_engine::summary(&config, input, backend.buffer_limit_bytes()).await,
+                BackendKind::Cpu => run_shape_summary(&burn::prelude::Device::flex(), &config, input, backend.buffer_limit_bytes()).await,
             };
+            // WebGPU failed under it: the page goes on on the CPU and says why.
+            match &result {
+                Err(SummaryError::Gpu(fault)) => backends.webgpu_failed(CpuReason::PageGpuFailed(fault.clone())),
+                Err(SummaryError::Worker(what)) => backends.webgpu_failed(CpuReason::WorkerCrashed(what.clone())),
+                _ => {}
+            }
             save(result.as_ref().ok().map(|r| (r.clone(), backend.kind)));
             status.set(match result {
                 Ok(report) => CellStatus::Done { report, backend: backend.kind, restored: false },

@@ -20,6 +20,8 @@ pub enum BackendState {
 pub struct Backends {
     pub active: RwSignal<BackendState, LocalStorage>,
     pub webgpu: RwSignal<Option<Result<ActiveBackend, CpuReason>>, LocalStorage>,
+    /// The start-up decision is final: WebGPU's engine is up, or the page knows why not.
+    pub settled: RwSignal<bool>,
 }
 
 impl Backends {
@@ -34,6 +36,14 @@ impl Backends {
     /// Switches to the CPU backend with `reason`.
     pub fn use_cpu(&self, reason: CpuReason) {
         self.active.set(BackendState::Ready(ActiveBackend::cpu(reason)));
+    }
+
+    /// WebGPU failed for this page (its engine worker's device is gone): the page goes on on
+    /// the CPU, saying why, and does not offer WebGPU again until a reload.
+    pub fn webgpu_failed(&self, reason: CpuReason) {
+        crate::ui::gpu_engine::stop();
+        self.webgpu.set(Some(Err(reason.clone())));
+        self.use_cpu(reason);
     }
 }
 

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::fetch;
 use super::runs::{Runs, TrainTarget};
 use super::speeds::Speeds;
 use super::state::{BackendState, Backends, GpuMemory, SeedField, TrainSeed, CPU_MEMORY_BUDGET};
@@ -35,6 +36,13 @@ pub fn TrainCell() -> impl IntoView {
     let gpu_memory = expect_context::<GpuMemory>();
 
     let fields = Fields::new(expect_context::<SeedField>().0);
+    // The data manifest (a few kB) so the check line can say what a run downloads.
+    let manifest_ready = RwSignal::new(false);
+    spawn_local(async move {
+        if fetch::manifest().await.is_ok() {
+            manifest_ready.set(true);
+        }
+    });
     let live = Live::new(model);
     pause_when_hidden(live);
 
@@ -132,10 +140,10 @@ pub fn TrainCell() -> impl IntoView {
                     .await
                     .map_err(|e| RunError::Weights(format!("{name}: {e:?}")))?;
                 let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                let nin = record::from_bytes(bytes.clone(), &config, &b.device).map_err(|e| RunError::Weights(format!("{name}: {e}")))?;
-                keep_model(live, nin.clone(), &b, &settings, &config);
+                let nin = record::from_bytes(bytes.clone(), &config, &burn::prelude::Device::flex()).map_err(|e| RunError::Weights(format!("{name}: {e}")))?;
+                keep_model(live, nin.clone(), &settings, &config);
                 loaded.set(Some(name.clone()));
-                let sets = load_data(live).await?;
+                let sets = load_data(live, &TrainSettings { train_images: 0, val_images: 0, ..settings.clone() }).await?;
                 let job = ToWorker::Test { config: config.clone(), settings: settings.clone(), backend: b.kind };
                 run_in_worker(live, &b, &settings, &config, job, &[&bytes, &sets.test.images, &sets.test.labels]).await?;
                 live.phase.set(Phase::Done);
@@ -273,6 +281,15 @@ pub fn TrainCell() -> impl IntoView {
                             <b>{t().cost}</b>": "
                             {format!("{} × {}, {} {} · ", format::grouped(cost.train_images), format::flops(3 * cost.forward_flops_per_image), format::flops(cost.total_flops), t().in_total)}
                             {format!("{} {} · ", format::grouped(s.val_images as u64), t().held_out)}
+                            // Only the shards this run needs and this page does not have yet.
+                            {move || {
+                                manifest_ready.get();
+                                live.finished.get();
+                                fetch::download_bytes(s.train_images.saturating_add(s.val_images), s.test_images).map(|bytes| {
+                                    let what = if bytes == 0 { t().data_here.to_string() } else { format!("{} {}", format::bytes(bytes), t().to_download) };
+                                    view! { <b>{t().data}</b> ": " <span data-testid="train-download" data-bytes=bytes.to_string()>{what}</span> " · " }
+                                })
+                            }}
                             <b>{t().memory}</b>": "
                             {format!("≈ {} ({}) · ", format::bytes(memory.total()), match backend().map(|b| (b.kind, gpu_memory.budget(b.kind))) {
                                 Some((BackendKind::WebGpu, None)) => t().gpu_memory_unknown.to_string(),

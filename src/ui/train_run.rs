@@ -5,6 +5,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use burn::prelude::Device;
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -125,12 +126,10 @@ impl RunError {
 #[derive(Clone, Copy)]
 pub struct TrainedModel(pub StoredValue<Option<Trained>, LocalStorage>, pub RwSignal<u32>);
 
-/// A trained or loaded model with what it takes to use it again.
+/// A trained or loaded model with what it takes to use it again (on the page's CPU backend).
 #[derive(Clone)]
 pub struct Trained {
     pub nin: Nin,
-    /// The backend it lives on.
-    pub backend: ActiveBackend,
     /// The image side it was trained at.
     pub size: usize,
     pub config: NinConfig,
@@ -187,19 +186,22 @@ fn apply(live: Live, event: Event) {
 }
 
 /// Hands a trained model to the try-it cell (and the weights download).
-pub fn keep_model(live: Live, nin: Nin, backend: &ActiveBackend, settings: &TrainSettings, config: &NinConfig) {
-    live.model.0.set_value(Some(Trained { nin, backend: backend.clone(), size: settings.image_size, config: config.clone() }));
+pub fn keep_model(live: Live, nin: Nin, settings: &TrainSettings, config: &NinConfig) {
+    live.model.0.set_value(Some(Trained { nin, size: settings.image_size, config: config.clone() }));
     live.model.1.update(|n| *n += 1);
 }
 
-pub async fn load_data(live: Live) -> Result<Rc<Datasets>, RunError> {
-    live.phase.set(Phase::Loading { done: 0, total: fetch::FILES.iter().map(|f| f.1).sum() });
-    fetch::datasets(move |done, total| live.phase.set(Phase::Loading { done, total })).await.map_err(RunError::Data)
+/// The images a run with `settings` needs: its training and validation images from the
+/// training file, its test images from the test file (only the shards not fetched yet download).
+pub async fn load_data(live: Live, settings: &TrainSettings) -> Result<Rc<Datasets>, RunError> {
+    live.phase.set(Phase::Loading { done: 0, total: 0 });
+    let train = settings.train_images.saturating_add(settings.val_images);
+    fetch::datasets(train, settings.test_images, move |done, total| live.phase.set(Phase::Loading { done, total })).await.map_err(RunError::Data)
 }
 
 /// The whole run: data, then training and testing in the worker.
 pub async fn run(live: Live, backend: ActiveBackend, settings: TrainSettings, config: NinConfig) -> Result<(), RunError> {
-    let sets = load_data(live).await?;
+    let sets = load_data(live, &settings).await?;
     live.phase.set(Phase::Building);
     let data: [&[u8]; 4] = [&sets.train.images, &sets.train.labels, &sets.test.images, &sets.test.labels];
     let job = ToWorker::Train { config: config.clone(), settings: settings.clone(), backend: backend.kind };
@@ -231,23 +233,25 @@ impl WorkerState {
 pub async fn run_in_worker(live: Live, backend: &ActiveBackend, settings: &TrainSettings, config: &NinConfig, job: ToWorker, data: &[&[u8]]) -> Result<Ended, RunError> {
     let state = Rc::new(WorkerState::default());
     let on_message = {
-        let (state, backend, settings, config) = (state.clone(), backend.clone(), settings.clone(), config.clone());
+        let (state, settings, config) = (state.clone(), settings.clone(), config.clone());
         move |message: Result<(FromWorker, Vec<Vec<u8>>), WorkerFailure>| match message {
             Ok((FromWorker::Ready, _)) => state.ready.set(true),
             Ok((FromWorker::Event(e), _)) => apply(live, e),
             Ok((FromWorker::Weights, buffers)) => {
                 let bytes = buffers.into_iter().next().unwrap_or_default();
-                match record::from_bytes(bytes, &config, &backend.device) {
-                    Ok(nin) => keep_model(live, nin, &backend, &settings, &config),
+                match record::from_bytes(bytes, &config, &Device::flex()) {
+                    Ok(nin) => keep_model(live, nin, &settings, &config),
                     Err(e) => state.finish(Err(RunError::Weights(e.to_string()))),
                 }
             }
             Ok((FromWorker::Report { report, images }, _)) => live.report.set(Some((report, images))),
             Ok((FromWorker::Ended(ended), _)) => state.finish(Ok(ended)),
+            // Only the page's GPU engine asks for these.
+            Ok((FromWorker::Opened(_) | FromWorker::Summary(_), _)) => {}
             Ok((FromWorker::Failed(failure), _)) | Err(failure) => state.finish(Err(RunError::Worker(failure))),
         }
     };
-    let worker = TrainingWorker::spawn(on_message).map_err(RunError::Worker)?;
+    let worker = TrainingWorker::spawn(backend.kind, on_message).map_err(RunError::Worker)?;
     let mut sent = false;
     let mut forwarded = Control::Run;
     loop {

@@ -1,6 +1,7 @@
 //! The worker's side: listens for [`ToWorker`] messages, opens the asked-for device (Burn's CPU
-//! backend, or WebGPU through the worker's own `navigator.gpu`), trains with [`session`], and
-//! posts [`FromWorker`] messages back. Started once by `src/worker_main.rs`.
+//! backend, or in the GPU module WebGPU through the worker's own `navigator.gpu`), trains with
+//! [`session`], answers shape summaries, and posts [`FromWorker`] messages back. Started by
+//! `worker_start` (a CPU worker running the page's module) or `src/gpu_main.rs` (a GPU worker).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -57,6 +58,18 @@ pub fn start() {
             }
             Ok((ToWorker::Test { config, settings, backend }, buffers)) => spawn_local(score(config, settings, backend, buffers)),
             Ok((ToWorker::Control(c), _)) => control.set(c),
+            Ok((ToWorker::Open, _)) => spawn_local(async {
+                match gpu::device().await {
+                    Ok((_, adapter)) => post(&FromWorker::Opened(adapter), &[]),
+                    Err(e) => post(&FromWorker::Failed(e), &[]),
+                }
+            }),
+            Ok((ToWorker::Summary { config, input, buffer_limit }, _)) => spawn_local(async move {
+                match gpu::summary(&config, input, buffer_limit).await {
+                    Ok(result) => post(&FromWorker::Summary(result), &[]),
+                    Err(e) => post(&FromWorker::Failed(e), &[]),
+                }
+            }),
             Ok((ToWorker::Panic, _)) => panic!("the test hook asked the training worker to panic"),
             Err(e) => post(&FromWorker::Failed(WorkerFailure::Protocol(e)), &[]),
         }
@@ -83,28 +96,83 @@ fn end(result: Result<Ended, WorkerFailure>) {
     }
 }
 
-/// The worker's own device for `backend`. On WebGPU the worker probes its own adapter (a
-/// browser may give WebGPU to pages only, or another adapter to workers), checks that Burn can
-/// run there and that the job's largest tensor fits its buffers, then opens the device with its
-/// error and loss events taken over (the session reads them; see `engine::gpu_fault`).
+/// WebGPU in this worker: one device per worker instance (Burn's runtime starts once), opened
+/// on first use after the worker's own probe (a browser may give WebGPU to pages only, or
+/// another adapter to workers) with its error and loss events taken over (see
+/// `engine::gpu_fault`). Only the GPU module has it.
+#[cfg(feature = "gpu")]
+mod gpu {
+    use std::cell::RefCell;
+
+    use burn::prelude::Device;
+
+    use super::WorkerFailure;
+    use crate::analysis::InputShape;
+    use crate::engine::{AdapterReport, SummaryError, SummaryReport, gpu_fault, run_shape_summary};
+    use crate::model::NinConfig;
+
+    thread_local! {
+        static OPENED: RefCell<Option<Result<(Device, AdapterReport), WorkerFailure>>> = const { RefCell::new(None) };
+    }
+
+    pub async fn device() -> Result<(Device, AdapterReport), WorkerFailure> {
+        if let Some(done) = OPENED.with(|o| o.borrow().clone()) {
+            return done;
+        }
+        let opened = crate::engine::webgpu::open(|_| ()).await.map_err(WorkerFailure::NoWebGpu);
+        OPENED.with(|o| *o.borrow_mut() = Some(opened.clone()));
+        opened
+    }
+
+    pub async fn summary(config: &NinConfig, input: InputShape, buffer_limit: u64) -> Result<Result<SummaryReport, SummaryError>, WorkerFailure> {
+        let (device, _) = device().await?;
+        let result = run_shape_summary(&device, config, input, buffer_limit).await;
+        // A recorded fault explains whatever failed (or makes a result untrustworthy).
+        Ok(match gpu_fault::current() {
+            Some(fault) => Err(SummaryError::Gpu(fault)),
+            None => result,
+        })
+    }
+}
+
+/// The CPU worker runs the page's module, which has no WebGPU engine.
+#[cfg(not(feature = "gpu"))]
+mod gpu {
+    use burn::prelude::Device;
+
+    use super::WorkerFailure;
+    use crate::analysis::InputShape;
+    use crate::engine::{AdapterReport, CpuReason, SummaryError, SummaryReport};
+    use crate::model::NinConfig;
+
+    fn missing() -> WorkerFailure {
+        WorkerFailure::NoWebGpu(CpuReason::InitFailed("the page's module has no WebGPU engine (the GPU worker has it)".into()))
+    }
+
+    pub async fn device() -> Result<(Device, AdapterReport), WorkerFailure> {
+        Err(missing())
+    }
+
+    pub async fn summary(_: &NinConfig, _: InputShape, _: u64) -> Result<Result<SummaryReport, SummaryError>, WorkerFailure> {
+        Err(missing())
+    }
+}
+
+/// The worker's own device for `backend`; on WebGPU the job's largest tensor must also fit the
+/// worker's adapter's buffers.
 async fn open(backend: BackendKind, config: &NinConfig, settings: &TrainSettings) -> Result<Device, WorkerFailure> {
     match backend {
         BackendKind::Cpu => Ok(Device::flex()),
         BackendKind::WebGpu => {
-            let adapter = crate::engine::webgpu::probe().await.map_err(WorkerFailure::NoWebGpu)?;
-            if let Some(reason) = adapter.unusable_reason() {
-                return Err(WorkerFailure::NoWebGpu(reason));
-            }
+            let (device, adapter) = gpu::device().await?;
             let estimate = settings::memory_estimate(config, settings).map_err(|e| WorkerFailure::Train(e.into()))?;
             if estimate.largest_tensor_bytes > adapter.buffer_limit_bytes() {
-                let limit = adapter.buffer_limit_bytes();
                 return Err(WorkerFailure::NoWebGpu(CpuReason::LimitTooLow {
                     name: "maxStorageBufferBindingSize".into(),
-                    have: limit,
+                    have: adapter.buffer_limit_bytes(),
                     need: estimate.largest_tensor_bytes,
                 }));
             }
-            let (device, _) = crate::engine::webgpu::open(|_| ()).await.map_err(WorkerFailure::NoWebGpu)?;
             Ok(device)
         }
     }

@@ -1,20 +1,29 @@
-//! Training in a Web Worker, on either backend. Burn's CPU backend computes each step
-//! synchronously (~0.7 s at batch 16, 67 px in wasm), and on WebGPU Burn generates and compiles
-//! each kernel on its first use (~1 s of the first step on SwiftShader): on the page's own thread
-//! either would freeze scrolling, typing and the board. So the page sends the settings and the
-//! decoded images to a worker, which opens its own device, runs [`crate::training::session`]
-//! and posts its events back; the page turns them into the board.
+//! Computing in Web Workers. Burn's CPU backend computes each step synchronously (~0.7 s at
+//! batch 16, 67 px in wasm), and on WebGPU Burn generates and compiles each kernel on its first
+//! use (~1 s of the first step on SwiftShader): on the page's own thread either would freeze
+//! scrolling, typing and the board. So the page sends the settings and the decoded images to a
+//! worker, which opens its own device, runs [`crate::training::session`] and posts its events
+//! back; the page turns them into the board.
+//!
+//! Two kinds of worker run the same protocol:
+//! - a **CPU worker** runs the page's own module (the page posts its compiled
+//!   `WebAssembly.Module` to `www/worker.js`: no second download or compile);
+//! - a **GPU worker** runs the GPU module (`src/gpu_main.rs`, built with the `gpu` feature:
+//!   Burn's WebGPU backend and cubecl's kernel compiler, most of the code), fetched only where
+//!   WebGPU can run. One long-lived GPU worker answers the page's shape summaries; each
+//!   training run on WebGPU gets a fresh one (a fresh device).
 //!
 //! The protocol (this file) builds and is tested natively; the two ends are wasm-only:
-//! [`host`] on the page, [`guest`] in the worker (started by `src/worker_main.rs`).
+//! [`host`] on the page, [`guest`] in the worker.
 //!
 //! Every message is `{ msg, buffers }`: `msg` a [`ToWorker`] / [`FromWorker`] through
 //! serde-wasm-bindgen, `buffers` the byte arrays that go with it (transferred, not copied).
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::InputShape;
 use crate::data::FashionMnist;
-use crate::engine::{BackendKind, CpuReason};
+use crate::engine::{AdapterReport, BackendKind, CpuReason, SummaryError, SummaryReport};
 use crate::model::NinConfig;
 use crate::training::TrainError;
 use crate::training::metrics::TestReport;
@@ -28,9 +37,12 @@ pub mod guest;
 #[cfg(target_arch = "wasm32")]
 pub mod host;
 
-/// The worker's script, relative to the page (trunk names worker files after the binary and
-/// writes a loader shim that runs `importScripts` and starts the module).
-pub const SCRIPT: &str = "nin-worker_loader.js";
+/// The CPU worker's script, relative to the page: a module worker that starts the page's own
+/// module (`www/worker.js`).
+pub const CPU_SCRIPT: &str = "worker.js";
+/// The GPU worker's script: trunk's loader shim for the GPU module (`importScripts` of its
+/// glue, then its `.wasm`).
+pub const GPU_SCRIPT: &str = "nin-gpu_loader.js";
 
 /// Page to worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,6 +55,11 @@ pub enum ToWorker {
     Test { config: NinConfig, settings: TrainSettings, backend: BackendKind },
     /// Pause, resume or stop the run.
     Control(Control),
+    /// GPU worker: probe the adapter and open the device; answered by [`FromWorker::Opened`]
+    /// or a [`WorkerFailure::NoWebGpu`].
+    Open,
+    /// GPU worker: the shape summary of `config` on `input`, refused above `buffer_limit`.
+    Summary { config: NinConfig, input: InputShape, buffer_limit: u64 },
     /// Test hook: the worker panics, as a bug in Burn or in this crate would make it. The page
     /// never sends it; the browser tests do, to check that a crash ends the run cleanly.
     Panic,
@@ -60,6 +77,10 @@ pub enum FromWorker {
     Report { report: TestReport, images: usize },
     /// The last message of a run that did not fail.
     Ended(Ended),
+    /// The GPU worker's device is open on this adapter.
+    Opened(AdapterReport),
+    /// A shape summary's outcome.
+    Summary(Result<SummaryReport, SummaryError>),
     /// The last message of a run that failed.
     Failed(WorkerFailure),
 }
@@ -119,6 +140,8 @@ mod tests {
             ToWorker::Control(Control::Pause { hidden: true }),
             ToWorker::Control(Control::Stop),
             ToWorker::Panic,
+            ToWorker::Open,
+            ToWorker::Summary { config: NinConfig::book(), input: InputShape::book(), buffer_limit: 1 << 27 },
         ];
         for m in to {
             assert_eq!(serde_json::from_str::<ToWorker>(&serde_json::to_string(&m).unwrap()).unwrap(), m);
@@ -131,6 +154,8 @@ mod tests {
             FromWorker::Failed(WorkerFailure::Train(TrainError::Diverged { step: 7 })),
             FromWorker::Failed(WorkerFailure::NoWebGpu(CpuReason::MissingFeature("timestamp-query".into()))),
             FromWorker::Failed(WorkerFailure::Train(TrainError::Gpu(crate::engine::GpuFault::Lost("destroyed".into())))),
+            FromWorker::Summary(Err(SummaryError::Gpu(crate::engine::GpuFault::OutOfMemory("x".into())))),
+            FromWorker::Summary(Err(SummaryError::Invalid(crate::analysis::AnalysisError::Overflow))),
         ];
         for m in from {
             assert_eq!(serde_json::from_str::<FromWorker>(&serde_json::to_string(&m).unwrap()).unwrap(), m);

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, launch, openPage, backendKind, runShapeCell, shapeRows, BOOK_SHAPES_224,
-  workerPrelude, hideAdapterFeature, onNthMap, startAndWait, fillTraining, TINY_CPU, TINY_GPU,
+  workerPrelude, hideAdapterFeature, onNthMap, startAndWait, fillTraining, TINY_CPU, TINY_GPU, GPU_WORKER,
 } from './harness.mjs';
 
 let site;
@@ -28,9 +28,13 @@ test('an adapter without timestamp-query: the CPU with that reason, and the cell
   try {
     const context = await browser.newContext();
     await context.addInitScript(hideAdapterFeature('timestamp-query'));
+    await workerPrelude(context, hideAdapterFeature('timestamp-query'));
+    const requests = [];
+    context.on('request', (r) => requests.push(new URL(r.url()).pathname));
     const { page, problems } = await openPageIn(context, site);
-    await workerPrelude(page, hideAdapterFeature('timestamp-query'));
     assert.equal(await backendKind(page), 'Cpu');
+    // The page's own probe refused it: the GPU module was never fetched.
+    assert.deepEqual(requests.filter((p) => p.includes('nin-gpu')), []);
     assert.match(await page.getByTestId('backend-reason').textContent(), /Burn's CPU backend \(flex, compiled to WebAssembly\), because this browser's WebGPU has no timestamp-query, which Burn needs in the browser\.$/);
     assert.ok(await page.getByTestId('use-webgpu').isDisabled());
     assert.equal(await runShapeCell(page, [1, 1, 224, 224]), 'done');
@@ -108,7 +112,7 @@ async function faultMidRun(fault, pattern) {
     assert.equal(await backendKind(page), 'WebGpu');
     assert.equal(await runShapeCell(page, [1, 1, 67, 67]), 'done');
     // One click: the CPU, the same settings, a new run that finishes.
-    await page.unroute('**/nin-worker_loader.js');
+    await page.unroute(`**/${GPU_WORKER}`);
     const before = Number(await page.getByTestId('train-cell').getAttribute('data-finished'));
     await page.getByTestId('train-continue-cpu').click();
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-cell"]')?.dataset.finished) > n, before, { timeout: 600_000 });
@@ -161,12 +165,12 @@ test('out of GPU memory: a clear error, then the largest batch that fits is offe
   }
 });
 
-test('the page\'s own GPU device is lost: the shape cell says so, the page goes on on the CPU', async () => {
+test('the GPU engine\'s device is lost during a shape summary: a clear error, the page goes on on the CPU', async () => {
   const browser = await launch({ webgpu: true });
   try {
     const context = await browser.newContext();
-    // The page's device is destroyed when the shape cell first reads back.
-    await context.addInitScript(onNthMap(1, '(device) => device.destroy()'));
+    // The engine worker's device is destroyed when the shape cell's summary first reads back.
+    await workerPrelude(context, onNthMap(1, '(device) => device.destroy()'));
     const { page, problems } = await openPageIn(context, site);
     assert.equal(await backendKind(page), 'WebGpu');
     assert.equal(await runShapeCell(page, [1, 1, 67, 67]), 'error');

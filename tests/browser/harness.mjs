@@ -96,13 +96,16 @@ export async function openPage(browser, origin, url, viewport = { width: 1280, h
   return { page, problems };
 }
 
-/** Waits until the backend badge shows a decision and returns its kind ("WebGpu" or "Cpu"). */
+/**
+ * Waits until the backend decision is final (the GPU engine is up, or the page knows why not)
+ * and returns its kind ("WebGpu" or "Cpu").
+ */
 export async function backendKind(page) {
   const badge = page.getByTestId('backend-kind');
   await page.waitForFunction(() => {
-    const k = document.querySelector('[data-testid="backend-kind"]')?.dataset.kind;
-    return k && k !== 'None';
-  }, null, { timeout: 60_000 });
+    const b = document.querySelector('[data-testid="backend-kind"]');
+    return b && b.dataset.kind !== 'None' && b.dataset.settled === 'true';
+  }, null, { timeout: 120_000 });
   const kind = await badge.getAttribute('data-kind');
   return kind.replace(/^Some\((.*)\)$/, '$1');
 }
@@ -140,9 +143,17 @@ export const BOOK_SHAPES_224 = [
   '(1, 10)',
 ];
 
-/** Runs `js` in every training worker before the worker's own code (the test hooks of the GPU tests). */
-export async function workerPrelude(page, js) {
-  await page.route('**/nin-worker_loader.js', async (route) => {
+/** The two worker scripts: the CPU worker runs the page's module, the GPU worker the GPU module. */
+export const CPU_WORKER = 'worker.js';
+export const GPU_WORKER = 'nin-gpu_loader.js';
+
+/**
+ * Runs `js` in every worker started from `script` (a GPU worker by default) before the
+ * worker's own code: the test hooks of the GPU tests. `target` is a page or a browser context
+ * (a context's route also covers the workers its pages start while loading).
+ */
+export async function workerPrelude(target, js, script = GPU_WORKER) {
+  await target.route(`**/${script}`, async (route) => {
     const response = await route.fetch();
     await route.fulfill({ response, body: `${js}\n${await response.text()}` });
   });

@@ -231,7 +231,8 @@ test('WebGPU (SwiftShader): book preset refused with an offer, tiny run, pause/r
     const workers = [];
     page.on('worker', (w) => workers.push(w.url()));
     const { csv, train, val } = await tinyRun(page, TINY_GPU);
-    assert.deepEqual(workers, [`${site.url}nin-worker_loader.js`]);
+    // One GPU worker for the run (the page's GPU engine worker started before we listened).
+    assert.deepEqual(workers, [`${site.url}nin-gpu_loader.js`]);
     const lines = csv.trim().split('\n');
     assert.match(lines[0], /loss/);
     assert.equal(lines.length - 1, train + val, csv);
@@ -297,7 +298,8 @@ test('CPU fallback: tiny run with report and CSV; loss goes down on a fixed batc
     // No run on this backend yet: no time is claimed before the run.
     await page.getByTestId('train-estimate-unknown').waitFor();
     const { csv, train, val } = await tinyRun(page, TINY_CPU);
-    assert.deepEqual(workers, [`${site.url}nin-worker_loader.js`]);
+    // The CPU worker runs the page's own module: one worker, and no second .wasm download.
+    assert.deepEqual(workers, [`${site.url}worker.js`]);
     // Now the cell estimates from that run's speed. The run: 160 training images (3 passes each)
     // and 5 validations of 100 images (10 steps, one every 2) took 160 / images_per_s seconds of
     // active time; the same settings cost that plus 300 test images, 1,280 passes against 980.
@@ -397,22 +399,22 @@ test('CPU fallback: a damaged data file and a worker that cannot start are clear
     await page.getByTestId('train-preset').selectOption('cpu');
     await fill(page, TINY_CPU.fields);
 
-    // A served file with gzip's magic bytes and garbage after them.
-    await page.route('**/t10k-labels-idx1-ubyte.gz', (route) => route.fulfill({ status: 200, body: Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) }));
+    // A served shard with gzip's magic bytes and garbage after them: its checksum gives it away.
+    await page.route('**/test-00-*.nins.gz', (route) => route.fulfill({ status: 200, body: Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) }));
     let before = await finished(page);
     await page.getByTestId('train-start').click();
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-cell"]')?.dataset.finished) > n, before, { timeout: 300_000 });
     assert.equal(await phase(page), 'failed');
-    assert.match(await page.getByTestId('train-status').textContent(), /gzip data of t10k-labels-idx1-ubyte\.gz is damaged/);
-    await page.unroute('**/t10k-labels-idx1-ubyte.gz');
+    assert.match(await page.getByTestId('train-status').textContent(), /test-00-[0-9a-f]{12}\.nins\.gz arrived damaged: its SHA-256 checksum differs from the data manifest's/);
+    await page.unroute('**/test-00-*.nins.gz');
 
     // The worker's script is missing.
-    await page.route('**/nin-worker_loader.js', (route) => route.fulfill({ status: 404, body: 'missing' }));
+    await page.route('**/worker.js', (route) => route.fulfill({ status: 404, body: 'missing' }));
     before = await finished(page);
     await page.getByTestId('train-start').click();
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-cell"]')?.dataset.finished) > n, before, { timeout: 300_000 });
     assert.equal(await phase(page), 'failed');
-    assert.match(await page.getByTestId('train-status').textContent(), /The training worker could not start \(nin-worker_loader\.js could not be loaded\)/);
+    assert.match(await page.getByTestId('train-status').textContent(), /The training worker could not start \(worker\.js could not be loaded\)/);
     // The page still works: Start is offered again.
     assert.ok(!(await page.getByTestId('train-start').isDisabled()));
     // The only problem is the 404 itself, which the browser logs.
@@ -430,7 +432,7 @@ test('WebGPU page, worker without WebGPU: a clear error, one click to the CPU, a
     assert.equal(await backendKind(page), 'WebGpu');
     // A browser that gives WebGPU to pages but not to workers: the worker's navigator.gpu is hidden
     // before its script runs.
-    await page.route('**/nin-worker_loader.js', async (route) => {
+    await page.route('**/nin-gpu_loader.js', async (route) => {
       const response = await route.fetch();
       const hide = "Object.defineProperty(WorkerNavigator.prototype, 'gpu', { configurable: true, get: () => undefined });\n";
       await route.fulfill({ response, body: hide + (await response.text()) });
