@@ -9,8 +9,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" --test
 
 step "native tests (cargo test), with the wasm release build compiling beside them"
 # Two independent compiles of Burn (native, wasm32) share the 2 cores better than in turn.
+# The same two builds trunk makes next (the page's module; the GPU module with `gpu`), so its
+# own cargo calls find them done.
 WASM_LOG="$NIN_CACHE/wasm-build.log"
-cargo build --locked --release --target wasm32-unknown-unknown >"$WASM_LOG" 2>&1 &
+( cargo build --locked --release --target wasm32-unknown-unknown --bin nin-companion &&
+  cargo build --locked --release --target wasm32-unknown-unknown --features gpu --bin nin-gpu ) >"$WASM_LOG" 2>&1 &
 wasm_build=$!
 cargo test --locked --workspace
 wait "$wasm_build" || { tail -n 50 "$WASM_LOG"; exit 1; }

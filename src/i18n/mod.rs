@@ -178,6 +178,15 @@ pub struct Ui {
     pub motivation_first_fc: &'static str,
     pub params_word: &'static str,
     pub restored_note: &'static str,
+    pub update_ready: &'static str,
+    pub update_reload: &'static str,
+    pub offline_title: &'static str,
+    pub offline_on: &'static str,
+    pub offline_first: &'static str,
+    pub offline_stored: &'static str,
+    pub offline_ready: &'static str,
+    pub offline_needs: &'static str,
+    pub offline_clear: &'static str,
 }
 
 pub static EN: Ui = Ui {
@@ -250,6 +259,15 @@ pub static EN: Ui = Ui {
     motivation_first_fc: "VGG-11's first fully connected matrix alone",
     params_word: "parameters",
     restored_note: "Restored from your last visit; press Run to compute again.",
+    update_ready: "A new version of this page is ready.",
+    update_reload: "Reload",
+    offline_title: "Offline",
+    offline_on: "This page now works without a network: the app is stored on this device, and so are the data shards your runs downloaded.",
+    offline_first: "After this first visit the page will work without a network.",
+    offline_stored: "Stored on this device by this site:",
+    offline_ready: "its data is stored, it runs offline",
+    offline_needs: "needs a network to download",
+    offline_clear: "Clear the stored data",
 };
 
 pub static JA: Ui = Ui {
@@ -322,6 +340,15 @@ pub static JA: Ui = Ui {
     motivation_first_fc: "VGG-11 の最初の全結合層の行列だけで",
     params_word: "パラメータ",
     restored_note: "前回の結果を復元しました。もう一度計算するには「実行」を押してください。",
+    update_ready: "このページの新しいバージョンの準備ができました。",
+    update_reload: "再読み込み",
+    offline_title: "オフライン",
+    offline_on: "このページはネットワークなしでも動きます。アプリと、これまでの実行でダウンロードしたデータのシャードがこの端末に保存されています。",
+    offline_first: "この初回の訪問の後は、ネットワークなしでもページが動きます。",
+    offline_stored: "このサイトがこの端末に保存している量:",
+    offline_ready: "データは保存済みで、オフラインで実行できます",
+    offline_needs: "ダウンロードにネットワークが必要な量:",
+    offline_clear: "保存したデータを消去",
 };
 
 fn dimension(lang: Lang, d: Dimension) -> &'static str {

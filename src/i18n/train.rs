@@ -306,6 +306,16 @@ pub fn gpu_memory_error(lang: Lang, batch: usize, needed: u64, ran_out_at: u64, 
     }
 }
 
+/// A preset's name in the form's list.
+pub fn preset_name(lang: Lang, p: crate::training::Preset) -> &'static str {
+    let t = lang.train();
+    match p {
+        crate::training::Preset::Book => t.preset_book,
+        crate::training::Preset::ShortGpu => t.preset_short,
+        crate::training::Preset::ShortCpu => t.preset_cpu,
+    }
+}
+
 /// The training worker's script could not be loaded.
 pub fn worker_unavailable(lang: Lang, what: &str) -> String {
     match lang {
@@ -421,6 +431,8 @@ pub fn data_error(lang: Lang, e: &DataError) -> String {
         (Lang::Ja, D::Http { url, status }) => format!("{url} のダウンロードが HTTP ステータス {status} で失敗しました。データセットはサイトにコピーされていますか（scripts/setup.sh）？"),
         (Lang::En, D::Network { url, reason }) => format!("Downloading {url} failed: {reason}"),
         (Lang::Ja, D::Network { url, reason }) => format!("{url} のダウンロードに失敗しました: {reason}"),
+        (Lang::En, D::Offline { url }) => format!("This device is offline, and {url} is not stored on it: this run needs data that no earlier run downloaded (see \"Offline\" at the bottom of the page for the presets that run offline)."),
+        (Lang::Ja, D::Offline { url }) => format!("この端末はオフラインで、{url} は保存されていません。この実行には、これまでの実行でダウンロードしていないデータが必要です（オフラインで実行できるプリセットはページ下部の「オフライン」を参照）。"),
         (Lang::En, D::Checksum { file, .. }) => format!("{file} arrived damaged: its SHA-256 checksum differs from the data manifest's. Press Train again to download it anew."),
         (Lang::Ja, D::Checksum { file, .. }) => format!("{file} が壊れた状態で届きました（SHA-256 チェックサムがデータのマニフェストと一致しません）。もう一度「訓練」を押すと再ダウンロードします。"),
         (Lang::En, D::ShardCount { file, expected, got }) => format!("{file} holds {got} images; the data manifest says {expected}."),

@@ -69,6 +69,9 @@ pub fn App() -> impl IntoView {
     });
 
     provide_context(GpuMemory(RwSignal::new(None)));
+    let update = super::offline::UpdateReady(RwSignal::new(false));
+    provide_context(update);
+    super::offline::register(update);
 
     // Start-up: the page asks for an adapter itself (no download). Where Burn cannot run on it,
     // the CPU with the reason. Where it can, the cells run on the CPU at once while the GPU
@@ -131,6 +134,7 @@ pub fn App() -> impl IntoView {
             </div>
         </header>
         <main class="wrap">
+            <super::offline::UpdateBanner/>
             {notice.map(|ignored| view! {
                 <p class="error share-notice" role="status" data-testid="share-notice">
                     {move || lang.get().ex().share_notice}" "
@@ -162,6 +166,7 @@ pub fn App() -> impl IntoView {
             {SECTION_IDS.into_iter().map(|id| view! { <ChapterSection id/> }).collect_view()}
         </main>
         <footer class="wrap site-footer">
+            <super::offline::StoragePanel/>
             <p>{move || chapter().credits}</p>
             <p>{move || t().footer}</p>
         </footer>

@@ -52,7 +52,10 @@ async fn gunzip(bytes: &[u8], file: &str) -> Result<Vec<u8>, DataError> {
 pub const DATA_DIR: &str = "data/fashion-mnist";
 
 fn network(url: &str, e: JsValue) -> DataError {
-    DataError::Network { url: url.to_string(), reason: e.as_string().unwrap_or_else(|| format!("{e:?}")) }
+    if !super::offline::online() {
+        return DataError::Offline { url: url.to_string() };
+    }
+    DataError::Network { url: url.to_string(), reason: crate::engine::webgpu::js_error_text(&e) }
 }
 
 /// Fetches `url`, calling `progress(bytes_so_far)` for each piece that arrives.

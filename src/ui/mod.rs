@@ -9,6 +9,7 @@ mod fetch;
 mod figure;
 pub(crate) mod gpu_engine;
 mod motivation;
+mod offline;
 mod panic;
 mod prose;
 mod runs;

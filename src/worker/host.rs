@@ -20,9 +20,14 @@ export function glue_url() {
   const links = [...document.querySelectorAll('link[rel="modulepreload"]')].map((l) => l.href);
   return links.find((h) => /\/nin-companion-[0-9a-f]+\.js$/.test(new URL(h).pathname)) ?? '';
 }
+// A worker script's content-hashed name, which scripts/post_build.mjs puts in a <meta> tag.
+export function worker_script(name, fallback) {
+  return document.querySelector(`meta[name="${name}"]`)?.content || fallback;
+}
 "#)]
 extern "C" {
     fn glue_url() -> String;
+    fn worker_script(name: &str, fallback: &str) -> String;
 }
 
 #[wasm_bindgen]
@@ -60,21 +65,22 @@ impl TrainingWorker {
             BackendKind::Cpu => {
                 let options = js_sys::Object::new();
                 let _ = js_sys::Reflect::set(&options, &"type".into(), &"module".into());
-                (CPU_SCRIPT, JsValue::from(options))
+                (worker_script("nin-cpu-worker", CPU_SCRIPT), JsValue::from(options))
             }
-            BackendKind::WebGpu => (GPU_SCRIPT, JsValue::UNDEFINED),
+            BackendKind::WebGpu => (worker_script("nin-gpu-worker", GPU_SCRIPT), JsValue::UNDEFINED),
         };
-        let worker = JsWorker::new(script, &options).map_err(|e| WorkerFailure::Unavailable(format!("{script}: {}", text(&e))))?;
+        let worker = JsWorker::new(&script, &options).map_err(|e| WorkerFailure::Unavailable(format!("{script}: {}", text(&e))))?;
         let on_error_deliver = deliver.clone();
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
             deliver(decode::<FromWorker>(&event.data()).map_err(WorkerFailure::Protocol));
         });
         // An ErrorEvent when the worker's code throws; a plain Event when its script cannot load.
+        let name = script.clone();
         let on_error = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
             // Handled here: the failure is shown in the cell, not reported as a page error.
             event.unchecked_ref::<web_sys::Event>().prevent_default();
             let message = js_sys::Reflect::get(&event, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
-            on_error_deliver(Err(if message.is_empty() { WorkerFailure::Unavailable(format!("{script} could not be loaded")) } else { WorkerFailure::Crashed(message) }));
+            on_error_deliver(Err(if message.is_empty() { WorkerFailure::Unavailable(format!("{name} could not be loaded")) } else { WorkerFailure::Crashed(message) }));
         });
         worker.set_onmessage(on_message.as_ref().unchecked_ref());
         worker.set_onerror(on_error.as_ref().unchecked_ref());

@@ -38,10 +38,12 @@ pub mod guest;
 pub mod host;
 
 /// The CPU worker's script, relative to the page: a module worker that starts the page's own
-/// module (`www/worker.js`).
+/// module (`www/worker.js`). The built site has it content-hashed (`worker-<hash>.js`) and
+/// names it in `<meta name="nin-cpu-worker">` (scripts/post_build.mjs); this is the fallback.
 pub const CPU_SCRIPT: &str = "worker.js";
 /// The GPU worker's script: trunk's loader shim for the GPU module (`importScripts` of its
-/// glue, then its `.wasm`).
+/// glue, then its `.wasm`); content-hashed in the built site and named in
+/// `<meta name="nin-gpu-worker">`.
 pub const GPU_SCRIPT: &str = "nin-gpu_loader.js";
 
 /// Page to worker.

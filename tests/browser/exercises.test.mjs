@@ -4,7 +4,7 @@
 // the resource calculator follows its inputs and agrees with the real module. Both languages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, backendKind } from './harness.mjs';
+import { startServer, launch, openPage, backendKind, NO_SW } from './harness.mjs';
 
 let site;
 before(async () => {
@@ -111,7 +111,7 @@ test('a shared link restores the exercise, its inputs, the variant and the seed;
     assert.ok(link.endsWith('?ex=ex1&side=224&batch=8&opt=sgd&variant=mlp3&seed=42#ex1'), link);
     assert.equal(await page.evaluate(() => location.href), link);
 
-    const other = await browser.newPage();
+    const other = await browser.newPage(NO_SW);
     const errors = [];
     other.on('pageerror', (e) => errors.push(e.message));
     await other.goto(link);

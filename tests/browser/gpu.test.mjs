@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, launch, openPage, backendKind, runShapeCell, shapeRows, BOOK_SHAPES_224,
-  workerPrelude, hideAdapterFeature, onNthMap, startAndWait, fillTraining, TINY_CPU, TINY_GPU, GPU_WORKER,
+  workerPrelude, hideAdapterFeature, onNthMap, startAndWait, fillTraining, TINY_CPU, TINY_GPU, GPU_WORKER, NO_SW,
 } from './harness.mjs';
 
 let site;
@@ -26,7 +26,7 @@ const status = (page) => page.getByTestId('train-status').textContent();
 test('an adapter without timestamp-query: the CPU with that reason, and the cells work', async () => {
   const browser = await launch({ webgpu: true });
   try {
-    const context = await browser.newContext();
+    const context = await browser.newContext(NO_SW);
     await context.addInitScript(hideAdapterFeature('timestamp-query'));
     await workerPrelude(context, hideAdapterFeature('timestamp-query'));
     const requests = [];
@@ -168,7 +168,7 @@ test('out of GPU memory: a clear error, then the largest batch that fits is offe
 test('the GPU engine\'s device is lost during a shape summary: a clear error, the page goes on on the CPU', async () => {
   const browser = await launch({ webgpu: true });
   try {
-    const context = await browser.newContext();
+    const context = await browser.newContext(NO_SW);
     // The engine worker's device is destroyed when the shape cell's summary first reads back.
     await workerPrelude(context, onNthMap(1, '(device) => device.destroy()'));
     const { page, problems } = await openPageIn(context, site);
@@ -190,7 +190,7 @@ test('the GPU engine\'s device is lost during a shape summary: a clear error, th
 test('a panic in the training worker ends the run cleanly, and the next run works', async () => {
   const browser = await launch({ webgpu: false });
   try {
-    const context = await browser.newContext();
+    const context = await browser.newContext(NO_SW);
     // Keep a handle on every worker the page starts, to send it the test-only "Panic" message.
     await context.addInitScript(`(() => {
       const Native = window.Worker;

@@ -19,6 +19,7 @@ const TYPES = {
   '.json': 'application/json',
   '.gz': 'application/gzip',
   '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json',
 };
 
 /**
@@ -27,7 +28,7 @@ const TYPES = {
  * as `__head.js` (the WebDriver tests use it to record page errors, which classic WebDriver
  * does not report).
  */
-export async function startServer({ headScript } = {}) {
+export async function startServer({ headScript, dir = SITE_DIR } = {}) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
     if (!url.pathname.startsWith(BASE_PATH)) {
@@ -39,8 +40,8 @@ export async function startServer({ headScript } = {}) {
       res.writeHead(200, { 'content-type': TYPES['.js'] }).end(headScript);
       return;
     }
-    const path = normalize(join(SITE_DIR, rel));
-    if (!path.startsWith(SITE_DIR)) {
+    const path = normalize(join(dir, rel));
+    if (!path.startsWith(dir)) {
       res.writeHead(403).end();
       return;
     }
@@ -79,9 +80,16 @@ export async function launch({ webgpu }) {
   });
 }
 
+/**
+ * Options for test contexts: no service worker, because requests a service worker answers
+ * bypass Playwright's routes, which the fault-injection tests rely on (offline.test.mjs tests
+ * the service worker itself).
+ */
+export const NO_SW = { serviceWorkers: 'block' };
+
 /** Opens a page that records page errors, console errors and foreign requests. */
 export async function openPage(browser, origin, url, viewport = { width: 1280, height: 900 }) {
-  const page = await browser.newPage({ viewport });
+  const page = await browser.newPage({ viewport, ...NO_SW });
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
@@ -143,9 +151,12 @@ export const BOOK_SHAPES_224 = [
   '(1, 10)',
 ];
 
-/** The two worker scripts: the CPU worker runs the page's module, the GPU worker the GPU module. */
-export const CPU_WORKER = 'worker.js';
-export const GPU_WORKER = 'nin-gpu_loader.js';
+/**
+ * The two worker scripts (content-hashed by scripts/post_build.mjs, as globs): the CPU worker
+ * runs the page's module, the GPU worker the GPU module.
+ */
+export const CPU_WORKER = 'worker-*.js';
+export const GPU_WORKER = 'nin-gpu-loader-*.js';
 
 /**
  * Runs `js` in every worker started from `script` (a GPU worker by default) before the

@@ -46,6 +46,9 @@ pub enum DataError {
     Http { url: String, status: u16 },
     #[error("{url}: download failed ({reason})")]
     Network { url: String, reason: String },
+    /// The device is offline and the file is not stored by the page's service worker.
+    #[error("{url}: offline, and not stored on this device")]
+    Offline { url: String },
     /// A shard's bytes do not match the manifest (a damaged or stale download).
     #[error("{file}: checksum {got}, the manifest says {expected}")]
     Checksum { file: String, expected: String, got: String },

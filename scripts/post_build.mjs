@@ -1,0 +1,106 @@
+// trunk's post_build hook (Trunk.toml): makes the staged site light on the wire and safe to
+// cache. It runs in the project root with TRUNK_STAGING_DIR and TRUNK_PUBLIC_URL set.
+//
+// 1. Every .wasm is also written gzipped (-9) as .wasm.gz, and the page and the GPU worker
+//    fetch that through the browser's DecompressionStream (a plain .wasm where the browser has
+//    none): the bytes on the wire are compressed whatever the host does with application/wasm.
+// 2. The worker scripts and the GPU module, which trunk does not content-hash, get their hash
+//    in their names, and the page learns the names from <meta> tags: a cached old worker can
+//    never meet a new page.
+// 3. sw.js (the service worker, www/sw.js) gets its precache list and a version computed from
+//    the staged files: a new deployment is a new version, detected and offered by the page.
+import { createHash } from 'node:crypto';
+import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const staging = process.env.TRUNK_STAGING_DIR;
+if (!staging) throw new Error('post_build.mjs runs as a trunk hook (TRUNK_STAGING_DIR is not set)');
+const publicUrl = process.env.TRUNK_PUBLIC_URL ?? '/';
+
+const sha = (algo, bytes, enc = 'hex') => createHash(algo).update(bytes).digest(enc);
+const short = (bytes) => sha('sha256', bytes).slice(0, 16);
+const sri = (bytes) => `sha384-${sha('sha384', bytes, 'base64')}`;
+
+async function files(dir) {
+  const out = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await files(path)));
+    else out.push(relative(staging, path));
+  }
+  return out;
+}
+
+/** Fetches `gz` (with its SRI) and gunzips it for WebAssembly's streaming compile. */
+const LOADER = `const __ninWasm = (gz, integrity, plain) => typeof DecompressionStream === 'function'
+  ? fetch(gz, { integrity }).then((r) => {
+      if (!r.ok) throw new Error(gz + ': HTTP ' + r.status);
+      return new Response(r.body.pipeThrough(new DecompressionStream('gzip')), { headers: { 'Content-Type': 'application/wasm' } });
+    })
+  : plain;`;
+
+let html = await readFile(join(staging, 'index.html'), 'utf8');
+
+// 1. The page's module: gzip it, load the .gz, preload the .gz.
+const pageWasm = (await readdir(staging)).find((f) => /^nin-companion-[0-9a-f]+_bg\.wasm$/.test(f));
+if (!pageWasm) throw new Error('post_build.mjs: the page module (nin-companion-<hash>_bg.wasm) is not staged');
+const pageGz = gzipSync(await readFile(join(staging, pageWasm)), { level: 9 });
+await writeFile(join(staging, `${pageWasm}.gz`), pageGz);
+const pageUrl = `${publicUrl}${pageWasm}`;
+const init = `init({ module_or_path: '${pageUrl}' })`;
+if (!html.includes(init)) throw new Error(`post_build.mjs: trunk's loader no longer reads ${init}`);
+html = html.replace(init, `init({ module_or_path: __ninWasm('${pageUrl}.gz', '${sri(pageGz)}', '${pageUrl}') })`);
+html = html.replace(`import init, * as bindings from`, `${LOADER}\nimport init, * as bindings from`);
+// trunk's preload of the plain .wasm (with its integrity) becomes a preload of the .gz.
+const preload = new RegExp(`<link rel="preload" href="${pageUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*>`);
+if (!preload.test(html)) throw new Error('post_build.mjs: the page module preload link is missing');
+html = html.replace(preload, `<link rel="preload" href="${pageUrl}.gz" crossorigin="anonymous" integrity="${sri(pageGz)}" as="fetch" type="application/gzip">`);
+
+// 2. The GPU module and the two worker scripts, content-hashed.
+const gpuWasm = await readFile(join(staging, 'nin-gpu_bg.wasm'));
+const gpuGlue = await readFile(join(staging, 'nin-gpu.js'));
+const gpuHash = short(Buffer.concat([gpuGlue, gpuWasm]));
+const gpuGz = gzipSync(gpuWasm, { level: 9 });
+const names = {
+  wasm: `nin-gpu-${gpuHash}_bg.wasm`,
+  glue: `nin-gpu-${gpuHash}.js`,
+  loader: `nin-gpu-loader-${gpuHash}.js`,
+};
+await rename(join(staging, 'nin-gpu_bg.wasm'), join(staging, names.wasm));
+await writeFile(join(staging, `${names.wasm}.gz`), gpuGz);
+await rename(join(staging, 'nin-gpu.js'), join(staging, names.glue));
+await writeFile(
+  join(staging, names.loader),
+  `// The GPU worker (trunk's loader shim, renamed by scripts/post_build.mjs): the GPU module's glue, then its gzipped .wasm.\n` +
+    `importScripts('./${names.glue}');\n${LOADER}\nwasm_bindgen({ module_or_path: __ninWasm('./${names.wasm}.gz', '${sri(gpuGz)}', './${names.wasm}') });\n`,
+);
+await rm(join(staging, 'nin-gpu_loader.js'));
+const cpuWorker = await readFile(join(staging, 'worker.js'));
+const cpuName = `worker-${short(cpuWorker)}.js`;
+await rename(join(staging, 'worker.js'), join(staging, cpuName));
+const meta = `<meta name="nin-cpu-worker" content="${cpuName}" />\n    <meta name="nin-gpu-worker" content="${names.loader}" />`;
+html = html.replace('<base href=', `${meta}\n    <base href=`);
+if (!html.includes('nin-gpu-worker')) throw new Error('post_build.mjs: no <base> to put the worker names before');
+
+await writeFile(join(staging, 'index.html'), html);
+
+// 3. The service worker: what it precaches (the app shell: everything the page needs to start
+// and run on the CPU), what it caches on first use (the GPU module: only where WebGPU runs;
+// the data shards: only those a run needs), and the version.
+const all = await files(staging);
+const precache = all.filter((f) =>
+  f !== 'sw.js' &&
+  !f.endsWith('.nins.gz') &&
+  !f.startsWith('nin-gpu') &&
+  !(f.endsWith('.wasm') && all.includes(`${f}.gz`)));
+const versionHash = createHash('sha256');
+for (const f of all.filter((f) => !f.endsWith('.nins.gz') && f !== 'sw.js').sort()) versionHash.update(f).update(await readFile(join(staging, f)));
+const version = versionHash.digest('hex').slice(0, 16);
+const sw = await readFile(join(staging, 'sw.js'), 'utf8');
+if (!sw.includes('__PRECACHE__') || !sw.includes('__VERSION__')) throw new Error('post_build.mjs: sw.js lacks its placeholders');
+const urls = precache.map((f) => (f === 'index.html' ? './' : `./${f.split('\\').join('/')}`));
+await writeFile(join(staging, 'sw.js'), sw.replace('__VERSION__', version).replace('__PRECACHE__', JSON.stringify(urls, null, 2)));
+
+const size = async (f) => (await stat(join(staging, f))).size;
+console.log(`post_build: version ${version}; page ${pageWasm} ${await size(pageWasm)} B -> ${pageGz.length} B gzipped; GPU module ${gpuWasm.length} B -> ${gpuGz.length} B; ${urls.length} files precached`);
