@@ -10,22 +10,21 @@ use std::time::Instant;
 
 use burn::prelude::Device;
 use futures_lite::future::block_on;
-use nin_companion::data::{FashionMnist, TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS};
+use nin_companion::data::shards::{self, Set};
 use nin_companion::model::NinConfig;
 use nin_companion::training::{OptimizerKind, TrainSettings, Trainer};
 
 fn main() {
     let out = std::env::args().nth(1).unwrap_or_else(|| "bench-results/train-native.json".into());
     let budget: f64 = std::env::var("BENCH_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(20.0);
-    let dir = std::env::var("FASHION_MNIST_DIR").unwrap_or_else(|_| "www/data/fashion-mnist".into());
-    let read = |name: &str| std::fs::read(format!("{dir}/{name}")).unwrap_or_else(|e| panic!("{dir}/{name}: {e} (run scripts/setup.sh)"));
-
-    let (ti, tl, si, sl) = (read(TRAIN_IMAGES), read(TRAIN_LABELS), read(TEST_IMAGES), read(TEST_LABELS));
+    // The site's shards (scripts/setup.sh writes them): read, checked and decoded as the page does.
+    let dir = std::env::var("NIN_SHARDS_DIR").unwrap_or_else(|_| "www/data/fashion-mnist".into());
+    let dir = std::path::Path::new(&dir);
     let t = Instant::now();
-    let data = FashionMnist::from_gz(&ti, TRAIN_IMAGES, &tl, TRAIN_LABELS).expect("training files parse");
+    let data = shards::read_dir(dir, Set::Train, 60_000).unwrap_or_else(|e| panic!("{}: {e} (run scripts/setup.sh)", dir.display()));
     let decode_train_ms = t.elapsed().as_secs_f64() * 1e3;
     let t = Instant::now();
-    FashionMnist::from_gz(&si, TEST_IMAGES, &sl, TEST_LABELS).expect("test files parse");
+    shards::read_dir(dir, Set::Test, 10_000).expect("test shards");
     let decode_test_ms = t.elapsed().as_secs_f64() * 1e3;
 
     // Burn's CPU backend, and with `--features native-wgpu` its wgpu backend on whatever adapter

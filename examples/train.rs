@@ -5,7 +5,7 @@
 
 use burn::prelude::Device;
 use futures_lite::future::block_on;
-use nin_companion::data::{FashionMnist, TRAIN_IMAGES, TRAIN_LABELS};
+use nin_companion::data::shards::{self, Set};
 use nin_companion::model::NinConfig;
 use nin_companion::training::{self, OptimizerKind, Preset, Trainer};
 
@@ -26,10 +26,10 @@ fn main() {
             _ => panic!("unknown key {k}"),
         }
     }
-    let dir = std::env::var("FASHION_MNIST_DIR").unwrap_or_else(|_| "www/data/fashion-mnist".into());
-    let images = std::fs::read(format!("{dir}/{TRAIN_IMAGES}")).expect("training images (run scripts/setup.sh)");
-    let labels = std::fs::read(format!("{dir}/{TRAIN_LABELS}")).expect("training labels");
-    let data = FashionMnist::from_gz(&images, TRAIN_IMAGES, &labels, TRAIN_LABELS).expect("parse");
+    // The shards the page would fetch for these settings (scripts/setup.sh writes them).
+    let dir = std::env::var("NIN_SHARDS_DIR").unwrap_or_else(|_| "www/data/fashion-mnist".into());
+    let data = shards::read_dir(std::path::Path::new(&dir), Set::Train, s.train_images + s.val_images)
+        .unwrap_or_else(|e| panic!("{dir}: {e} (run scripts/setup.sh)"));
     eprintln!("{s:?}");
     let mut trainer = Trainer::new(&NinConfig::book(), &s, &data, &Device::flex()).expect("trainer");
     let start = std::time::Instant::now();

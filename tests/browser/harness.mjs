@@ -112,7 +112,8 @@ export async function backendKind(page) {
   const badge = page.getByTestId('backend-kind');
   await page.waitForFunction(() => {
     const b = document.querySelector('[data-testid="backend-kind"]');
-    return b && b.dataset.kind !== 'None' && b.dataset.settled === 'true';
+    // (A site from before the GPU engine has no data-settled: its decision is final at once.)
+    return b && b.dataset.kind !== 'None' && b.dataset.settled !== 'false';
   }, null, { timeout: 120_000 });
   const kind = await badge.getAttribute('data-kind');
   return kind.replace(/^Some\((.*)\)$/, '$1');

@@ -56,8 +56,22 @@ test('one module, only the shards a run needs, then offline: reload, shape summa
     assert.equal(requests.filter((p) => p.endsWith('.wasm.gz') || p.endsWith('.wasm')).length, 1, requests.join('\n'));
     assert.deepEqual(requests.filter((p) => p.includes('nin-gpu')), []);
 
-    // A tiny run: 260 training-file images and 300 test images are one shard of each.
+    // What the presets would download, before any run: the CPU preset's 4,140 training-file
+    // images are two shards and its 1,000 test images one (3.3 MB); the short GPU preset's
+    // 7,000 and 2,000 are three and one (4.4 MB); the book's preset takes them all.
     const m = await manifest();
+    const bytes = (train, test) => m.train.slice(0, train).concat(m.test.slice(0, test)).reduce((a, s) => a + s.bytes, 0);
+    const download = async (preset) => {
+      await page.getByTestId('train-preset').selectOption(preset);
+      await page.getByTestId('train-download').waitFor();
+      return Number(await page.getByTestId('train-download').getAttribute('data-bytes'));
+    };
+    assert.equal(await download('cpu'), bytes(2, 1));
+    assert.equal(await download('short'), bytes(3, 1));
+    assert.equal(await download('book'), bytes(m.train.length, m.test.length));
+    assert.ok(bytes(3, 1) <= 5e6, `the short GPU preset downloads ${bytes(3, 1)} bytes`);
+
+    // A tiny run: 260 training-file images and 300 test images are one shard of each.
     requests.length = 0;
     await page.getByTestId('train-preset').selectOption('cpu');
     await fillTraining(page, TINY_CPU);
