@@ -12,6 +12,7 @@ cd "$ROOT"
 # Build outputs and tools live outside the checkout, so CI can cache them between runs.
 export NIN_CACHE="${NIN_CACHE:-$HOME/.cache/nin-companion}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$NIN_CACHE/target}"
+mkdir -p "$NIN_CACHE"
 export PATH="$HOME/.cargo/bin:$PATH"
 TRUNK_VERSION=0.21.14
 GECKODRIVER_VERSION=0.37.1
