@@ -9,6 +9,7 @@
 //    never meet a new page.
 // 3. sw.js (the service worker, www/sw.js) gets its precache list and a version computed from
 //    the staged files: a new deployment is a new version, detected and offered by the page.
+// 4. index.html gets its content security policy, with the hash of trunk's inline loader.
 import { createHash } from 'node:crypto';
 import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -83,15 +84,37 @@ const meta = `<meta name="nin-cpu-worker" content="${cpuName}" />\n    <meta nam
 html = html.replace('<base href=', `${meta}\n    <base href=`);
 if (!html.includes('nin-gpu-worker')) throw new Error('post_build.mjs: no <base> to put the worker names before');
 
+// 4. The content security policy (a <meta>: GitHub Pages sets no headers). Scripts only from
+// this site, WebAssembly compiled (wasm-unsafe-eval), trunk's one inline loader by its hash, no
+// third-party origin anywhere, workers and the service worker from this site. Leptos sets
+// style attributes (bar widths), hence 'unsafe-inline' for styles only.
+const inline = [...html.matchAll(/<script type="module">([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+if (inline.length !== 1) throw new Error(`post_build.mjs: expected trunk's one inline script, found ${inline.length}`);
+const csp = [
+  "default-src 'self'",
+  `script-src 'self' 'wasm-unsafe-eval' 'sha256-${sha('sha256', inline[0], 'base64')}'`,
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+].join('; ');
+html = html.replace('<meta charset="utf-8" />', `<meta charset="utf-8" />\n    <meta http-equiv="Content-Security-Policy" content="${csp}" />`);
+if (!html.includes('Content-Security-Policy')) throw new Error('post_build.mjs: no <meta charset> to put the policy after');
+
 await writeFile(join(staging, 'index.html'), html);
 
 // 3. The service worker: what it precaches (the app shell: everything the page needs to start
 // and run on the CPU), what it caches on first use (the GPU module: only where WebGPU runs;
-// the data shards: only those a run needs), and the version.
+// the data shards: only those a run needs; the shipped model: when a student loads it), and
+// the version.
 const all = await files(staging);
 const precache = all.filter((f) =>
   f !== 'sw.js' &&
   !f.endsWith('.nins.gz') &&
+  !f.startsWith('models/') &&
   !f.startsWith('nin-gpu') &&
   !(f.endsWith('.wasm') && all.includes(`${f}.gz`)));
 const versionHash = createHash('sha256');

@@ -6,6 +6,7 @@ pub mod content;
 pub mod data;
 pub mod engine;
 pub mod exercises;
+pub mod fields;
 pub mod figure;
 pub mod format;
 pub mod i18n;

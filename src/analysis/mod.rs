@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod memory;
+
 use crate::model::{HeadConfig, NinBlockConfig, NinConfig, StageConfig};
 
 /// Bytes per activation element: the app computes in f32.
@@ -11,6 +13,12 @@ pub const BYTES_PER_ELEMENT: u64 = 4;
 
 /// The FLOP convention used by [`plan`], shown next to the numbers in the UI.
 pub const FLOP_CONVENTION: &str = "one multiply-add = 2 FLOPs; each bias add, ReLU, pooling comparison or addition = 1 FLOP; dropout and flatten = 0";
+
+/// Bytes of an f32 tensor with these dimensions, each widened to u64 before multiplying (usize
+/// is 32 bits in the browser) and saturating instead of wrapping.
+pub fn element_bytes(dims: &[usize]) -> u64 {
+    dims.iter().fold(BYTES_PER_ELEMENT, |acc, &d| acc.saturating_mul(d as u64))
+}
 
 /// An input batch shape `[batch, channels, height, width]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::{self, AnalysisError, InputShape, LayerKind, ShapePlan};
 use crate::model::{HeadConfig, NinBlockConfig, NinConfig, StageConfig, VGG11, VGG16, VGG19};
 use crate::training::OptimizerKind;
-use crate::training::settings::kept_activation_bytes;
+use crate::analysis::memory::{self, Convention, TrainingMemory};
 
 /// f32.
 const BYTES: u64 = 4;
@@ -208,9 +208,10 @@ pub struct ResourceRow {
     pub param_bytes: u64,
     pub grad_bytes: u64,
     pub optimizer_bytes: u64,
-    /// Activations autodiff keeps for the backward pass (each conv output and its ReLU in a
-    /// block, every other row's output once), times two for their gradients.
-    pub activation_bytes: u64,
+    /// What the row keeps for the backward pass: what must be kept ([`Convention::Minimal`],
+    /// as PyTorch keeps it), and what Burn's autodiff keeps ([`Convention::Burn`]).
+    pub kept_minimal: u64,
+    pub kept_burn: u64,
 }
 
 /// Exercise 4: everything per layer and in total.
@@ -223,9 +224,13 @@ pub struct Resources {
     pub total: ResourceRow,
     /// Bytes of the input batch (kept for the first layer's backward).
     pub input_bytes: u64,
-    /// Inference at batch 1: weights plus the largest (input + output) pair of any layer,
-    /// since a layer's input can be freed once its output exists.
+    /// One training step under each convention.
+    pub training_minimal: TrainingMemory,
+    pub training_burn: TrainingMemory,
+    /// Prediction at batch 1: the weights plus the largest set of tensors alive at once (the
+    /// input, and an operation's input and output, inside blocks too), and its row.
     pub inference_peak_bytes: u64,
+    pub inference_peak_row: usize,
 }
 
 impl Resources {
@@ -235,22 +240,24 @@ impl Resources {
         self.total.forward_flops.saturating_mul(3)
     }
 
-    /// Parameters, gradients, optimizer state and kept activations (with their gradients).
+    /// One training step as our engine needs it (the training cell's check uses the same).
     pub fn training_bytes(&self) -> u64 {
-        let t = &self.total;
-        t.param_bytes + t.grad_bytes + t.optimizer_bytes + t.activation_bytes
+        self.training_burn.total()
     }
 }
 
 /// Exercise 4's numbers for `config` at `side` x `side`, `batch` images, `optimizer`.
 pub fn resources(config: &NinConfig, side: usize, batch: usize, optimizer: OptimizerKind) -> Result<Resources, AnalysisError> {
-    let plan: ShapePlan = analysis::plan(config, InputShape::new(batch, config.input_channels, side, side))?;
+    let input = InputShape::new(batch, config.input_channels, side, side);
+    let plan: ShapePlan = analysis::plan(config, input)?;
     let state = optimizer.state_per_param();
-    let input_bytes = (batch * config.input_channels * side * side) as u64 * BYTES;
+    let minimal = memory::kept_per_row(config, &plan, Convention::Minimal);
+    let burn = memory::kept_per_row(config, &plan, Convention::Burn);
     let rows: Vec<ResourceRow> = plan
         .rows
         .iter()
-        .map(|row| ResourceRow {
+        .zip(minimal.iter().zip(&burn))
+        .map(|(row, (&kept_minimal, &kept_burn))| ResourceRow {
             kind: Some(row.kind.clone()),
             output: row.output.clone(),
             params: row.params,
@@ -258,32 +265,33 @@ pub fn resources(config: &NinConfig, side: usize, batch: usize, optimizer: Optim
             param_bytes: row.params * BYTES,
             grad_bytes: row.params * BYTES,
             optimizer_bytes: row.params * BYTES * state,
-            activation_bytes: kept_activation_bytes(row).saturating_mul(2),
+            kept_minimal,
+            kept_burn,
         })
         .collect();
-    let mut total = rows.iter().fold(ResourceRow::default(), |mut t, r| {
+    let total = rows.iter().fold(ResourceRow::default(), |mut t, r| {
         t.params += r.params;
         t.forward_flops = t.forward_flops.saturating_add(r.forward_flops);
         t.param_bytes += r.param_bytes;
         t.grad_bytes += r.grad_bytes;
         t.optimizer_bytes += r.optimizer_bytes;
-        t.activation_bytes = t.activation_bytes.saturating_add(r.activation_bytes);
+        t.kept_minimal = t.kept_minimal.saturating_add(r.kept_minimal);
+        t.kept_burn = t.kept_burn.saturating_add(r.kept_burn);
         t
     });
-    total.activation_bytes = total.activation_bytes.saturating_add(input_bytes.saturating_mul(2));
-
-    // Inference at batch 1.
-    let one = analysis::plan(config, InputShape::new(1, config.input_channels, side, side))?;
-    let elems = |shape: &[u64]| shape.iter().product::<u64>();
-    let mut previous = (config.input_channels * side * side) as u64 * BYTES;
-    let mut peak = 0u64;
-    for row in &one.rows {
-        let out = elems(&row.output) * BYTES;
-        peak = peak.max(previous + row.largest_tensor_bytes.max(out));
-        previous = out;
-    }
-    let inference_peak_bytes = total.param_bytes + peak;
-    Ok(Resources { side, batch, optimizer, rows, total, input_bytes, inference_peak_bytes })
+    let (peak, peak_row) = memory::prediction_peak(config, side)?;
+    Ok(Resources {
+        side,
+        batch,
+        optimizer,
+        input_bytes: analysis::element_bytes(&input.dims()),
+        training_minimal: memory::training(config, input, state, Convention::Minimal)?,
+        training_burn: memory::training(config, input, state, Convention::Burn)?,
+        inference_peak_bytes: total.param_bytes.saturating_add(peak),
+        inference_peak_row: peak_row,
+        rows,
+        total,
+    })
 }
 
 #[cfg(test)]

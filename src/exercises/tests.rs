@@ -119,14 +119,18 @@ fn exercise_4_totals_follow_the_formulas() {
     // The same numbers the training cell checks before a run.
     let settings = TrainSettings { optimizer: OptimizerKind::Adam, batch_size: 128, image_size: 224, ..Preset::Book.settings() };
     assert_eq!(r.training_bytes(), memory_estimate(&NinConfig::book(), &settings).unwrap().total());
-    // Activations: the input and every row's kept outputs, twice (values and gradients).
+    // The first block keeps one map per convolution at the minimum (each ReLU output) and two
+    // in Burn (each convolution's output too), for the whole batch.
     let first = &r.rows[0];
     assert_eq!(first.output, vec![128, 96, 54, 54]);
-    assert_eq!(first.activation_bytes, 128 * 96 * 54 * 54 * 4 * 2 * 3 * 2);
+    assert_eq!(first.kept_minimal, 128 * 96 * 54 * 54 * 4 * 3);
+    assert_eq!(first.kept_burn, 128 * 96 * 54 * 54 * 4 * 6);
     assert_eq!(r.input_bytes, 128 * 224 * 224 * 4);
-    // Inference at batch 1: weights + the largest input+output pair: the first pool, whose
-    // input is block 1's 96x54x54 output and whose output is 96x26x26.
-    assert_eq!(r.inference_peak_bytes, BOOK * 4 + (96 * 54 * 54 + 96 * 26 * 26) * 4);
+    assert_eq!(r.training_minimal.input, r.input_bytes);
+    assert!(r.training_burn.kept > r.training_minimal.kept * 17 / 10);
+    // Prediction at batch 1: the weights, the input and two of the first block's maps.
+    assert_eq!(r.inference_peak_bytes, BOOK * 4 + 224 * 224 * 4 + 2 * 96 * 54 * 54 * 4);
+    assert_eq!(r.inference_peak_row, 1);
 }
 
 #[test]
@@ -144,7 +148,7 @@ fn exercise_4_matches_the_real_tensors_of_a_small_case() {
     for (row, map) in blocks.iter().zip(&maps) {
         let real: Vec<u64> = map.dims().iter().map(|&d| d as u64).collect();
         assert_eq!(row.output, real);
-        // Three convs, each output and its ReLU kept, values and gradients: 12 copies.
-        assert_eq!(row.activation_bytes, real.iter().product::<u64>() * 4 * 12);
+        // Three convs, each output and its ReLU kept by Burn: 6 maps of the block's output.
+        assert_eq!(row.kept_burn, real.iter().product::<u64>() * 4 * 6);
     }
 }

@@ -31,6 +31,16 @@ pub struct ExUi {
     pub formula_infer: &'static str,
     pub training_flops: &'static str,
     pub training_memory: &'static str,
+    /// The two training totals (see `analysis::memory`).
+    pub training_minimal: &'static str,
+    pub training_burn: &'static str,
+    pub kept_minimal: &'static str,
+    pub kept_burn: &'static str,
+    pub conventions: &'static str,
+    pub measure_step: &'static str,
+    pub measuring: &'static str,
+    pub measure_gpu: &'static str,
+    pub input_batch: &'static str,
     pub inference_memory: &'static str,
     pub fits: &'static str,
     pub not_fits_buffer: &'static str,
@@ -115,16 +125,25 @@ pub static EN: ExUi = ExUi {
     weights: "Weights",
     grads: "Gradients",
     opt_state: "Optimizer state",
-    activations: "Kept activations",
+    activations: "Kept for the backward pass",
     forward_flops: "Forward FLOPs",
     total: "Total",
     formulas: "Formulas",
     formula_params: "Parameters of a convolution: k·k·c_in·c_out + c_out; of a linear layer: n_in·n_out + n_out.",
     formula_flops: "Forward FLOPs of a convolution: 2·k·k·c_in per output value (multiply and add) plus the bias and the ReLU; training ≈ 3 × forward (the backward pass computes the input gradient and the weight gradient).",
-    formula_train: "Training memory = 4 bytes × (parameters + gradients + optimizer state [0 for SGD, 1 per parameter for momentum, 2 for Adam]) + 2 × the activations kept for the backward pass (each convolution's output and its ReLU inside a block, every other layer's output once, and the input batch).",
-    formula_infer: "Prediction memory at batch 1 = the weights + the largest pair of one layer's input and output (a layer's input can be freed once its output exists).",
+    formula_train: "Training memory = 4 bytes × (parameters + gradients + optimizer state [0 for SGD, 1 per parameter for momentum, 2 for Adam]) + the input batch + what the forward pass keeps for the backward pass + the backward pass's own working set (the gradients of one layer's output and input: two of the largest maps).",
+    formula_infer: "Prediction memory at batch 1 = the weights + the largest set of tensors alive at once: the input image, which the caller holds, plus one operation's input and output. Inside a block every convolution and every ReLU reads one full map and writes another, so two of the block's maps are alive together.",
     training_flops: "Training FLOPs for this batch",
     training_memory: "Training memory for this batch",
+    training_minimal: "Training, what must be kept (any framework; what PyTorch keeps)",
+    training_burn: "Training, what our engine keeps (Burn; the training cell checks this)",
+    kept_minimal: "Kept: what must be",
+    kept_burn: "Kept by Burn",
+    conventions: "Two ways to count what the backward pass needs. What must be kept: each stored tensor once — a ReLU's output (which is also the next convolution's input), max pooling's indices, dropout's mask, the input batch; PyTorch keeps exactly this (982.8 MB saved at batch 128, 224 px, against 979 MB here). What Burn keeps: its ReLU keeps its input, the convolution's output, while the next layer keeps the ReLU's output, so every convolution costs two maps; its dropout multiplies by a mask of 4-byte floats and keeps both factors. That is why our engine needs about twice the minimum, and why the training cell checks the second figure.",
+    measure_step: "Measure one training step here",
+    measuring: "Measuring one training step in a worker…",
+    input_batch: "the input batch",
+    measure_gpu: "On WebGPU the memory lives on the GPU, and browsers do not report how much a page uses; switch to the CPU backend to measure a step.",
     inference_memory: "Prediction memory (batch 1)",
     fits: "Fits this device",
     not_fits_buffer: "Does not fit: the largest tensor exceeds this device's buffer limit",
@@ -163,16 +182,25 @@ pub static JA: ExUi = ExUi {
     weights: "重み",
     grads: "勾配",
     opt_state: "最適化手法の状態",
-    activations: "保持する活性",
+    activations: "逆伝播のために保持",
     forward_flops: "順伝播の FLOPs",
     total: "合計",
     formulas: "計算式",
     formula_params: "畳み込みのパラメータ数：k·k·c_in·c_out + c_out。全結合層：n_in·n_out + n_out。",
     formula_flops: "畳み込みの順伝播 FLOPs：出力 1 値あたり 2·k·k·c_in（乗算と加算）にバイアスと ReLU を加えたもの。訓練は順伝播の約 3 倍（逆伝播で入力の勾配と重みの勾配を計算するため）。",
-    formula_train: "訓練時のメモリ = 4 バイト ×（パラメータ + 勾配 + 最適化手法の状態［SGD は 0、モーメンタムは 1 パラメータにつき 1、Adam は 2］）+ 逆伝播のために保持する活性の 2 倍（ブロック内の各畳み込みの出力とその ReLU、他の層の出力は 1 回ずつ、そして入力バッチ）。",
-    formula_infer: "バッチ 1 の予測時のメモリ = 重み + ある層の入力と出力の組のうち最大のもの（出力ができれば入力は解放できるため）。",
+    formula_train: "訓練時のメモリ = 4 バイト ×（パラメータ + 勾配 + 最適化手法の状態［SGD は 0、モーメンタムは 1 パラメータにつき 1、Adam は 2］）+ 入力バッチ + 順伝播が逆伝播のために保持するもの + 逆伝播そのものの作業領域（ある層の出力と入力の勾配：最大のマップ 2 枚分）。",
+    formula_infer: "バッチ 1 の予測時のメモリ = 重み + 同時に存在するテンソルの最大の組：呼び出し側が持つ入力画像と、ある演算の入力と出力。ブロック内では畳み込みも ReLU もマップを 1 枚読んで別の 1 枚を書くので、ブロックのマップ 2 枚が同時に存在します。",
     training_flops: "このバッチの訓練 FLOPs",
     training_memory: "このバッチの訓練時メモリ",
+    training_minimal: "訓練時に保持が必要な量（フレームワークによらない。PyTorch が保持する量）",
+    training_burn: "訓練時にこのエンジンが保持する量（Burn。訓練セルはこちらで判定）",
+    kept_minimal: "保持が必要な量",
+    kept_burn: "Burn が保持する量",
+    conventions: "逆伝播に必要なものの数え方は 2 通りあります。保持が必要な量: 保存するテンソルを 1 回ずつ数えます。ReLU の出力（次の畳み込みの入力でもあります）、最大値プーリングのインデックス、ドロップアウトのマスク、入力バッチです。PyTorch はちょうどこれを保持します（バッチ 128・224 px で 982.8 MB、ここでの計算は 979 MB）。Burn が保持する量: Burn の ReLU は入力（畳み込みの出力）を保持し、次の層は ReLU の出力を保持するので、畳み込み 1 つにつきマップ 2 枚になります。ドロップアウトは 4 バイトの浮動小数のマスクを掛け、両方の因子を保持します。このためこのエンジンは最小量のおよそ 2 倍を必要とし、訓練セルは後者で判定します。",
+    measure_step: "ここで訓練の 1 ステップを測る",
+    measuring: "ワーカーで訓練の 1 ステップを測定中…",
+    input_batch: "入力バッチ",
+    measure_gpu: "WebGPU ではメモリは GPU 上にあり、ブラウザはページの使用量を報告しません。1 ステップを測るには CPU バックエンドに切り替えてください。",
     inference_memory: "予測時のメモリ（バッチ 1）",
     fits: "このデバイスに収まります",
     not_fits_buffer: "収まりません：最大のテンソルがこのデバイスのバッファ上限を超えます",
@@ -211,6 +239,16 @@ pub fn ignored_reason(lang: Lang, reason: crate::exercises::share::IgnoredReason
 }
 
 /// The label of a variant key.
+/// The measured growth of the CPU worker's memory over one training step, beside the figure.
+pub fn measured_step(lang: Lang, grown: u64, figure: u64, batch: usize, side: usize) -> String {
+    let (grown_s, figure_s) = (crate::format::bytes(grown), crate::format::bytes(figure));
+    let ratio = grown as f64 / figure.max(1) as f64;
+    match lang {
+        Lang::En => format!("Measured in a CPU worker: one training step at batch {batch}, {side} px grew the worker's WebAssembly memory by {grown_s}, {ratio:.2}× what Burn keeps by the formula above ({figure_s}). WebAssembly memory only grows: this is the step's high-water mark beyond what the worker had already reserved."),
+        Lang::Ja => format!("CPU ワーカーで測定: バッチ {batch}・{side} px の訓練 1 ステップで、ワーカーの WebAssembly メモリは {grown_s} 増えました。上の式で Burn が保持する量（{figure_s}）の {ratio:.2} 倍です。WebAssembly のメモリは増えるだけなので、これはワーカーがすでに確保していた分を超えたステップの最大使用量です。"),
+    }
+}
+
 pub fn variant_label(lang: Lang, key: &str) -> &'static str {
     match (lang, key) {
         (Lang::En, "book") => "Book's NiN",

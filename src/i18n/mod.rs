@@ -156,8 +156,6 @@ pub struct Ui {
     pub first_run_note: &'static str,
     pub params_from_module: &'static str,
     pub flop_convention: &'static str,
-    pub field_empty: &'static str,
-    pub field_not_number: &'static str,
     pub footer: &'static str,
     pub panic_overlay: &'static str,
     pub maps_title: &'static str,
@@ -237,8 +235,6 @@ pub static EN: Ui = Ui {
     first_run_note: "the first run on WebGPU includes compiling the GPU kernels",
     params_from_module: "Parameters counted from the module's tensors",
     flop_convention: "FLOP convention: one multiply-add = 2 FLOPs; each bias add, ReLU, pooling comparison or addition = 1 FLOP; dropout and flatten = 0.",
-    field_empty: "is empty: enter a whole number.",
-    field_not_number: "must be a whole number of at least 0, not",
     footer: "Built with Rust, Burn and Leptos. Everything runs in your browser; nothing is uploaded.",
     panic_overlay: "The app hit an internal error and stopped. Reload the page to start again.",
     maps_title: "Feature maps through the network, drawn to scale (height × width; channels below)",
@@ -318,8 +314,6 @@ pub static JA: Ui = Ui {
     first_run_note: "WebGPU での初回は GPU カーネルのコンパイル時間を含みます",
     params_from_module: "モジュールのテンソルから数えたパラメータ数",
     flop_convention: "FLOPs の数え方: 積和 1 回 = 2 FLOPs、バイアス加算・ReLU・プーリングの比較や加算は各 1 FLOP、ドロップアウトと平坦化は 0。",
-    field_empty: "が空です。整数を入力してください。",
-    field_not_number: "は 0 以上の整数でなければなりません。入力値:",
     footer: "Rust・Burn・Leptos で作成。すべてブラウザ内で動き、データは一切送信されません。",
     panic_overlay: "内部エラーのためアプリが停止しました。ページを再読み込みしてください。",
     maps_title: "ネットワークを通る特徴マップ（高さ × 幅を縮尺どおりに描画、下はチャネル数）",
@@ -484,6 +478,69 @@ pub fn cpu_reason(lang: Lang, r: &CpuReason) -> String {
         },
         (Lang::En, R::Native) => "this is a native build".into(),
         (Lang::Ja, R::Native) => "ネイティブビルドです".into(),
+    }
+}
+
+/// A typed value that broke its field's rule, as a sentence that states the rule.
+pub fn field_error(lang: Lang, label: &str, rule: crate::fields::Rule, error: &crate::fields::FieldError) -> String {
+    use crate::fields::{FieldError as E, Rule as R};
+    let n = |v: u64| crate::format::grouped(v);
+    let rule_text = match (lang, rule) {
+        (Lang::En, R::Whole { min, max }) if max == u64::MAX => format!("a whole number of at least {}", n(min)),
+        (Lang::En, R::Whole { min, max }) => format!("a whole number from {} to {}", n(min), n(max)),
+        (Lang::En, R::Decimal { above, below }) => format!("a number above {above} and below {below} (such as 0.001)"),
+        (Lang::Ja, R::Whole { min, max }) if max == u64::MAX => format!("{} 以上の整数", n(min)),
+        (Lang::Ja, R::Whole { min, max }) => format!("{} から {} までの整数", n(min), n(max)),
+        (Lang::Ja, R::Decimal { above, below }) => format!("{above} より大きく {below} より小さい数（例: 0.001）"),
+    };
+    match (lang, error) {
+        (Lang::En, E::Empty) => format!("{label} is empty: enter {rule_text}."),
+        (Lang::En, E::Broken(text)) => format!("{label} must be {rule_text}, not \"{text}\"."),
+        (Lang::Ja, E::Empty) => format!("{label}が空です。{rule_text}を入力してください。"),
+        (Lang::Ja, E::Broken(text)) => format!("{label}は{rule_text}にしてください（入力値: \"{text}\"）。"),
+    }
+}
+
+/// What the page keeps in localStorage (named in a storage notice).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stored {
+    Language,
+    ShapeCell,
+    RunBoard,
+    Speeds,
+}
+
+/// Why something could not be read from or kept in localStorage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StorageIssue {
+    /// localStorage is disabled or missing (reaching it threw, or the browser has none).
+    Unavailable,
+    /// A write was refused (quota exceeded).
+    Full,
+    /// A saved value could not be read (from another version, or damaged); it is set aside.
+    Unreadable,
+}
+
+/// What the page could not keep in the browser's storage, as a sentence.
+pub fn storage_notice(lang: Lang, issue: StorageIssue, what: Stored) -> String {
+    use {StorageIssue as I, Stored as S};
+    let thing = match (lang, what) {
+        (Lang::En, S::Language) => "the language choice",
+        (Lang::En, S::ShapeCell) => "the shape cell's last result",
+        (Lang::En, S::RunBoard) => "the run board",
+        (Lang::En, S::Speeds) => "the measured training speeds",
+        (Lang::Ja, S::Language) => "言語の選択",
+        (Lang::Ja, S::ShapeCell) => "形状セルの前回の結果",
+        (Lang::Ja, S::RunBoard) => "実行の比較ボード",
+        (Lang::Ja, S::Speeds) => "測定した訓練速度",
+    };
+    match (lang, issue) {
+        (Lang::En, I::Unavailable) => format!("This browser does not let the page use its storage (a private window, or a setting): {thing} and everything else it would remember will be gone after a reload. The page works without it."),
+        (Lang::En, I::Full) => format!("The browser's storage for this site is full, so {thing} could not be saved; it will be gone after a reload. Clearing the stored data (Offline, at the bottom) makes room."),
+        (Lang::En, I::Unreadable) => format!("A saved value ({thing}) could not be read (from an older version of this page, or damaged) and was set aside."),
+        (Lang::Ja, I::Unavailable) => format!("このブラウザではページが保存領域を使えません（プライベートウィンドウや設定のため）。{thing}など、覚えておくはずのものは再読み込みで消えます。ページはそのまま使えます。"),
+        (Lang::Ja, I::Full) => format!("このサイトのブラウザの保存領域がいっぱいのため、{thing}を保存できませんでした。再読み込みで消えます。ページ下部の「オフライン」で保存したデータを消去すると空きができます。"),
+        (Lang::Ja, I::Unreadable) => format!("保存されていた値（{thing}）を読めなかったため（以前のバージョンのものか、壊れています）、取り除きました。"),
     }
 }
 

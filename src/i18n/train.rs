@@ -92,6 +92,14 @@ pub struct TrainUi {
     pub worker_failed: &'static str,
     /// The button offered when the worker cannot open WebGPU.
     pub use_cpu_instead: &'static str,
+    pub load_shipped: &'static str,
+    pub shipped_title: &'static str,
+    pub shipped_trained: &'static str,
+    pub shipped_recipe: &'static str,
+    pub shipped_book: &'static str,
+    pub shipped_command: &'static str,
+    pub shipped_card_accuracy: &'static str,
+    pub shipped_note: &'static str,
     /// The button offered when the GPU failed during a run (or the worker crashed on WebGPU).
     pub continue_on_cpu: &'static str,
     /// In the check line on WebGPU, where the memory budget would be.
@@ -148,7 +156,7 @@ pub static EN: TrainUi = TrainUi {
     step: "step",
     epoch: "epoch",
     eta: "left",
-    images_per_s: "images/s",
+    images_per_s: "images/s (validation time included)",
     train_loss: "train loss",
     val_loss: "validation loss",
     val_acc: "validation accuracy",
@@ -181,13 +189,21 @@ pub static EN: TrainUi = TrainUi {
     downloads: "Downloads",
     csv: "Curves (CSV)",
     json: "Curves and settings (JSON)",
-    weights: "Weights (Burn record .bpk)",
-    load_weights: "Load weights (.bpk)",
+    weights: "Weights (.ninw: the model, its image size and a Burn record)",
+    load_weights: "Load weights (.ninw)",
     loaded_weights: "Loaded weights from",
     worker_note: "The run trains in a background thread (a Web Worker), so the page stays responsive while it works. On the CPU backend your processor is busy, and other tabs may slow down.",
     worker_failed: "The training worker failed:",
     use_cpu_instead: "Switch to the CPU backend and its preset",
     continue_on_cpu: "Continue on the CPU: a new run with the same settings",
+    load_shipped: "Load the trained NiN (about 4 MB)",
+    shipped_title: "The trained NiN: trained by this site's engine, measured by this page",
+    shipped_trained: "Trained",
+    shipped_recipe: "Recipe",
+    shipped_book: "How it differs from the book",
+    shipped_command: "Command",
+    shipped_card_accuracy: "Test accuracy on its card",
+    shipped_note: "The test report above is computed here, in your browser, on all 10,000 test images; the card's figure is what the training command measured.",
     gpu_memory_unknown: "browsers do not report GPU memory",
     gpu_memory_learned: "this GPU ran out above",
 };
@@ -240,7 +256,7 @@ pub static JA: TrainUi = TrainUi {
     step: "ステップ",
     epoch: "エポック",
     eta: "残り",
-    images_per_s: "枚/秒",
+    images_per_s: "枚/秒（検証の時間を含む）",
     train_loss: "訓練損失",
     val_loss: "検証損失",
     val_acc: "検証精度",
@@ -273,13 +289,21 @@ pub static JA: TrainUi = TrainUi {
     downloads: "ダウンロード",
     csv: "曲線（CSV）",
     json: "曲線と設定（JSON）",
-    weights: "重み（Burn レコード .bpk）",
-    load_weights: "重みを読み込む（.bpk）",
+    weights: "重み（.ninw: モデル・画像サイズ・Burn レコード）",
+    load_weights: "重みを読み込む（.ninw）",
     loaded_weights: "重みを読み込みました:",
     worker_note: "訓練はバックグラウンドのスレッド（Web Worker）で行うので、その間もページは操作できます。CPU バックエンドではプロセッサが忙しくなり、ほかのタブが遅くなることがあります。",
     worker_failed: "訓練用ワーカーが失敗しました:",
     use_cpu_instead: "CPU バックエンドと CPU 用プリセットに切り替える",
     continue_on_cpu: "CPU で続ける（同じ設定で新しく実行）",
+    load_shipped: "訓練済みの NiN を読み込む（約 4 MB）",
+    shipped_title: "訓練済みの NiN: このサイトのエンジンで訓練し、このページで測定",
+    shipped_trained: "訓練",
+    shipped_recipe: "レシピ",
+    shipped_book: "本との違い",
+    shipped_command: "コマンド",
+    shipped_card_accuracy: "カードに記されたテスト精度",
+    shipped_note: "上のテスト結果は、あなたのブラウザ内で 10,000 枚すべてのテスト画像について計算したものです。カードの数値は訓練コマンドが測定したものです。",
     gpu_memory_unknown: "ブラウザは GPU メモリ量を報告しません",
     gpu_memory_learned: "この GPU でメモリ不足になった量:",
 };
@@ -303,6 +327,49 @@ pub fn gpu_memory_error(lang: Lang, batch: usize, needed: u64, ran_out_at: u64, 
         Lang::Ja => format!(
             "バッチ {batch} の訓練には約 {needed} が必要です。このページでは {ran_out_at} を必要とした実行で GPU メモリが不足しました（ブラウザは GPU のメモリ量を教えてくれません）。それより小さく収まる最大のバッチは {largest_fits} です。"
         ),
+    }
+}
+
+/// The shipped model's run-board name.
+pub fn shipped_run_name(lang: Lang, secs: f64) -> String {
+    let t = crate::format::clock(secs);
+    match lang {
+        Lang::En => format!("Trained NiN (ours, {t} of training)"),
+        Lang::Ja => format!("訓練済み NiN（このサイト、訓練 {t}）"),
+    }
+}
+
+/// How long and on what the shipped model was trained.
+pub fn shipped_trained(lang: Lang, images: usize, epochs: usize, size: usize, secs: f64, machine: &str) -> String {
+    let (images, t) = (crate::format::grouped(images as u64), crate::format::clock(secs));
+    match lang {
+        Lang::En => format!("{images} images ({epochs} epochs) at {size} px in {t} on {machine}"),
+        Lang::Ja => format!("{size} px で {images} 枚（{epochs} エポック）、{t}（{machine}）"),
+    }
+}
+
+/// Which file was loaded and the size it is scored at (the size it was trained at).
+pub fn loaded_weights(lang: Lang, name: &str, size: usize) -> String {
+    match lang {
+        Lang::En => format!("Loaded {name}: trained at {size} px, so scored at {size} px."),
+        Lang::Ja => format!("{name} を読み込みました。{size} px で訓練されたモデルなので、{size} px で評価します。"),
+    }
+}
+
+/// Why a weights file cannot be used.
+pub fn weights_error(lang: Lang, name: &str, e: &crate::training::record::RecordFileError) -> String {
+    use crate::training::record::RecordFileError as R;
+    match (lang, e) {
+        (_, R::Model(inner)) => match lang {
+            Lang::En => format!("{name} describes a model that cannot run at its own image size: {}", analysis_error(lang, inner)),
+            Lang::Ja => format!("{name} が記すモデルは、記された画像サイズでは動きません: {}", analysis_error(lang, inner)),
+        },
+        (Lang::En, R::NoHeader) => format!("{name} was saved by an older version of this page and does not say which model and image size it is for. Train again and download the new weights file."),
+        (Lang::Ja, R::NoHeader) => format!("{name} は以前のバージョンで保存されたため、どのモデル・画像サイズ用か分かりません。もう一度訓練して、新しい重みファイルをダウンロードしてください。"),
+        (Lang::En, R::Format(m)) => format!("{name} is not a weights file of this page ({m})."),
+        (Lang::Ja, R::Format(m)) => format!("{name} はこのページの重みファイルではありません（{m}）。"),
+        (Lang::En, R::Readback(m)) => format!("Reading the weights failed: {m}"),
+        (Lang::Ja, R::Readback(m)) => format!("重みの読み出しに失敗しました: {m}"),
     }
 }
 
@@ -349,8 +416,20 @@ pub fn settings_error(lang: Lang, e: &SettingsError) -> String {
         (Lang::Ja, S::ZeroBatch) => "バッチサイズは 1 以上にしてください。".into(),
         (Lang::En, S::ZeroEpochs) => "The number of epochs must be at least 1.".into(),
         (Lang::Ja, S::ZeroEpochs) => "エポック数は 1 以上にしてください。".into(),
-        (Lang::En, S::BadEvalCount) => "There are fewer training steps per epoch than validation points: use more images or a smaller batch.".into(),
-        (Lang::Ja, S::BadEvalCount) => "1 エポックのステップ数が検証の回数より少なくなります。画像を増やすかバッチを小さくしてください。".into(),
+        (Lang::En, S::BadEvalCount) => "The run needs at least one validation point per epoch.".into(),
+        (Lang::Ja, S::BadEvalCount) => "1 エポックに少なくとも 1 回の検証が必要です。".into(),
+        (Lang::En, S::ZeroValidation) => "Validation images must be at least 1: the curves are measured on them while the run goes.".into(),
+        (Lang::Ja, S::ZeroValidation) => "検証画像は 1 枚以上にしてください。実行中の曲線はこの画像で測ります。".into(),
+        (Lang::En, S::ZeroTest) => "Test images must be at least 1: the run ends with a report on them.".into(),
+        (Lang::Ja, S::ZeroTest) => "テスト画像は 1 枚以上にしてください。実行の最後にこの画像で評価します。".into(),
+        (Lang::En, S::WeightsTooLarge { bytes, limit }) => format!(
+            "This model's largest weight tensor is {}, more than this device's {} limit for one buffer; no batch size changes that. Train it on the CPU backend.",
+            crate::format::bytes(*bytes), crate::format::bytes(*limit)
+        ),
+        (Lang::Ja, S::WeightsTooLarge { bytes, limit }) => format!(
+            "このモデルの最大の重みテンソルは {} で、このデバイスの 1 バッファの上限 {} を超えます。バッチサイズでは変わりません。CPU バックエンドで訓練してください。",
+            crate::format::bytes(*bytes), crate::format::bytes(*limit)
+        ),
         (Lang::En, S::BadLearningRate(lr)) => format!("The learning rate must be a positive number below 10 (got {lr})."),
         (Lang::Ja, S::BadLearningRate(lr)) => format!("学習率は 10 未満の正の数にしてください（入力値 {lr}）。"),
         (Lang::En, S::NoFullBatch { train, batch }) => format!("{train} training images do not fill one batch of {batch}."),

@@ -174,7 +174,10 @@ impl NinConfig {
                 let mut features = analysis::body_output(self, input)?.features();
                 let mut layers = Vec::with_capacity(hidden.len() + 1);
                 for &width in hidden.iter().chain(std::iter::once(&self.num_classes)) {
-                    layers.push(LinearConfig::new(features, width).with_initializer(xavier()).init(device));
+                    // Burn's initializer would make the bias Xavier too: PyTorch's default bias, as d2l's init_cnn keeps it.
+                    let mut layer = LinearConfig::new(features, width).with_initializer(xavier()).init(device);
+                    layer.bias = Some(torch_bias().init_with([width], Some(features), Some(width), device));
+                    layers.push(layer);
                     features = width;
                 }
                 Head::FullyConnected(FullyConnectedHead {
@@ -476,6 +479,24 @@ mod tests {
         let a: Vec<f32> = logits.into_data().try_to_vec().unwrap();
         let b: Vec<f32> = model.forward(x).into_data().try_to_vec().unwrap();
         assert_eq!(a, b);
+    }
+
+    /// Regression (issue 20): Burn's LinearConfig applies its initializer to the bias too, so
+    /// the fully connected heads' biases were Xavier (exercise 3's 250 -> 10 layer: +-0.152)
+    /// instead of PyTorch's default U(+-1/sqrt(fan_in)) = +-0.063, as the doc comment and
+    /// d2l's init_cnn have it.
+    #[test]
+    fn fully_connected_biases_are_torch_default_not_xavier() {
+        let _rng = crate::burn_rng_lock();
+        let config = NinConfig::book().with_head(HeadConfig::FullyConnected { input_height: 224, input_width: 224, hidden: vec![] });
+        let model = config.init(&Device::flex()).unwrap();
+        let Head::FullyConnected(head) = &model.head else { panic!("an FC head") };
+        let layer = head.layers.last().unwrap();
+        assert_eq!(layer.weight.dims(), [250, 10]);
+        let bias = layer.bias.as_ref().unwrap().val().into_data().try_to_vec::<f32>().unwrap();
+        let bound = 1.0 / 250f32.sqrt();
+        assert!(bias.iter().all(|b| b.abs() <= bound * 1.0001), "{bias:?} outside +-{bound}");
+        assert!(bias.iter().any(|b| b.abs() > bound * 0.3), "{bias:?} is not spread over +-{bound}");
     }
 
     #[test]

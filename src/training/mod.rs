@@ -3,6 +3,8 @@
 //! so the same code runs natively in tests and on WebGPU in the browser, where the UI awaits one
 //! chunk, yields a macrotask, and awaits the next.
 
+pub mod board;
+pub mod card;
 pub mod metrics;
 pub mod record;
 pub mod session;

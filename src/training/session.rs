@@ -195,7 +195,13 @@ pub async fn train<F: Future<Output = ()>>(
             emit(Event::Stage(Stage::Validating));
             let started = Instant::now();
             let val = trainer.split().val.clone();
-            let (metrics, _) = evaluate(&trainer.eval_model(), data, &val, &trainer.settings, &trainer.eval_device(), &sleep).await?;
+            let evaluated = evaluate(&trainer.eval_model(), data, &val, &trainer.settings, &trainer.eval_device(), &sleep).await;
+            // The last update can make the weights non-finite while its own loss (computed
+            // before it) was finite: logits that cannot be scored then mean the run diverged.
+            let (metrics, _) = match evaluated {
+                Err(TrainError::BadLogits) => return Err(TrainError::Diverged { step: trainer.step() }),
+                other => other?,
+            };
             trainer.push_validation(metrics);
             active_secs += started.elapsed().as_secs_f64();
             emit(Event::Curves { history: trainer.history.clone(), progress: progress(trainer, backend, report.steps, active_secs) });
@@ -334,6 +340,21 @@ mod tests {
         // Without a fault, the error stands.
         let plain = block_on(gpu_cause::<(), _>(Err(TrainError::Readback("map failed".into())), &|_| async {}));
         assert_eq!(plain, Err(TrainError::Readback("map failed".into())));
+    }
+
+    /// Regression (issue 20): a last update that made the weights non-finite right before a
+    /// validation point was reported as "could not be scored" instead of a divergence.
+    #[test]
+    fn divergence_right_before_a_validation_point_says_diverged() {
+        let _rng = crate::burn_rng_lock();
+        let data = noise(40);
+        // One step per validation point; plain SGD with a step so large the first update
+        // leaves no finite weight, while that step's own loss is still finite.
+        let settings = TrainSettings { optimizer: crate::training::OptimizerKind::Sgd, learning_rate: 1e30, evals_per_epoch: 4, ..tiny() };
+        let mut trainer = Trainer::new(&NinConfig::book(), &settings, &data, &Device::flex()).unwrap();
+        let result = block_on(train(&mut trainer, &data, BackendKind::Cpu, || Control::Run, |_| (), |_| async {}));
+        assert_eq!(result, Err(TrainError::Diverged { step: 1 }));
+        assert!(trainer.history.train[0].loss.is_finite(), "the first step's loss was finite");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{self, AnalysisError, InputShape, LayerKind};
+use crate::analysis::memory::{self, Convention};
+use crate::analysis::{self, AnalysisError, InputShape};
 use crate::model::NinConfig;
 
 /// The optimizers the cell offers.
@@ -149,7 +150,9 @@ impl TrainSettings {
         self.steps_per_epoch() * self.epochs
     }
 
-    /// Steps between two validation points.
+    /// Steps between two validation points. A preset's validation points per epoch are at most
+    /// one per step (a small run validates after every step instead of being refused for a
+    /// setting the form does not show).
     pub fn steps_per_eval(&self) -> usize {
         (self.steps_per_epoch() / self.evals_per_epoch.max(1)).max(1)
     }
@@ -184,7 +187,7 @@ pub struct RunCost {
 pub fn run_cost(config: &NinConfig, settings: &TrainSettings) -> Result<RunCost, SettingsError> {
     let one = TrainSettings { batch_size: 1, ..settings.clone() };
     let per_image = analysis::plan(config, one.input(config.input_channels))?.total_flops();
-    let train_images = (settings.total_steps() * settings.batch_size) as u64;
+    let train_images = (settings.total_steps() as u64).saturating_mul(settings.batch_size as u64);
     let evals = settings.validations() as u64;
     let scored_images = evals * settings.val_images as u64 + settings.test_images as u64;
     let total_flops = per_image.saturating_mul(3).saturating_mul(train_images).saturating_add(per_image.saturating_mul(scored_images));
@@ -227,6 +230,20 @@ impl Speed {
     }
 }
 
+/// The speeds saved in storage, checked: usable figures, at most one per backend. `None`
+/// when the text is not a list of `(backend, speed)` at all.
+pub fn parse_speeds(json: &str) -> Option<Vec<(crate::engine::BackendKind, Speed)>> {
+    let all: Vec<serde_json::Value> = serde_json::from_str(json).ok()?;
+    let mut out: Vec<(crate::engine::BackendKind, Speed)> = Vec::new();
+    for v in all {
+        let Ok((kind, speed)) = serde_json::from_value::<(crate::engine::BackendKind, Speed)>(v) else { continue };
+        if speed.usable() && speed.batch_size > 0 && speed.image_size > 0 && !out.iter().any(|(k, _)| *k == kind) {
+            out.push((kind, speed));
+        }
+    }
+    Some(out)
+}
+
 /// Why a run cannot start.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 pub enum SettingsError {
@@ -236,8 +253,18 @@ pub enum SettingsError {
     ZeroBatch,
     #[error("the number of epochs must be at least 1")]
     ZeroEpochs,
-    #[error("validation points per epoch must be between 1 and the steps per epoch")]
+    #[error("validation points per epoch must be at least 1")]
     BadEvalCount,
+    /// The curves need validation images (the run is judged on held-out images as it goes).
+    #[error("at least 1 validation image is needed")]
+    ZeroValidation,
+    /// The run ends with a test report, which needs test images.
+    #[error("at least 1 test image is needed")]
+    ZeroTest,
+    /// One of the model's own parameter tensors does not fit a buffer of this backend (batch
+    /// size cannot help: e.g. the first fully connected layer of a VGG member on WebGPU).
+    #[error("the model's largest weight tensor ({bytes} bytes) exceeds this device's {limit}-byte buffer limit")]
+    WeightsTooLarge { bytes: u64, limit: u64 },
     #[error("the learning rate must be a positive number below 10, got {0}")]
     BadLearningRate(f64),
     #[error("{train} training images give no full batch of {batch}")]
@@ -252,13 +279,14 @@ pub enum SettingsError {
     OutOfMemory { batch: usize, needed: u64, budget: u64, largest_fits: usize },
 }
 
-/// Memory a run needs, from the pure analysis (f32 everywhere).
+/// Memory a run needs, from the pure analysis (f32 everywhere), as Burn's autodiff keeps it
+/// (`analysis::memory`, [`Convention::Burn`]: what exercise 4 calls "what our engine keeps").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemoryEstimate {
     /// Parameters, their gradients and the optimizer state.
     pub weights_bytes: u64,
-    /// Activations the backward pass keeps, for the whole batch (every layer output twice:
-    /// once kept, once as its gradient).
+    /// The input batch, what the forward pass keeps for the backward pass, and the backward
+    /// pass's own working set.
     pub activations_bytes: u64,
     /// The largest single tensor of the batch.
     pub largest_tensor_bytes: u64,
@@ -266,33 +294,22 @@ pub struct MemoryEstimate {
 
 impl MemoryEstimate {
     pub fn total(&self) -> u64 {
-        self.weights_bytes + self.activations_bytes
+        self.weights_bytes.saturating_add(self.activations_bytes)
     }
-}
-
-/// Bytes autodiff keeps for the backward pass of one summary row: each conv's output and its
-/// ReLU's output in a block (approximated by the block's output size), every other row's output
-/// once.
-pub fn kept_activation_bytes(row: &crate::analysis::LayerRow) -> u64 {
-    let bytes = row.output.iter().fold(4u64, |acc, &d| acc.saturating_mul(d));
-    let copies = match row.kind {
-        LayerKind::NinBlock { convs, .. } => 2 * convs as u64,
-        _ => 1,
-    };
-    bytes.saturating_mul(copies)
 }
 
 /// The pure memory estimate for training `config` with `settings`.
 pub fn memory_estimate(config: &NinConfig, settings: &TrainSettings) -> Result<MemoryEstimate, SettingsError> {
-    let plan = analysis::plan(config, settings.input(config.input_channels))?;
-    let params = plan.total_params();
-    let weights_bytes = params * 4 * (2 + settings.optimizer.state_per_param());
-    let input_bytes = (settings.batch_size * config.input_channels * settings.image_size * settings.image_size) as u64 * 4;
-    // The backward pass then holds a gradient of about the same size as what autodiff keeps.
-    let kept: u64 = plan.rows.iter().map(kept_activation_bytes).fold(input_bytes, u64::saturating_add);
-    let activations_bytes = kept.saturating_mul(2);
-    let (_, largest_tensor_bytes) = plan.largest_tensor();
-    Ok(MemoryEstimate { weights_bytes, activations_bytes, largest_tensor_bytes: largest_tensor_bytes.max(input_bytes) })
+    let input = settings.input(config.input_channels);
+    let m = memory::training(config, input, settings.optimizer.state_per_param(), Convention::Burn)?;
+    let plan = analysis::plan(config, input)?;
+    let (_, largest_row) = plan.largest_tensor();
+    Ok(MemoryEstimate {
+        weights_bytes: m.params.saturating_add(m.grads).saturating_add(m.optimizer_state),
+        activations_bytes: m.input.saturating_add(m.kept).saturating_add(m.backward),
+        // The backward pass's working set is two of the largest maps: half of it is one.
+        largest_tensor_bytes: largest_row.max(m.input).max(m.backward / 2),
+    })
 }
 
 /// Checks settings against the model, the data and the device before anything is allocated.
@@ -326,13 +343,26 @@ pub fn validate(
     if settings.steps_per_epoch() == 0 {
         return Err(SettingsError::NoFullBatch { train: settings.train_images, batch: settings.batch_size });
     }
-    if settings.evals_per_epoch == 0 || settings.evals_per_epoch > settings.steps_per_epoch() {
+    if settings.evals_per_epoch == 0 {
         return Err(SettingsError::BadEvalCount);
+    }
+    if settings.val_images == 0 {
+        return Err(SettingsError::ZeroValidation);
+    }
+    if settings.test_images == 0 {
+        return Err(SettingsError::ZeroTest);
     }
     // Shapes first (a too-small image is a shape error, whatever the batch).
     let one = TrainSettings { batch_size: 1, ..settings.clone() };
     let per_image = memory_estimate(config, &one)?;
     let estimate = memory_estimate(config, settings)?;
+    // A parameter tensor lives in one buffer too, whatever the batch. Each summary row's
+    // parameters bound its largest tensor (a row is one layer, or one NiN block).
+    let plan = analysis::plan(config, one.input(config.input_channels))?;
+    let largest_weights = plan.rows.iter().map(|r| r.params).max().unwrap_or(0).saturating_mul(4);
+    if largest_weights > buffer_limit {
+        return Err(SettingsError::WeightsTooLarge { bytes: largest_weights, limit: buffer_limit });
+    }
     if estimate.largest_tensor_bytes > buffer_limit {
         return Err(SettingsError::BatchTooLarge {
             batch: settings.batch_size,
@@ -409,6 +439,21 @@ mod tests {
     }
 
     #[test]
+    fn saved_speeds_are_checked() {
+        let good = Speed { flops_per_s: 1e9, batch_size: 32, image_size: 96 };
+        let json = serde_json::to_string(&vec![(crate::engine::BackendKind::Cpu, good)]).unwrap();
+        assert_eq!(parse_speeds(&json), Some(vec![(crate::engine::BackendKind::Cpu, good)]));
+        assert_eq!(parse_speeds("{"), None);
+        let bad = serde_json::to_string(&vec![
+            (crate::engine::BackendKind::Cpu, Speed { flops_per_s: -1.0, ..good }),
+            (crate::engine::BackendKind::WebGpu, Speed { batch_size: 0, ..good }),
+        ]).unwrap();
+        assert_eq!(parse_speeds(&bad), Some(vec![]));
+        assert_eq!(parse_speeds("[[\"Cpu\", {\"flops_per_s\": \"fast\", \"batch_size\": 1, \"image_size\": 1}], 7]"), Some(vec![]));
+        assert_eq!(parse_speeds("[[\"Cpu\", {\"flops_per_s\": 1e999, \"batch_size\": 1, \"image_size\": 1}]]"), None);
+    }
+
+    #[test]
     fn presets_are_valid_on_a_default_webgpu_device() {
         let config = NinConfig::book();
         for preset in [Preset::ShortGpu, Preset::ShortCpu] {
@@ -459,8 +504,54 @@ mod tests {
         assert!(matches!(check(TrainSettings { train_images: 8, ..ok.clone() }), SettingsError::NoFullBatch { .. }));
         assert!(matches!(check(TrainSettings { test_images: 10_001, ..ok.clone() }), SettingsError::NotEnoughTestImages { .. }));
         assert_eq!(check(TrainSettings { evals_per_epoch: 0, ..ok.clone() }), SettingsError::BadEvalCount);
+        // More validation points than steps: one after every step, not a refusal.
+        let few = TrainSettings { train_images: 64, batch_size: 32, evals_per_epoch: 4, ..ok.clone() };
+        assert!(validate(&config, &few, 60_000, 10_000, GIB, 4 * GIB).is_ok());
+        assert_eq!((few.steps_per_eval(), few.validations()), (1, 2));
         // Absurd sizes are a shape/size error, not an overflow.
         assert!(matches!(check(TrainSettings { image_size: usize::MAX / 2, ..ok }), SettingsError::Shape(_)));
+    }
+
+    /// Regression (issue 20): 0 validation or 0 test images passed the checks, then the run
+    /// failed at its first validation point or after training ("could not be scored").
+    #[test]
+    fn zero_validation_or_test_images_are_refused_before_the_run() {
+        let config = NinConfig::book();
+        let ok = Preset::ShortCpu.settings();
+        let check = |s: TrainSettings| validate(&config, &s, 60_000, 10_000, GIB, 4 * GIB);
+        assert_eq!(check(TrainSettings { val_images: 0, ..ok.clone() }), Err(SettingsError::ZeroValidation));
+        assert_eq!(check(TrainSettings { test_images: 0, ..ok.clone() }), Err(SettingsError::ZeroTest));
+        assert!(check(TrainSettings { val_images: 1, test_images: 1, ..ok }).is_ok());
+    }
+
+    /// Regression (issue 20): only activations were checked against the buffer limit, so a VGG
+    /// member of exercise 6 (a 411 MB first fully connected weight) was accepted on WebGPU and
+    /// failed inside wgpu.
+    #[test]
+    fn a_weight_tensor_over_the_buffer_limit_is_refused() {
+        let vgg = crate::exercises::variants(crate::exercises::Exercise::Family)
+            .into_iter()
+            .find(|v| v.key == "vgg11")
+            .expect("exercise 6 has VGG-11")
+            .config;
+        let s = TrainSettings { image_size: 224, batch_size: 1, ..Preset::ShortCpu.settings() };
+        let err = validate(&vgg, &s, 60_000, 10_000, 128 << 20, u64::MAX).unwrap_err();
+        assert!(matches!(err, SettingsError::WeightsTooLarge { bytes, limit } if bytes >= 411_058_176 && limit == 128 << 20), "{err}");
+        // The book's NiN has no tensor near the limit.
+        assert!(validate(&NinConfig::book(), &s, 60_000, 10_000, 128 << 20, u64::MAX).is_ok());
+    }
+
+    /// Regression (issue 20): sizes were multiplied as usize, which is 32 bits in the browser
+    /// (side 4096 at batch 256 gave 0 input bytes there). Natively usize has 64 bits, so this
+    /// checks the widened arithmetic's result rather than reproducing the wrap.
+    #[test]
+    fn sizes_past_four_gib_are_counted_in_64_bits() {
+        let s = TrainSettings { batch_size: 256, image_size: 4096, ..Preset::ShortCpu.settings() };
+        let input = crate::analysis::element_bytes(&[s.batch_size, 1, s.image_size, s.image_size]);
+        assert_eq!(input, 256 * 4096 * 4096 * 4);
+        assert!(input > u32::MAX as u64);
+        let m = memory_estimate(&NinConfig::book(), &s).unwrap();
+        assert!(m.largest_tensor_bytes >= input && m.activations_bytes > input);
     }
 
     #[test]
@@ -469,19 +560,19 @@ mod tests {
         let m = memory_estimate(&NinConfig::book(), &s).unwrap();
         assert_eq!(m.weights_bytes, 1_992_166 * 4 * 4);
         assert_eq!(m.largest_tensor_bytes, 2 * 96 * 54 * 54 * 4);
-        // Per image: input; blocks keep conv+ReLU outputs of their 3 convs; pools, dropout,
-        // GAP, flatten once; everything twice (value and gradient).
-        let per_image: u64 = 224 * 224
-            + 6 * 96 * 54 * 54
-            + 96 * 26 * 26
-            + 6 * 256 * 26 * 26
-            + 256 * 12 * 12
-            + 6 * 384 * 12 * 12
-            + 384 * 5 * 5
-            + 384 * 5 * 5
-            + 6 * 10 * 5 * 5
-            + 10
-            + 10;
-        assert_eq!(m.activations_bytes, 2 * 2 * per_image * 4);
-    }
+        // Per image, as Burn keeps it: the input; each block's convolution outputs and ReLU
+        // outputs (two maps per convolution); each pool's 4-byte indices and the output the
+        // next layer keeps; dropout's f32 mask and output; the logits' log-softmax. Then the
+        // backward pass's two largest maps.
+        let per_image: u64 = 4 * 224 * 224
+            + 4 * 6 * 96 * 54 * 54
+            + 8 * 96 * 26 * 26
+            + 4 * 6 * 256 * 26 * 26
+            + 8 * 256 * 12 * 12
+            + 4 * 6 * 384 * 12 * 12
+            + 8 * 384 * 5 * 5
+            + 8 * 384 * 5 * 5
+            + 4 * 6 * 10 * 5 * 5
+            + 4 * 10;
+        assert_eq!(m.activations_bytes, 2 * per_image + 2 * (2 * 96 * 54 * 54 * 4));    }
 }

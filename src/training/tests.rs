@@ -128,3 +128,60 @@ fn weights_round_trip_through_a_record_file_and_a_wrong_file_is_an_error() {
     assert!(matches!(record::from_bytes(bytes, &other, &device), Err(record::RecordFileError::Format(_))));
     assert!(matches!(record::from_bytes(b"not a record".to_vec(), &config, &device), Err(record::RecordFileError::Format(_))));
 }
+
+/// Regression (issue 20): the weights file did not record the image size or the variant, so a
+/// file trained at 96 px was scored at whatever size the form showed, and an FC-head model or
+/// a size below 67 made the forward pass panic. The header says both, and a file whose header
+/// describes a model that cannot run at its size is refused before anything is built.
+#[test]
+fn weights_files_carry_their_model_and_size_and_bad_ones_are_refused() {
+    let _rng = crate::burn_rng_lock();
+    let device = Device::flex();
+    let config = NinConfig::book().with_head(crate::model::HeadConfig::FullyConnected { input_height: 96, input_width: 96, hidden: vec![] });
+    let model = config.init(&device).unwrap();
+    let record = block_on(record::to_bytes(&model, &config)).unwrap();
+    let meta = record::WeightsMeta { variant: "fc_last_block".into(), config: config.clone(), image_size: 96 };
+    let file = record::to_file(&meta, &record);
+    let (loaded, back) = record::from_file(&file, &device).unwrap();
+    assert_eq!(back, meta);
+    let (x, _) = batch(&FashionMnist { images: vec![7; 784], labels: vec![0] }, &[0], 96, &device);
+    let a: Vec<f32> = model.valid().forward(x.clone()).into_data().try_to_vec().unwrap();
+    let b: Vec<f32> = loaded.valid().forward(x).into_data().try_to_vec().unwrap();
+    assert_eq!(a, b);
+    // The FC head at a size it was not built for, and a side below 67: refused from the header.
+    for size in [224, 66] {
+        let bad = record::to_file(&record::WeightsMeta { image_size: size, ..meta.clone() }, &record);
+        assert!(matches!(record::from_file(&bad, &device), Err(record::RecordFileError::Model(_))), "size {size}");
+    }
+    // A plain record (what older versions saved), garbage, a cut file, a hostile header.
+    assert_eq!(record::parse_file(&record).map(|_| ()), Err(record::RecordFileError::NoHeader));
+    assert!(matches!(record::parse_file(b"hello"), Err(record::RecordFileError::Format(_))));
+    assert!(matches!(record::parse_file(&file[..20]), Err(record::RecordFileError::Format(_))));
+    let mut huge = b"NINWGT01".to_vec();
+    huge.extend_from_slice(&u32::MAX.to_be_bytes());
+    assert!(matches!(record::parse_file(&huge), Err(record::RecordFileError::Format(_))));
+    let mut junk = b"NINWGT01".to_vec();
+    junk.extend_from_slice(&4u32.to_be_bytes());
+    junk.extend_from_slice(b"{{{{");
+    assert!(matches!(record::parse_file(&junk), Err(record::RecordFileError::Format(_))));
+}
+
+/// The shipped model is stored in half precision: half the bytes, loaded back as f32 with
+/// outputs within f16's rounding of the original's.
+#[test]
+fn a_half_precision_record_loads_back_as_f32() {
+    let _rng = crate::burn_rng_lock();
+    let device = Device::flex();
+    let config = NinConfig::book();
+    let model = config.init(&device).unwrap();
+    let full = block_on(record::to_bytes(&model, &config)).unwrap();
+    let half = block_on(record::to_bytes_half(&model, &config)).unwrap();
+    assert!(half.len() < full.len() * 6 / 10, "{} vs {}", half.len(), full.len());
+    let loaded = record::from_bytes(half, &config, &device).unwrap();
+    let (x, _) = batch(&FashionMnist { images: (0..784).map(|i| (i % 256) as u8).collect(), labels: vec![0] }, &[0], 67, &device);
+    let a: Vec<f32> = model.valid().forward(x.clone()).into_data().try_to_vec().unwrap();
+    let b: Vec<f32> = loaded.valid().forward(x).into_data().convert::<f32>().try_to_vec().unwrap();
+    for (a, b) in a.iter().zip(&b) {
+        assert!((a - b).abs() < 1e-2 * (1.0 + a.abs()), "{a} vs {b}");
+    }
+}

@@ -1,7 +1,6 @@
 //! The page: header with the language toggle, backend panel, table of contents, and the
 //! chapter's sections with their cells in the places the book has its code.
 
-use gloo_storage::{LocalStorage as BrowserStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -25,7 +24,7 @@ const LANG_KEY: &str = "nin.lang";
 
 /// The remembered language, else the browser's.
 fn initial_lang() -> Lang {
-    if let Some(lang) = BrowserStorage::get::<String>(LANG_KEY).ok().and_then(|c| Lang::from_code(&c)) {
+    if let Some(lang) = super::storage::get::<String>(LANG_KEY, super::storage::Stored::Language).and_then(|c| Lang::from_code(&c)) {
         return lang;
     }
     let tag = web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_default();
@@ -34,6 +33,8 @@ fn initial_lang() -> Lang {
 
 #[component]
 pub fn App() -> impl IntoView {
+    // First: every later read or write of localStorage may need to say what it could not keep.
+    let storage_notice = super::storage::StorageNotice::install();
     let backends = Backends { active: RwSignal::new_local(BackendState::Starting), webgpu: RwSignal::new_local(None), settled: RwSignal::new(false) };
     provide_context(backends);
     let lang = RwSignal::new(initial_lang());
@@ -69,6 +70,7 @@ pub fn App() -> impl IntoView {
     });
 
     provide_context(GpuMemory(RwSignal::new(None)));
+    provide_context(super::shipped::ShippedRequests(RwSignal::new(0)));
     let update = super::offline::UpdateReady(RwSignal::new(false));
     provide_context(update);
     super::offline::register(update);
@@ -114,7 +116,7 @@ pub fn App() -> impl IntoView {
             Lang::En => Lang::Ja,
             Lang::Ja => Lang::En,
         };
-        let _ = BrowserStorage::set(LANG_KEY, next.code());
+        super::storage::set(LANG_KEY, &next.code(), super::storage::Stored::Language);
         lang.set(next);
     };
     let t = move || lang.get().ui();
@@ -135,6 +137,9 @@ pub fn App() -> impl IntoView {
         </header>
         <main class="wrap">
             <super::offline::UpdateBanner/>
+            {move || storage_notice.0.get().map(|(issue, what)| view! {
+                <p class="error storage-notice" role="status" data-testid="storage-notice">{crate::i18n::storage_notice(lang.get(), issue, what)}</p>
+            })}
             {notice.map(|ignored| view! {
                 <p class="error share-notice" role="status" data-testid="share-notice">
                     {move || lang.get().ex().share_notice}" "

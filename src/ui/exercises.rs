@@ -1,6 +1,6 @@
 //! The six exercises: each question with a cell that measures its answer. Exercises 1, 2, 3,
 //! 5 and 6 compare model variants (parameters, FLOPs, shapes, memory) with bars and a sentence
-//! written from the numbers; exercise 4 is a per-layer resource calculator with its formulas.
+//! written from the numbers; exercise 4's per-layer resource calculator is in `exercise4`.
 
 use burn::module::Module;
 use burn::prelude::Device;
@@ -22,7 +22,7 @@ use crate::training::OptimizerKind;
 
 /// The inputs shared by an exercise cell: side, batch and optimizer, as typed.
 #[derive(Clone, Copy)]
-struct Inputs {
+pub(super) struct Inputs {
     side: RwSignal<String>,
     batch: RwSignal<String>,
     optimizer: RwSignal<String>,
@@ -30,7 +30,7 @@ struct Inputs {
 
 impl Inputs {
     /// The defaults, or what a shared link gave for this exercise.
-    fn new(exercise: Exercise, side: usize, batch: usize) -> Self {
+    pub(super) fn new(exercise: Exercise, side: usize, batch: usize) -> Self {
         let shared = use_context::<Shared>().map(|s| s.0).filter(|s| s.exercise == Some(exercise)).unwrap_or_default();
         Inputs {
             side: RwSignal::new(shared.side.unwrap_or(side).to_string()),
@@ -52,25 +52,21 @@ impl Inputs {
     }
 
     /// Parsed values, or the message for the first bad field.
-    fn parse(&self, lang: Lang) -> Result<(usize, usize, OptimizerKind), String> {
+    pub(super) fn parse(&self, lang: Lang) -> Result<(usize, usize, OptimizerKind), String> {
         let t = lang.ex();
-        let u = lang.ui();
-        let num = |label: &str, text: String| -> Result<usize, String> {
-            let text = text.trim().to_string();
-            if text.is_empty() {
-                return Err(format!("{label} {}", u.field_empty));
-            }
-            text.parse::<usize>().map_err(|_| format!("{label} {} \"{}\".", u.field_not_number, text.chars().take(40).collect::<String>()))
+        // A side from NiN's smallest input to 4,096 px; a batch of at least one image.
+        let num = |label: &str, rule: crate::fields::Rule, text: String| -> Result<usize, String> {
+            crate::fields::whole_usize(&text, rule).map_err(|e| i18n::field_error(lang, label, rule, &e))
         };
-        let side = num(t.side, self.side.get())?;
-        let batch = num(t.batch, self.batch.get())?;
+        let side = num(t.side, crate::fields::IMAGE_SIZE, self.side.get())?;
+        let batch = num(t.batch, crate::fields::BATCH, self.batch.get())?;
         let optimizer = OptimizerKind::from_id(&self.optimizer.get()).unwrap_or(OptimizerKind::Adam);
         Ok((side, batch, optimizer))
     }
 }
 
 #[component]
-fn InputsForm(inputs: Inputs, prefix: &'static str) -> impl IntoView {
+pub(super) fn InputsForm(inputs: Inputs, prefix: &'static str) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     let t = move || lang.get().ex();
     view! {
@@ -96,7 +92,7 @@ fn InputsForm(inputs: Inputs, prefix: &'static str) -> impl IntoView {
 
 /// A "share" button: puts this exercise's state in the address bar and shows the link.
 #[component]
-fn ShareLink(exercise: Exercise, inputs: Inputs) -> impl IntoView {
+pub(super) fn ShareLink(exercise: Exercise, inputs: Inputs) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     let target = expect_context::<TrainTarget>();
     let seed = expect_context::<SeedField>();
@@ -128,7 +124,7 @@ fn ShareLink(exercise: Exercise, inputs: Inputs) -> impl IntoView {
 }
 
 /// Percent of `max` as a CSS width.
-fn width(value: u64, max: u64) -> String {
+pub(super) fn width(value: u64, max: u64) -> String {
     format!("width:{:.1}%", value as f64 / max.max(1) as f64 * 100.0)
 }
 
@@ -327,135 +323,6 @@ fn Widths() -> impl IntoView {
 }
 
 /// Exercise 4: parameters, FLOPs and memory per layer, with the formulas.
-#[component]
-fn Calculator() -> impl IntoView {
-    let lang = expect_context::<RwSignal<Lang>>();
-    let backends = expect_context::<Backends>();
-    let gpu_memory = expect_context::<GpuMemory>();
-    let t = move || lang.get().ex();
-    let inputs = Inputs::new(Exercise::Resources, 224, 128);
-    // Cross-check: the parameter count of the real Burn module (built once on the CPU).
-    let module_params = NinConfig::book().init(&Device::flex()).map(|m| m.num_params() as u64).ok();
-
-    let result = Memo::new(move |_| {
-        let lang = lang.get();
-        let (side, batch, optimizer) = inputs.parse(lang)?;
-        exercises::resources(&NinConfig::book(), side, batch, optimizer).map_err(|e| i18n::analysis_error(lang, &e))
-    });
-
-    let fits = move |r: &Resources| {
-        let BackendState::Ready(b) = backends.active.get() else { return None };
-        let plan = crate::analysis::plan(&NinConfig::book(), crate::analysis::InputShape::new(r.batch, 1, r.side, r.side)).ok()?;
-        let (_, largest) = plan.largest_tensor();
-        let t = t();
-        Some(if largest.max(r.input_bytes) > b.buffer_limit_bytes() {
-            ("no", format!("{} ({} > {})", t.not_fits_buffer, format::bytes(largest), format::bytes(b.buffer_limit_bytes())))
-        } else if let Some(budget) = gpu_memory.budget(b.kind).filter(|&budget| r.training_bytes() > budget) {
-            ("no", format!("{} ({} > {}, {})", t.not_fits_memory, format::bytes(r.training_bytes()), format::bytes(budget), match b.kind {
-                BackendKind::WebGpu => "WebGPU",
-                BackendKind::Cpu => "CPU",
-            }))
-        } else {
-            ("yes", t.fits.to_string())
-        })
-    };
-
-    let body = move || {
-        let lang = lang.get();
-        let t = lang.ex();
-        match result.get() {
-            Err(message) => view! { <p class="error" data-testid="ex4-error">{message}</p> }.into_any(),
-            Ok(r) => {
-                let max_act = r.rows.iter().map(|row| row.activation_bytes).max().unwrap_or(1);
-                let verdict = fits(&r);
-                view! {
-                    <dl class="totals" data-testid="ex4-totals" data-params=r.total.params.to_string()
-                        data-training-bytes=r.training_bytes().to_string() data-inference-bytes=r.inference_peak_bytes.to_string()
-                        data-training-flops=r.training_flops().to_string()>
-                        <dt>{t.params}</dt><dd>{format::grouped(r.total.params)}</dd>
-                        <dt>{t.module_check}</dt><dd data-testid="ex4-module-params">{module_params.map(format::grouped).unwrap_or_else(|| "–".into())}</dd>
-                        <dt>{t.forward_flops}</dt><dd>{format::flops(r.total.forward_flops)}</dd>
-                        <dt>{t.training_flops}</dt><dd>{format::flops(r.training_flops())}</dd>
-                        <dt>{t.training_memory}</dt><dd>{format::bytes(r.training_bytes())}</dd>
-                        <dt>{t.inference_memory}</dt><dd>{format::bytes(r.inference_peak_bytes)}</dd>
-                    </dl>
-                    {verdict.map(|(ok, text)| view! { <p class="fit" data-testid="ex4-fits" data-fits=ok class:error=ok == "no">{text}</p> })}
-                    <div class="table-scroll" tabindex="0">
-                        <table class="summary" data-testid="ex4-table">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t.layer}</th>
-                                    <th scope="col">{t.output}</th>
-                                    <th scope="col" class="num">{t.params}</th>
-                                    <th scope="col" class="num">{t.weights}</th>
-                                    <th scope="col" class="num">{t.grads}</th>
-                                    <th scope="col" class="num">{t.opt_state}</th>
-                                    <th scope="col" class="num">{t.activations}</th>
-                                    <th scope="col" class="num">{t.forward_flops}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {r.rows.iter().map(|row| {
-                                    let name = row.kind.as_ref().map(|k| match k {
-                                        LayerKind::NinBlock { index, .. } => format!("NiN {} {index}", lang.try_it().block),
-                                        other => other.book_name().to_string(),
-                                    }).unwrap_or_default();
-                                    view! {
-                                        <tr data-testid="ex4-row">
-                                            <th scope="row">{name}</th>
-                                            <td><code>{format::shape(&row.output)}</code></td>
-                                            <td class="num">{format::grouped(row.params)}</td>
-                                            <td class="num">{format::bytes(row.param_bytes)}</td>
-                                            <td class="num">{format::bytes(row.grad_bytes)}</td>
-                                            <td class="num">{format::bytes(row.optimizer_bytes)}</td>
-                                            <td class="num bar-cell"><span class="bar" style=width(row.activation_bytes, max_act)></span><span class="bar-label">{format::bytes(row.activation_bytes)}</span></td>
-                                            <td class="num">{format::flops(row.forward_flops)}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                            <tfoot>
-                                <tr>
-                                    <th scope="row">{t.total}</th>
-                                    <td>{format!("+ {} ×2", format::bytes(r.input_bytes))}</td>
-                                    <td class="num">{format::grouped(r.total.params)}</td>
-                                    <td class="num">{format::bytes(r.total.param_bytes)}</td>
-                                    <td class="num">{format::bytes(r.total.grad_bytes)}</td>
-                                    <td class="num">{format::bytes(r.total.optimizer_bytes)}</td>
-                                    <td class="num">{format::bytes(r.total.activation_bytes)}</td>
-                                    <td class="num">{format::flops(r.total.forward_flops)}</td>
-                                </tr>
-                            </tfoot>
-                        </table>
-                    </div>
-                }
-                .into_any()
-            }
-        }
-    };
-
-    view! {
-        <div class="cell exercise-cell" data-testid="ex4-cell">
-            <div class="cell-head">
-                <span class="cell-label">{move || lang.get().ui().cell}</span>
-                <h4>{move || t().resources_title}</h4>
-            </div>
-            <InputsForm inputs=inputs prefix="ex4"/>
-            {body}
-            <ShareLink exercise=Exercise::Resources inputs=inputs/>
-            <details class="formulas">
-                <summary>{move || t().formulas}</summary>
-                <ul>
-                    <li>{move || t().formula_params}</li>
-                    <li>{move || t().formula_flops}</li>
-                    <li>{move || t().formula_train}</li>
-                    <li>{move || t().formula_infer}</li>
-                </ul>
-            </details>
-        </div>
-    }
-}
-
 /// Every exercise: its number, the question, what the cell measures, and the cell.
 #[component]
 pub fn ExerciseCells() -> impl IntoView {
@@ -467,7 +334,7 @@ pub fn ExerciseCells() -> impl IntoView {
             let question = Signal::derive(move || lang.get().chapter().exercises[i].question);
             let experiment = Signal::derive(move || lang.get().chapter().exercises[i].experiment);
             let cell = match exercise {
-                Exercise::Resources => view! { <Calculator/> }.into_any(),
+                Exercise::Resources => view! { <super::exercise4::Calculator/> }.into_any(),
                 other => view! { <Comparison exercise=other/> }.into_any(),
             };
             view! {

@@ -4,6 +4,7 @@
 mod app;
 mod backend_panel;
 mod code_cell;
+mod exercise4;
 mod exercises;
 mod fetch;
 mod figure;
@@ -14,8 +15,10 @@ mod panic;
 mod prose;
 mod runs;
 mod shape_cell;
+mod shipped;
 mod speeds;
 mod state;
+mod storage;
 mod train_board;
 mod train_cell;
 mod train_form;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::figure::curves::{self, BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH};
 use crate::i18n::{Lang, exercises as tx};
 use crate::model::NinConfig;
-use crate::training::{History, TrainSettings};
+use crate::training::History;
 
 /// The model the training cell builds: a variant key (for labels) and its config.
 #[derive(Clone, Copy)]
@@ -20,21 +20,7 @@ impl TrainTarget {
     }
 }
 
-/// One run on the board.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RunRecord {
-    pub id: u64,
-    pub name: String,
-    /// Variant key (`book`, `mlp1`, ...).
-    pub variant: String,
-    pub settings: TrainSettings,
-    pub history: History,
-    pub test_accuracy: Option<f64>,
-    pub params: u64,
-    pub flops_per_image: u64,
-    pub images_per_s: f64,
-    pub stopped: bool,
-}
+pub use crate::training::board::RunRecord;
 
 /// localStorage key; the version changes when the record format does.
 const STORAGE_KEY: &str = "nin-runs-v1";
@@ -45,24 +31,16 @@ const MAX_RUNS: usize = 24;
 #[derive(Clone, Copy)]
 pub struct Runs(pub RwSignal<Vec<RunRecord>>);
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
 impl Runs {
-    /// The saved runs; a missing or unreadable entry gives an empty board.
+    /// The saved runs; a missing entry gives an empty board, an unreadable one (another
+    /// version's, or damaged) is set aside with a notice.
     pub fn load() -> Self {
-        let runs = storage()
-            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-            .and_then(|json| serde_json::from_str::<Vec<RunRecord>>(&json).ok())
-            .unwrap_or_default();
-        Runs(RwSignal::new(runs))
+        let runs = super::storage::get_with(STORAGE_KEY, super::storage::Stored::RunBoard, |json| crate::training::board::parse(json, MAX_RUNS));
+        Runs(RwSignal::new(runs.unwrap_or_default()))
     }
 
     fn save(&self) {
-        if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(&self.0.get_untracked())) {
-            let _ = s.set_item(STORAGE_KEY, &json);
-        }
+        super::storage::set(STORAGE_KEY, &self.0.get_untracked(), super::storage::Stored::RunBoard);
     }
 
     pub fn add(&self, mut run: RunRecord) {

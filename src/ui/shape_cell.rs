@@ -5,7 +5,6 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use gloo_storage::{LocalStorage as BrowserStorage, Storage};
 use serde::{Deserialize, Serialize};
 
 use super::state::{BackendState, Backends, RunAll};
@@ -29,8 +28,7 @@ enum CellStatus {
 /// A failure the cell shows, rendered in the current language.
 #[derive(Clone, Debug, PartialEq)]
 enum CellError {
-    FieldEmpty(Field),
-    FieldNotNumber(Field, String),
+    Field(Field, crate::fields::FieldError),
     Run(SummaryError),
 }
 
@@ -43,6 +41,15 @@ enum Field {
 }
 
 impl Field {
+    /// What the field accepts: sides from NiN's smallest input up.
+    fn rule(self) -> crate::fields::Rule {
+        match self {
+            Field::Batch => crate::fields::BATCH,
+            Field::Channels => crate::fields::CHANNELS,
+            Field::Height | Field::Width => crate::fields::SIDE,
+        }
+    }
+
     fn label(self, lang: Lang) -> &'static str {
         let t = lang.ui();
         match self {
@@ -56,22 +63,21 @@ impl Field {
 
 impl CellError {
     fn message(&self, lang: Lang) -> String {
-        let t = lang.ui();
         match self {
-            CellError::FieldEmpty(f) => format!("{} {}", f.label(lang), t.field_empty),
-            CellError::FieldNotNumber(f, text) => format!("{} {} \"{text}\".", f.label(lang), t.field_not_number),
+            CellError::Field(f, e) => i18n::field_error(lang, f.label(lang), f.rule(), e),
             CellError::Run(e) => i18n::summary_error(lang, e),
         }
     }
 }
 
-/// Parses one field as a whole number.
+/// Parses one field under its rule. A side from 1 to 66 passes to the analysis, whose error
+/// says where in the network such a small map runs out (and that 67 is the smallest).
 fn parse_field(field: Field, text: &str) -> Result<usize, CellError> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err(CellError::FieldEmpty(field));
-    }
-    t.parse::<usize>().map_err(|_| CellError::FieldNotNumber(field, t.chars().take(40).collect()))
+    let lenient = match field.rule() {
+        crate::fields::Rule::Whole { max, .. } if matches!(field, Field::Height | Field::Width) => crate::fields::Rule::Whole { min: 1, max },
+        rule => rule,
+    };
+    crate::fields::whole_usize(text, lenient).map_err(|e| CellError::Field(field, e))
 }
 
 fn parse_input(batch: &str, channels: &str, height: &str, width: &str) -> Result<InputShape, CellError> {
@@ -97,7 +103,7 @@ pub fn ShapeSummaryCell() -> impl IntoView {
     let backends = expect_context::<Backends>();
     let lang = expect_context::<RwSignal<Lang>>();
     let t = move || lang.get().ui();
-    let saved: Option<Saved> = BrowserStorage::get(SAVE_KEY).ok();
+    let saved: Option<Saved> = super::storage::get(SAVE_KEY, super::storage::Stored::ShapeCell);
     let [b0, c0, h0, w0] = saved.as_ref().map(|s| s.inputs.clone()).unwrap_or_else(|| ["1", "1", "224", "224"].map(String::from));
     let batch = RwSignal::new(b0);
     let channels = RwSignal::new(c0);
@@ -109,7 +115,7 @@ pub fn ShapeSummaryCell() -> impl IntoView {
     });
     let save = move |result: Option<(SummaryReport, BackendKind)>| {
         let inputs = [batch.get_untracked(), channels.get_untracked(), height.get_untracked(), width.get_untracked()];
-        let _ = BrowserStorage::set(SAVE_KEY, Saved { inputs, result });
+        super::storage::set(SAVE_KEY, &Saved { inputs, result }, super::storage::Stored::ShapeCell);
     };
     // Counts finished runs, so a test (or a screen reader) can tell a new result from the last.
     let finished = RwSignal::new(0u32);

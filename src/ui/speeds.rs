@@ -1,7 +1,6 @@
 //! The speed each backend reached in this browser's latest training run, kept in localStorage,
 //! so that the training cell can say how long the next run will take there.
 
-use gloo_storage::{LocalStorage as BrowserStorage, Storage};
 use leptos::prelude::*;
 
 use crate::engine::BackendKind;
@@ -17,7 +16,8 @@ pub struct Speeds(RwSignal<Vec<(BackendKind, Speed)>>);
 impl Speeds {
     /// The saved speeds; a missing or unreadable entry gives none.
     pub fn load() -> Self {
-        Speeds(RwSignal::new(BrowserStorage::get(STORAGE_KEY).unwrap_or_default()))
+        let saved = super::storage::get_with(STORAGE_KEY, super::storage::Stored::Speeds, crate::training::settings::parse_speeds);
+        Speeds(RwSignal::new(saved.unwrap_or_default()))
     }
 
     /// The latest speed on `kind` (tracked).
@@ -31,6 +31,6 @@ impl Speeds {
             all.retain(|(k, _)| *k != kind);
             all.push((kind, speed));
         });
-        let _ = BrowserStorage::set(STORAGE_KEY, self.0.get_untracked());
+        super::storage::set(STORAGE_KEY, &self.0.get_untracked(), super::storage::Stored::Speeds);
     }
 }

@@ -14,7 +14,7 @@ use super::train_board::Board;
 use super::train_form::{Fields, check, optimizer_options};
 use super::train_results::Results;
 use super::train_run::{Live, Phase, RunError, TrainedModel, keep_model, load_data, measured_speed, pause_when_hidden, run, run_in_worker, run_record};
-use crate::engine::{BackendKind, CpuReason};
+use crate::engine::{ActiveBackend, BackendKind, CpuReason};
 use crate::format;
 use crate::i18n::{Lang, train as tr};
 use crate::model::NinConfig;
@@ -36,6 +36,7 @@ pub fn TrainCell() -> impl IntoView {
     let gpu_memory = expect_context::<GpuMemory>();
 
     let fields = Fields::new(expect_context::<SeedField>().0);
+    let shipped_card = RwSignal::new(None::<crate::training::card::ModelCard>);
     // The data manifest (a few kB) so the check line can say what a run downloads.
     let manifest_ready = RwSignal::new(false);
     spawn_local(async move {
@@ -98,7 +99,9 @@ pub fn TrainCell() -> impl IntoView {
         live.settings.set(Some(settings.clone()));
         let (variant, config) = target.0.get_untracked();
         spawn_local(async move {
-            match run(live, b.clone(), settings.clone(), config.clone()).await {
+            match run(live, b.clone(), variant, settings.clone(), config.clone()).await {
+                // Stopped before a step: nothing to keep.
+                Ok(()) if live.history.with_untracked(|h| h.train.is_empty()) => {}
                 Ok(()) => {
                     if let Some(speed) = measured_speed(live, &config, &settings) {
                         speeds.set(b.kind, speed);
@@ -121,32 +124,66 @@ pub fn TrainCell() -> impl IntoView {
     };
     let use_batch = move |n: usize| fields.batch.set(n.to_string());
 
-    // Loading a weights file: parse it for the book's model on the active backend, then score
-    // the test images with it, as after a run.
-    let loaded = RwSignal::new(None::<String>);
+    // Loading a weights file: its header says the model and the image size it was trained at
+    // (checked before anything is built); it is loaded on the page's CPU backend for "try it",
+    // and the test images are scored with it at that size, as after a run.
+    let loaded = RwSignal::new(None::<(String, usize)>);
+    let score_file = move |b: ActiveBackend, form: TrainSettings, name: String, bytes: Vec<u8>| async move {
+        let weights = |e: record::RecordFileError| RunError::Weights(tr::weights_error(lang.get_untracked(), &name, &e));
+        let (nin, meta) = record::from_file(&bytes, &burn::prelude::Device::flex()).map_err(weights)?;
+        let settings = TrainSettings { image_size: meta.image_size, ..form };
+        live.settings.set(Some(settings.clone()));
+        keep_model(live, nin, &meta.variant, &settings, &meta.config);
+        loaded.set(Some((name.clone(), meta.image_size)));
+        let sets = load_data(live, &TrainSettings { train_images: 0, val_images: 0, ..settings.clone() }).await?;
+        let (_, record) = record::parse_file(&bytes).map_err(weights)?;
+        let job = ToWorker::Test { config: meta.config.clone(), settings: settings.clone(), backend: b.kind };
+        run_in_worker(live, &b, &meta.variant, &settings, &meta.config, job, &[record, &sets.test.images, &sets.test.labels]).await?;
+        live.phase.set(Phase::Done);
+        Ok::<TrainSettings, RunError>(settings)
+    };
     let load_weights = move |file: web_sys::File| {
         let Some(b) = backend() else { return };
-        let settings = match fields.parse(lang.get_untracked()) {
+        let form = match fields.parse(lang.get_untracked()) {
             Ok(s) => s,
             Err(e) => return live.phase.set(Phase::Failed(e)),
         };
         let name = file.name();
-        let config = target.0.with_untracked(|(_, c)| c.clone());
         live.report.set(None);
-        live.settings.set(Some(settings.clone()));
+        shipped_card.set(None);
         spawn_local(async move {
             let result = async {
                 let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
                     .await
                     .map_err(|e| RunError::Weights(format!("{name}: {e:?}")))?;
-                let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                let nin = record::from_bytes(bytes.clone(), &config, &burn::prelude::Device::flex()).map_err(|e| RunError::Weights(format!("{name}: {e}")))?;
-                keep_model(live, nin.clone(), &settings, &config);
-                loaded.set(Some(name.clone()));
-                let sets = load_data(live, &TrainSettings { train_images: 0, val_images: 0, ..settings.clone() }).await?;
-                let job = ToWorker::Test { config: config.clone(), settings: settings.clone(), backend: b.kind };
-                run_in_worker(live, &b, &settings, &config, job, &[&bytes, &sets.test.images, &sets.test.labels]).await?;
-                live.phase.set(Phase::Done);
+                score_file(b, form, name.clone(), js_sys::Uint8Array::new(&buffer).to_vec()).await
+            }
+            .await;
+            if let Err(e) = result {
+                live.phase.set(Phase::Failed(e));
+            }
+            live.finished.update(|n| *n += 1);
+        });
+    };
+    // The NiN this site ships, trained by our own engine (models/, issue 16): its card, then
+    // the same scoring as a loaded file, on all 10,000 test images, measured here; it joins the
+    // run board beside the student's runs.
+    let load_shipped = move || {
+        let Some(b) = backend() else { return };
+        let Ok(form) = fields.parse(lang.get_untracked()) else { return };
+        let form = TrainSettings { test_images: super::train_form::TEST_AVAILABLE, ..form };
+        live.report.set(None);
+        live.history.set(History::default());
+        spawn_local(async move {
+            let result = async {
+                live.phase.set(Phase::Loading { done: 0, total: 0 });
+                let (card, bytes) = super::shipped::fetch(move |done, total| live.phase.set(Phase::Loading { done, total })).await.map_err(RunError::Data)?;
+                live.history.set(card.history.clone());
+                shipped_card.set(Some(card.clone()));
+                let settings = score_file(b, form, super::shipped::file_name(), bytes).await?;
+                if let Some((report, _)) = live.report.get_untracked() {
+                    runs.add(super::shipped::board_record(&card, &settings, report.metrics.accuracy, lang.get_untracked()));
+                }
                 Ok::<(), RunError>(())
             }
             .await;
@@ -156,6 +193,15 @@ pub fn TrainCell() -> impl IntoView {
             live.finished.update(|n| *n += 1);
         });
     };
+    // "Load the trained NiN" from the try-it cell asks through this counter.
+    let shipped_requests = expect_context::<super::shipped::ShippedRequests>().0;
+    Effect::new(move |previous: Option<u32>| {
+        let n = shipped_requests.get();
+        if previous.is_some_and(|p| p != n) && !live.phase.get_untracked().is_running() {
+            load_shipped();
+        }
+        n
+    });
 
     // A browser can give the page WebGPU but not its workers: offer the CPU in one click.
     let worker_without_webgpu = move || match live.phase.get() {
@@ -363,7 +409,7 @@ pub fn TrainCell() -> impl IntoView {
             <div class="load-weights">
                 <label class="file-button">
                     <span>{move || t().load_weights}</span>
-                    <input type="file" accept=".bpk,application/octet-stream" data-testid="train-load-weights" disabled=running
+                    <input type="file" accept=".ninw,application/octet-stream" data-testid="train-load-weights" disabled=running
                         on:change:target=move |ev| {
                             if let Some(file) = ev.target().files().and_then(|f| f.get(0)) {
                                 load_weights(file);
@@ -371,8 +417,15 @@ pub fn TrainCell() -> impl IntoView {
                             ev.target().set_value("");
                         }/>
                 </label>
-                {move || loaded.get().map(|name| view! { <span data-testid="train-loaded">{format!("{} {name}", t().loaded_weights)}</span> })}
+                {move || loaded.get().map(|(name, size)| view! {
+                    <span data-testid="train-loaded" data-size=size.to_string()>{tr::loaded_weights(lang.get(), &name, size)}</span>
+                })}
+                " "
+                <button type="button" class="run" data-testid="train-load-shipped" disabled=running on:click=move |_| load_shipped()>
+                    {move || t().load_shipped}
+                </button>
             </div>
+            {move || shipped_card.get().map(|card| view! { <super::shipped::CardView card=card/> })}
             <Results report=live.report history=live.history settings=live.settings model=model/>
         </div>
     }

@@ -60,24 +60,23 @@ impl Fields {
         self.seed.set(s.seed.to_string());
     }
 
-    /// The settings the fields describe (the validation cadence comes from the preset).
+    /// The settings the fields describe (the validation cadence comes from the preset); a
+    /// value that breaks its field's rule is an error that states the rule.
     pub fn parse(&self, lang: Lang) -> Result<TrainSettings, RunError> {
+        use crate::fields::{self as f, Rule};
         let t = lang.train();
-        fn num<T: std::str::FromStr>(label: &'static str, text: String) -> Result<T, RunError> {
-            let text = text.trim().to_string();
-            text.parse().map_err(|_| RunError::Field(label, text.chars().take(40).collect()))
-        }
+        let whole = |label: &'static str, rule: Rule, text: String| f::whole_usize(&text, rule).map_err(|e| RunError::Field(label, rule, e));
         let base = self.preset.get().settings();
         Ok(TrainSettings {
             optimizer: OptimizerKind::from_id(&self.optimizer.get()).unwrap_or(base.optimizer),
-            learning_rate: num(t.learning_rate, self.lr.get())?,
-            batch_size: num(t.batch_size, self.batch.get())?,
-            image_size: num(t.image_size, self.size.get())?,
-            epochs: num(t.epochs, self.epochs.get())?,
-            train_images: num(t.train_images, self.train.get())?,
-            val_images: num(t.val_images, self.val.get())?,
-            test_images: num(t.test_images, self.test.get())?,
-            seed: num(t.seed, self.seed.get())?,
+            learning_rate: f::decimal(&self.lr.get(), f::LEARNING_RATE).map_err(|e| RunError::Field(t.learning_rate, f::LEARNING_RATE, e))?,
+            batch_size: whole(t.batch_size, f::TRAIN_BATCH, self.batch.get())?,
+            image_size: whole(t.image_size, f::IMAGE_SIZE, self.size.get())?,
+            epochs: whole(t.epochs, f::EPOCHS, self.epochs.get())?,
+            train_images: whole(t.train_images, f::TRAIN_IMAGES, self.train.get())?,
+            val_images: whole(t.val_images, f::VAL_IMAGES, self.val.get())?,
+            test_images: whole(t.test_images, f::TEST_IMAGES, self.test.get())?,
+            seed: f::whole(&self.seed.get(), f::SEED).map_err(|e| RunError::Field(t.seed, f::SEED, e))?,
             ..base
         })
     }

@@ -58,7 +58,10 @@ pub fn Thumb(
 /// JSON for the downloads: the settings, the curves and the test report.
 #[derive(serde::Serialize)]
 struct RunFile<'a> {
-    model: &'a str,
+    /// The variant's name and key, and its config (every value that builds it).
+    model: String,
+    variant: &'a str,
+    config: Option<&'a crate::model::NinConfig>,
     settings: &'a Option<TrainSettings>,
     history: &'a History,
     test: Option<&'a TestReport>,
@@ -158,14 +161,24 @@ pub fn Results(
         let h = history.get_untracked();
         let s = settings.get_untracked();
         let r = report.get_untracked();
-        let file = RunFile { model: "d2l NiN (book config)", settings: &s, history: &h, test: r.as_ref().map(|r| &r.0) };
+        let trained = model.0.get_value();
+        let variant = trained.as_ref().map_or("book", |t| t.variant.as_str()).to_string();
+        let file = RunFile {
+            model: crate::i18n::exercises::variant_label(Lang::En, &variant).to_string(),
+            variant: &variant,
+            config: trained.as_ref().map(|t| &t.config),
+            settings: &s,
+            history: &h,
+            test: r.as_ref().map(|r| &r.0),
+        };
         serde_json::to_vec_pretty(&file).unwrap_or_default()
     };
     let weights = move || {
         let Some(trained) = model.0.get_value() else { return };
         spawn_local(async move {
             if let Ok(bytes) = record::to_bytes(&trained.nin, &trained.config).await {
-                download("nin-fashion-mnist.bpk", &bytes, "application/octet-stream");
+                let meta = record::WeightsMeta { variant: trained.variant.clone(), config: trained.config.clone(), image_size: trained.size };
+                download(&format!("nin-{}-{}px.ninw", trained.variant, trained.size), &record::to_file(&meta, &bytes), "application/octet-stream");
             }
         });
     };

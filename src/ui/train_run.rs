@@ -65,7 +65,8 @@ impl Phase {
 /// Everything that can stop a run, rendered in the current language.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RunError {
-    Field(&'static str, String),
+    /// A typed value that broke its field's rule: the field's label, its rule, what was wrong.
+    Field(&'static str, crate::fields::Rule, crate::fields::FieldError),
     Settings(SettingsError),
     /// On WebGPU, a run needs at least what an earlier run needed when it ran out of memory.
     GpuMemory { batch: usize, needed: u64, ran_out_at: u64, largest_fits: usize },
@@ -76,10 +77,8 @@ pub enum RunError {
 
 impl RunError {
     pub fn message(&self, lang: Lang) -> String {
-        let u = lang.ui();
         match self {
-            RunError::Field(label, text) if text.is_empty() => format!("{label} {}", u.field_empty),
-            RunError::Field(label, text) => format!("{label} {} \"{text}\".", u.field_not_number),
+            RunError::Field(label, rule, error) => crate::i18n::field_error(lang, label, *rule, error),
             RunError::Settings(e) => tr::settings_error(lang, e),
             RunError::GpuMemory { batch, needed, ran_out_at, largest_fits } => tr::gpu_memory_error(lang, *batch, *needed, *ran_out_at, *largest_fits),
             RunError::Data(e) => tr::data_error(lang, e),
@@ -130,6 +129,8 @@ pub struct TrainedModel(pub StoredValue<Option<Trained>, LocalStorage>, pub RwSi
 #[derive(Clone)]
 pub struct Trained {
     pub nin: Nin,
+    /// The variant's key (as on the run board and in the weights file).
+    pub variant: String,
     /// The image side it was trained at.
     pub size: usize,
     pub config: NinConfig,
@@ -186,8 +187,8 @@ fn apply(live: Live, event: Event) {
 }
 
 /// Hands a trained model to the try-it cell (and the weights download).
-pub fn keep_model(live: Live, nin: Nin, settings: &TrainSettings, config: &NinConfig) {
-    live.model.0.set_value(Some(Trained { nin, size: settings.image_size, config: config.clone() }));
+pub fn keep_model(live: Live, nin: Nin, variant: &str, settings: &TrainSettings, config: &NinConfig) {
+    live.model.0.set_value(Some(Trained { nin, variant: variant.to_string(), size: settings.image_size, config: config.clone() }));
     live.model.1.update(|n| *n += 1);
 }
 
@@ -200,12 +201,17 @@ pub async fn load_data(live: Live, settings: &TrainSettings) -> Result<Rc<Datase
 }
 
 /// The whole run: data, then training and testing in the worker.
-pub async fn run(live: Live, backend: ActiveBackend, settings: TrainSettings, config: NinConfig) -> Result<(), RunError> {
+pub async fn run(live: Live, backend: ActiveBackend, variant: &str, settings: TrainSettings, config: NinConfig) -> Result<(), RunError> {
     let sets = load_data(live, &settings).await?;
+    // Stopped while the data loaded: no worker, no model (an untrained one would reach "try it").
+    if live.control.get_untracked() == Control::Stop {
+        live.phase.set(Phase::Stopped);
+        return Ok(());
+    }
     live.phase.set(Phase::Building);
     let data: [&[u8]; 4] = [&sets.train.images, &sets.train.labels, &sets.test.images, &sets.test.labels];
     let job = ToWorker::Train { config: config.clone(), settings: settings.clone(), backend: backend.kind };
-    let ended = run_in_worker(live, &backend, &settings, &config, job, &data).await?;
+    let ended = run_in_worker(live, &backend, variant, &settings, &config, job, &data).await?;
     live.phase.set(match ended {
         Ended::Finished => Phase::Done,
         Ended::Stopped => Phase::Stopped,
@@ -230,24 +236,24 @@ impl WorkerState {
 /// Runs `job` with its `data` in a Web Worker (see `crate::worker` for why). This side forwards
 /// pause/resume/stop and shows the worker's events; trained weights come back as a Burn record
 /// and are loaded onto this page's device for "try it yourself".
-pub async fn run_in_worker(live: Live, backend: &ActiveBackend, settings: &TrainSettings, config: &NinConfig, job: ToWorker, data: &[&[u8]]) -> Result<Ended, RunError> {
+pub async fn run_in_worker(live: Live, backend: &ActiveBackend, variant: &str, settings: &TrainSettings, config: &NinConfig, job: ToWorker, data: &[&[u8]]) -> Result<Ended, RunError> {
     let state = Rc::new(WorkerState::default());
     let on_message = {
-        let (state, settings, config) = (state.clone(), settings.clone(), config.clone());
+        let (state, settings, config, variant) = (state.clone(), settings.clone(), config.clone(), variant.to_string());
         move |message: Result<(FromWorker, Vec<Vec<u8>>), WorkerFailure>| match message {
             Ok((FromWorker::Ready, _)) => state.ready.set(true),
             Ok((FromWorker::Event(e), _)) => apply(live, e),
             Ok((FromWorker::Weights, buffers)) => {
                 let bytes = buffers.into_iter().next().unwrap_or_default();
                 match record::from_bytes(bytes, &config, &Device::flex()) {
-                    Ok(nin) => keep_model(live, nin, &settings, &config),
+                    Ok(nin) => keep_model(live, nin, &variant, &settings, &config),
                     Err(e) => state.finish(Err(RunError::Weights(e.to_string()))),
                 }
             }
             Ok((FromWorker::Report { report, images }, _)) => live.report.set(Some((report, images))),
             Ok((FromWorker::Ended(ended), _)) => state.finish(Ok(ended)),
             // Only the page's GPU engine asks for these.
-            Ok((FromWorker::Opened(_) | FromWorker::Summary(_), _)) => {}
+            Ok((FromWorker::Opened(_) | FromWorker::Summary(_) | FromWorker::Measured { .. }, _)) => {}
             Ok((FromWorker::Failed(failure), _)) | Err(failure) => state.finish(Err(RunError::Worker(failure))),
         }
     };

@@ -111,6 +111,7 @@ pub fn TryCell() -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     let t = move || lang.get().try_it();
     let model = expect_context::<TrainedModel>();
+    let shipped = expect_context::<super::shipped::ShippedRequests>().0;
     let has_model = move || {
         model.1.get();
         model.0.with_value(|m| m.is_some())
@@ -333,7 +334,12 @@ pub fn TryCell() -> impl IntoView {
             </div>
             <p class="cell-note">{move || t().intro}</p>
             <Show when=move || !has_model()>
-                <p class="note" data-testid="try-need-model">{move || t().need_model}</p>
+                <p class="note" data-testid="try-need-model">
+                    {move || t().need_model}" "
+                    <button type="button" data-testid="try-load-shipped" on:click=move |_| shipped.update(|n| *n += 1)>
+                        {move || lang.get().train().load_shipped}
+                    </button>
+                </p>
             </Show>
             <div class="try-grid">
                 <canvas class="sketch" width=SIDE height=SIDE node_ref=canvas data-testid="try-canvas" tabindex="0" role="img"

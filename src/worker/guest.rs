@@ -70,6 +70,12 @@ pub fn start() {
                     Err(e) => post(&FromWorker::Failed(e), &[]),
                 }
             }),
+            Ok((ToWorker::MeasureStep { config, settings }, _)) => spawn_local(async move {
+                match measure_step(&config, &settings).await {
+                    Ok((before, after)) => post(&FromWorker::Measured { before, after }, &[]),
+                    Err(e) => post(&FromWorker::Failed(e), &[]),
+                }
+            }),
             Ok((ToWorker::Panic, _)) => panic!("the test hook asked the training worker to panic"),
             Err(e) => post(&FromWorker::Failed(WorkerFailure::Protocol(e)), &[]),
         }
@@ -127,6 +133,9 @@ mod gpu {
     pub async fn summary(config: &NinConfig, input: InputShape, buffer_limit: u64) -> Result<Result<SummaryReport, SummaryError>, WorkerFailure> {
         let (device, _) = device().await?;
         let result = run_shape_summary(&device, config, input, buffer_limit).await;
+        // This worker lives as long as the page: give back the buffers the summary pooled
+        // (sizes differ from one summary to the next, and Burn keeps pools per size).
+        device.memory_cleanup();
         // A recorded fault explains whatever failed (or makes a result untrustworthy).
         Ok(match gpu_fault::current() {
             Some(fault) => Err(SummaryError::Gpu(fault)),
@@ -161,6 +170,9 @@ mod gpu {
 /// The worker's own device for `backend`; on WebGPU the job's largest tensor must also fit the
 /// worker's adapter's buffers.
 async fn open(backend: BackendKind, config: &NinConfig, settings: &TrainSettings) -> Result<Device, WorkerFailure> {
+    // The job's model must run at its size before any tensor exists (a forward pass at a size
+    // below 67, or an FC head at another size, panics inside Burn, which ends the worker).
+    crate::analysis::plan(config, settings.input(config.input_channels)).map_err(|e| WorkerFailure::Train(e.into()))?;
     match backend {
         BackendKind::Cpu => Ok(Device::flex()),
         BackendKind::WebGpu => {
@@ -178,6 +190,27 @@ async fn open(backend: BackendKind, config: &NinConfig, settings: &TrainSettings
     }
 }
 
+/// The size of this worker's WebAssembly memory.
+fn memory_bytes() -> u64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let buffer: js_sys::ArrayBuffer = memory.buffer().unchecked_into();
+    buffer.byte_length() as u64
+}
+
+/// One training step of `config` with `settings` on synthetic images (the data does not change
+/// what a step allocates), on the CPU backend: the memory before the step (model and optimizer
+/// built) and after it.
+async fn measure_step(config: &NinConfig, settings: &TrainSettings) -> Result<(u64, u64), WorkerFailure> {
+    let b = settings.batch_size;
+    let settings = TrainSettings { train_images: b, val_images: 1, test_images: 1, epochs: 1, evals_per_epoch: 1, ..settings.clone() };
+    crate::analysis::plan(config, settings.input(config.input_channels)).map_err(|e| WorkerFailure::Train(e.into()))?;
+    let data = crate::data::FashionMnist { images: (0..(b + 1) * 784).map(|i| (i * 7 % 251) as u8).collect(), labels: (0..b + 1).map(|i| (i % 10) as u8).collect() };
+    let mut trainer = Trainer::new(config, &settings, &data, &Device::flex())?;
+    let before = memory_bytes();
+    trainer.train_chunk(&data, 1).await?;
+    Ok((before, memory_bytes()))
+}
+
 /// One run: train, send the weights, score the test set, end.
 async fn run(config: NinConfig, settings: TrainSettings, backend: BackendKind, buffers: Vec<Vec<u8>>, control: Rc<Cell<Control>>) {
     let result = async {
@@ -187,8 +220,11 @@ async fn run(config: NinConfig, settings: TrainSettings, backend: BackendKind, b
         let mut trainer = Trainer::new(&config, &settings, &train, &device)?;
         let ended = session::train(&mut trainer, &train, backend, || control.get(), emit, sleep).await?;
         let model = trainer.eval_model();
-        let bytes = record::to_bytes(&model, &config).await.map_err(|e| WorkerFailure::Weights(e.to_string()))?;
-        post(&FromWorker::Weights, &[&bytes]);
+        // A run stopped before its first step has no trained weights to hand on.
+        if trainer.step() > 0 {
+            let bytes = record::to_bytes(&model, &config).await.map_err(|e| WorkerFailure::Weights(e.to_string()))?;
+            post(&FromWorker::Weights, &[&bytes]);
+        }
         if ended == Ended::Finished {
             let (report, images) = session::test(&model, &test, &settings, &trainer.eval_device(), emit, sleep).await?;
             post(&FromWorker::Report { report, images }, &[]);

@@ -62,6 +62,9 @@ pub enum ToWorker {
     Open,
     /// GPU worker: the shape summary of `config` on `input`, refused above `buffer_limit`.
     Summary { config: NinConfig, input: InputShape, buffer_limit: u64 },
+    /// CPU worker: one training step of `config` with `settings` on synthetic images, to
+    /// measure how much the worker's memory grows (exercise 4); answered by [`FromWorker::Measured`].
+    MeasureStep { config: NinConfig, settings: TrainSettings },
     /// Test hook: the worker panics, as a bug in Burn or in this crate would make it. The page
     /// never sends it; the browser tests do, to check that a crash ends the run cleanly.
     Panic,
@@ -83,6 +86,8 @@ pub enum FromWorker {
     Opened(AdapterReport),
     /// A shape summary's outcome.
     Summary(Result<SummaryReport, SummaryError>),
+    /// The worker's WebAssembly memory before and after one training step, in bytes.
+    Measured { before: u64, after: u64 },
     /// The last message of a run that failed.
     Failed(WorkerFailure),
 }
@@ -143,6 +148,7 @@ mod tests {
             ToWorker::Control(Control::Stop),
             ToWorker::Panic,
             ToWorker::Open,
+            ToWorker::MeasureStep { config: NinConfig::book(), settings: Preset::ShortCpu.settings() },
             ToWorker::Summary { config: NinConfig::book(), input: InputShape::book(), buffer_limit: 1 << 27 },
         ];
         for m in to {
@@ -158,6 +164,7 @@ mod tests {
             FromWorker::Failed(WorkerFailure::Train(TrainError::Gpu(crate::engine::GpuFault::Lost("destroyed".into())))),
             FromWorker::Summary(Err(SummaryError::Gpu(crate::engine::GpuFault::OutOfMemory("x".into())))),
             FromWorker::Summary(Err(SummaryError::Invalid(crate::analysis::AnalysisError::Overflow))),
+            FromWorker::Measured { before: 1 << 20, after: 3 << 20 },
         ];
         for m in from {
             assert_eq!(serde_json::from_str::<FromWorker>(&serde_json::to_string(&m).unwrap()).unwrap(), m);

@@ -76,6 +76,34 @@ test('exercises: six questions with cells, comparisons, calculator', async () =>
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid="ex4-totals"]').dataset.trainingBytes) < n, small);
     const sgd = Number(await totals.getAttribute('data-training-bytes'));
     assert.equal(small - sgd, 1992166 * 4 * 2);
+    // Two conventions. What must be kept, at the book's batch 128 and 224 px, is within 10 % of
+    // what PyTorch's autograd saves (982,774,788 bytes, measured); what Burn keeps is about
+    // twice that; both are shown and explained.
+    await page.getByTestId('ex4-batch').fill('128');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="ex4-totals"]').dataset.savedMinimalBytes) > 9e8);
+    const saved = Number(await totals.getAttribute('data-saved-minimal-bytes'));
+    assert.ok(Math.abs(saved / 982774788 - 1) < 0.1, `saved ${saved}`);
+    const [minimal, burn] = [Number(await totals.getAttribute('data-training-minimal-bytes')), Number(await totals.getAttribute('data-training-bytes'))];
+    assert.ok(burn > 1.6 * minimal && burn < 2.4 * minimal, `${burn} vs ${minimal}`);
+    assert.match(await page.getByTestId('ex4-conventions').textContent(), /PyTorch keeps exactly this/);
+    // The training cell's check uses Burn's figure: its offer for the book's preset on the CPU
+    // is the largest batch whose figure fits the CPU budget, which exercise 4 agrees with.
+    await page.getByTestId('train-preset').selectOption('book');
+    await page.getByTestId('train-check-error').waitFor();
+    const offer = Number((await page.getByTestId('train-use-batch').textContent()).match(/(\d+)\s*$/)[1]);
+    assert.ok(offer > 1 && offer < 128, `offer ${offer}`);
+    await page.getByTestId('ex4-batch').fill(String(offer));
+    await page.waitForFunction(() => document.querySelector('[data-testid="ex4-fits"]')?.dataset.fits === 'yes');
+    await page.getByTestId('ex4-batch').fill(String(offer + 1));
+    await page.waitForFunction(() => document.querySelector('[data-testid="ex4-fits"]')?.dataset.fits === 'no');
+    // A training step measured in a CPU worker, beside the formula.
+    await page.getByTestId('ex4-batch').fill('8');
+    await page.getByTestId('ex4-side').fill('96');
+    await page.getByTestId('ex4-measure').click();
+    await page.getByTestId('ex4-measured').waitFor({ timeout: 120_000 });
+    const grown = Number(await page.getByTestId('ex4-measured').getAttribute('data-grown'));
+    const figure = Number(await page.getByTestId('ex4-measured').getAttribute('data-figure'));
+    assert.ok(grown > 0.3 * figure && grown < 3 * figure, `grown ${grown} vs figure ${figure}`);
     // Below NiN's minimum side the calculator says so.
     await page.getByTestId('ex4-side').fill('50');
     await page.getByTestId('ex4-error').waitFor();
@@ -91,6 +119,11 @@ test('exercises: six questions with cells, comparisons, calculator', async () =>
     assert.equal(await page.getByTestId('ex6-member').inputValue(), '19');
     assert.equal(await page.getByTestId('fig-pair').getAttribute('aria-label'), 'VGG-19 / NiN-19');
     assert.equal(await page.getByTestId('ex4-side').inputValue(), '50');
+    // Exercise 4's two conventions, explained in Japanese too.
+    await page.getByTestId('ex4-side').fill('224');
+    await page.getByTestId('ex4-conventions').waitFor();
+    assert.match(await page.getByTestId('ex4-conventions').textContent(), /PyTorch はちょうどこれを保持します/);
+    assert.ok((await page.getByTestId('ex4-totals').textContent()).includes('Burn'));
     assert.deepEqual(problems, []);
   } finally {
     await browser.close();

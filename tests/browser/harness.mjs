@@ -28,7 +28,10 @@ const TYPES = {
  * as `__head.js` (the WebDriver tests use it to record page errors, which classic WebDriver
  * does not report).
  */
-export async function startServer({ headScript, dir = SITE_DIR } = {}) {
+export async function startServer({ headScript, dir = SITE_DIR, isolate = false } = {}) {
+  // Cross-origin isolation (COOP + COEP) lets the memory soak call
+  // performance.measureUserAgentSpecificMemory(); every resource is same-origin, so the page runs.
+  const extra = isolate ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
     if (!url.pathname.startsWith(BASE_PATH)) {
@@ -37,7 +40,7 @@ export async function startServer({ headScript, dir = SITE_DIR } = {}) {
     }
     let rel = decodeURIComponent(url.pathname.slice(BASE_PATH.length)) || 'index.html';
     if (headScript && rel === '__head.js') {
-      res.writeHead(200, { 'content-type': TYPES['.js'] }).end(headScript);
+      res.writeHead(200, { 'content-type': TYPES['.js'], ...extra }).end(headScript);
       return;
     }
     const path = normalize(join(dir, rel));
@@ -50,7 +53,7 @@ export async function startServer({ headScript, dir = SITE_DIR } = {}) {
       const file = s.isDirectory() ? join(path, 'index.html') : path;
       let body = await readFile(file);
       if (headScript && extname(file) === '.html') body = body.toString().replace('<head>', `<head><script src="${BASE_PATH}__head.js"></script>`);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...extra });
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');

@@ -52,13 +52,23 @@ test('a bad input shows its error, and the next good input works', async () => {
     assert.equal(await runShapeCell(page, [1, 1, 66, 66]), 'error');
     assert.match(await page.getByTestId('cell-error').textContent(), /too small.*67x67/);
     assert.equal(await runShapeCell(page, [0, 1, 224, 224]), 'error');
-    assert.match(await page.getByTestId('cell-error').textContent(), /batch size is 0/);
+    assert.match(await page.getByTestId('cell-error').textContent(), /Batch must be a whole number from 1 to 1,000,000, not "0"/);
     assert.equal(await runShapeCell(page, [1, 3, 224, 224]), 'error');
     assert.match(await page.getByTestId('cell-error').textContent(), /3 channel\(s\) but the model expects 1/);
     assert.equal(await runShapeCell(page, [100000, 1, 4000, 4000]), 'error');
     assert.match(await page.getByTestId('cell-error').textContent(), /MiB/);
     assert.equal(await runShapeCell(page, [1, 1, '', 224]), 'error');
-    assert.match(await page.getByTestId('cell-error').textContent(), /Height is empty/);
+    assert.match(await page.getByTestId('cell-error').textContent(), /Height is empty: enter a whole number from 67 to 65,536\./);
+    // Every field's message states its rule (not "at least 0" for a field that refuses 0).
+    for (const [shape, pattern] of [
+      [['-1', 1, 224, 224], /Batch must be a whole number from 1 to 1,000,000, not "-1"\./],
+      [[1, 'abc', 224, 224], /Channels must be a whole number from 1 to 4,096, not "abc"\./],
+      [[1, 1, '-1', 224], /Height must be a whole number from 67 to 65,536, not "-1"\./],
+      [[1, 1, 224, '2.5'], /Width must be a whole number from 67 to 65,536, not "2\.5"\./],
+    ]) {
+      assert.equal(await runShapeCell(page, shape), 'error');
+      assert.match(await page.getByTestId('cell-error').textContent(), pattern);
+    }
 
     assert.equal(await runShapeCell(page, [2, 1, 67, 67]), 'done');
     const rows = await shapeRows(page);

@@ -332,24 +332,32 @@ test('CPU fallback: tiny run with report and CSV; loss goes down on a fixed batc
     assert.equal(fit.length, 30);
     assert.ok(mean(fit.slice(-5)) < 0.9 * mean(fit.slice(0, 5)), `losses ${fit.map((l) => l.toFixed(3)).join(' ')}`);
 
-    // The trained weights download as a Burn record and load back: the same test accuracy.
+    // The trained weights download (the variant and its size in the name and the file's
+    // header) and load back: the same test accuracy, at the file's size even when the form
+    // shows another one.
     const trained = await page.getByTestId('test-accuracy').getAttribute('data-value');
     const [wd] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-weights').click()]);
-    assert.equal(wd.suggestedFilename(), 'nin-fashion-mnist.bpk');
+    assert.equal(wd.suggestedFilename(), 'nin-book-67px.ninw');
+    const [jd] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-json').click()]);
+    const runJson = JSON.parse(await readFile(await jd.path(), 'utf8'));
+    assert.equal(runJson.variant, 'book');
+    assert.equal(runJson.model, "Book's NiN");
+    await fill(page, { size: '96' });
     const beforeLoad = await finished(page);
     const workersBefore = workers.length;
     await page.getByTestId('train-load-weights').setInputFiles(await wd.path());
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-cell"]')?.dataset.finished) > n, beforeLoad, { timeout: 120_000 });
     assert.equal(await phase(page), 'done', await page.getByTestId('train-status').textContent());
     await page.getByTestId('train-loaded').waitFor();
+    assert.equal(await page.getByTestId('train-loaded').getAttribute('data-size'), '67');
     assert.equal(await page.getByTestId('test-accuracy').getAttribute('data-value'), trained);
     assert.equal(workers.length, workersBefore + 1, 'the loaded weights were scored in a worker');
     // A file that is not a record is a clear error.
     const beforeBad = await finished(page);
-    await page.getByTestId('train-load-weights').setInputFiles({ name: 'bad.bpk', mimeType: 'application/octet-stream', buffer: Buffer.from('not a record') });
+    await page.getByTestId('train-load-weights').setInputFiles({ name: 'bad.ninw', mimeType: 'application/octet-stream', buffer: Buffer.from('not a record') });
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-cell"]')?.dataset.finished) > n, beforeBad, { timeout: 60_000 });
     assert.equal(await phase(page), 'failed');
-    assert.match(await page.getByTestId('train-status').textContent(), /bad\.bpk/);
+    assert.match(await page.getByTestId('train-status').textContent(), /bad\.ninw is not a weights file of this page/);
 
     // Try it yourself, with the model just trained at 67 px.
     assert.equal(await page.getByTestId('try-need-model').count(), 0);
