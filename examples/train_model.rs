@@ -2,7 +2,7 @@
 //! set (55,000 images; 5,000 held out for validation, drawn as the page draws them) at 96 px on
 //! Burn's CPU backend (native, SIMD + rayon), then scores all 10,000 test images.
 //!
-//! `cargo run --release --example train_model -- [out dir, default models] [key=value ...]`
+//! `cargo run --profile train --example train_model -- [out dir, default models] [key=value ...]`
 //! Keys: epochs (5), batch (64), size (96), lr (0.001), seed (1), evals (2 per epoch).
 //!
 //! The recipe, chosen by measurement (README "The trained model"): Adam at lr, then a step
@@ -128,7 +128,7 @@ fn main() {
     let card = serde_json::json!({
         "model": "the book's NiN (d2l), 1,992,166 parameters",
         "variant": "book",
-        "command": format!("cargo run --release --example train_model -- {} epochs={} batch={} size={} lr={} seed={}", out.display(), s.epochs, s.batch_size, s.image_size, base_lr, s.seed),
+        "command": format!("cargo run --profile train --example train_model -- {} epochs={} batch={} size={} lr={} seed={}", out.display(), s.epochs, s.batch_size, s.image_size, base_lr, s.seed),
         "settings": s,
         "recipe": format!("Adam (betas 0.9/0.999, eps 1e-8), lr {base_lr} for epochs 1-{}, {} in epoch {}, {} in epoch {}; batch {}; images resized to {} px bilinear on the device; dropout 0.5; Xavier-uniform weights, PyTorch's default biases", s.epochs.saturating_sub(2), base_lr / 3.0, s.epochs - 1, base_lr / 10.0, s.epochs, s.batch_size, s.image_size),
         "differs_from_the_book": "the book: SGD lr 0.05, batch 128, 224 px, 10 epochs on all 60,000 training images, validated on the test set. Here: Adam with a step decay, batch 64, 96 px, held-out validation of 5,000 training images, the test set used once at the end.",

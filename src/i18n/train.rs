@@ -100,6 +100,7 @@ pub struct TrainUi {
     pub shipped_command: &'static str,
     pub shipped_card_accuracy: &'static str,
     pub shipped_note: &'static str,
+    pub shipped_test_images: &'static str,
     /// The button offered when the GPU failed during a run (or the worker crashed on WebGPU).
     pub continue_on_cpu: &'static str,
     /// In the check line on WebGPU, where the memory budget would be.
@@ -203,6 +204,7 @@ pub static EN: TrainUi = TrainUi {
     shipped_book: "How it differs from the book",
     shipped_command: "Command",
     shipped_card_accuracy: "Test accuracy on its card",
+    shipped_test_images: "test images",
     shipped_note: "The test report above is computed here, in your browser, on all 10,000 test images; the card's figure is what the training command measured.",
     gpu_memory_unknown: "browsers do not report GPU memory",
     gpu_memory_learned: "this GPU ran out above",
@@ -303,6 +305,7 @@ pub static JA: TrainUi = TrainUi {
     shipped_book: "本との違い",
     shipped_command: "コマンド",
     shipped_card_accuracy: "カードに記されたテスト精度",
+    shipped_test_images: "枚のテスト画像",
     shipped_note: "上のテスト結果は、あなたのブラウザ内で 10,000 枚すべてのテスト画像について計算したものです。カードの数値は訓練コマンドが測定したものです。",
     gpu_memory_unknown: "ブラウザは GPU メモリ量を報告しません",
     gpu_memory_learned: "この GPU でメモリ不足になった量:",
@@ -345,6 +348,36 @@ pub fn shipped_trained(lang: Lang, images: usize, epochs: usize, size: usize, se
     match lang {
         Lang::En => format!("{images} images ({epochs} epochs) at {size} px in {t} on {machine}"),
         Lang::Ja => format!("{size} px で {images} 枚（{epochs} エポック）、{t}（{machine}）"),
+    }
+}
+
+/// The shipped model's recipe, from its card's settings (`examples/train_model.rs`: Adam, the
+/// learning rate divided by 3 in the second-to-last epoch and by 10 in the last).
+pub fn shipped_recipe(lang: Lang, s: &crate::training::TrainSettings) -> String {
+    let (lr, e) = (s.learning_rate, s.epochs);
+    match lang {
+        Lang::En => format!(
+            "Adam, learning rate {lr} for epochs 1–{}, {:.2e} in epoch {}, {:.0e} in epoch {e}; batch {}; {} training images and {} held out for validation; seed {}",
+            e.saturating_sub(2), lr / 3.0, e.saturating_sub(1), lr / 10.0, s.batch_size, crate::format::grouped(s.train_images as u64), crate::format::grouped(s.val_images as u64), s.seed
+        ),
+        Lang::Ja => format!(
+            "Adam。学習率はエポック 1〜{} で {lr}、エポック {} で {:.2e}、エポック {e} で {:.0e}。バッチ {}。訓練画像 {} 枚、検証用に取り分けた {} 枚。シード {}",
+            e.saturating_sub(2), e.saturating_sub(1), lr / 3.0, lr / 10.0, s.batch_size, crate::format::grouped(s.train_images as u64), crate::format::grouped(s.val_images as u64), s.seed
+        ),
+    }
+}
+
+/// How the shipped model's recipe differs from the book's.
+pub fn shipped_differs(lang: Lang, s: &crate::training::TrainSettings) -> String {
+    match lang {
+        Lang::En => format!(
+            "The book trains with SGD at learning rate 0.05, batch 128, on 224 px images for 10 epochs and validates on the test set. This model used Adam with a decaying learning rate, batch {}, {} px images and {} epochs (a 2-core CPU manages about 50 images/s at 96 px against about 8 at 224 px), kept its own validation images apart, and saw the test set once, at the end.",
+            s.batch_size, s.image_size, s.epochs
+        ),
+        Lang::Ja => format!(
+            "本書は学習率 0.05 の SGD、バッチ 128、224 px の画像で 10 エポック学習し、テストセットで検証します。このモデルは学習率を下げていく Adam、バッチ {}、{} px の画像、{} エポックで学習しました（2 コアの CPU では 96 px で毎秒約 50 枚、224 px では約 8 枚）。検証用の画像は別に取り分け、テストセットは最後に一度だけ使いました。",
+            s.batch_size, s.image_size, s.epochs
+        ),
     }
 }
 

@@ -19,15 +19,14 @@ pub struct CardTest {
     pub loss: f64,
 }
 
-/// The card (the fields the page shows; the file has a few more for people).
+/// The card (the fields the page reads; the file has more for people: the recipe and how it
+/// differs from the book in words, per-class accuracy, the half-precision check).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelCard {
     pub model: String,
     pub variant: String,
     pub command: String,
     pub settings: TrainSettings,
-    pub recipe: String,
-    pub differs_from_the_book: String,
     pub seed: u64,
     pub images_seen: usize,
     pub wall_time_s: f64,

@@ -6,6 +6,7 @@
 pub mod board;
 pub mod card;
 pub mod metrics;
+pub mod parallel;
 pub mod record;
 pub mod session;
 pub mod settings;

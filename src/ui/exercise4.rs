@@ -127,14 +127,13 @@ pub fn Calculator() -> impl IntoView {
                     <p class="note" data-testid="ex4-conventions">{t.conventions}</p>
                     {verdict.map(|(ok, text)| view! { <p class="fit" data-testid="ex4-fits" data-fits=ok class:error=ok == "no">{text}</p> })}
                     <div class="table-scroll" tabindex="0">
-                        <table class="summary" data-testid="ex4-table">
+                        <table class="summary dense" data-testid="ex4-table">
                             <thead>
                                 <tr>
                                     <th scope="col">{t.layer}</th>
                                     <th scope="col">{t.output}</th>
                                     <th scope="col" class="num">{t.params}</th>
-                                    <th scope="col" class="num">{t.weights}</th>
-                                    <th scope="col" class="num">{t.grads}</th>
+                                    <th scope="col" class="num">{t.weights_grads}</th>
                                     <th scope="col" class="num">{t.opt_state}</th>
                                     <th scope="col" class="num">{t.kept_minimal}</th>
                                     <th scope="col" class="num">{t.kept_burn}</th>
@@ -153,7 +152,6 @@ pub fn Calculator() -> impl IntoView {
                                             <td><code>{format::shape(&row.output)}</code></td>
                                             <td class="num">{format::grouped(row.params)}</td>
                                             <td class="num">{format::bytes(row.param_bytes)}</td>
-                                            <td class="num">{format::bytes(row.grad_bytes)}</td>
                                             <td class="num">{format::bytes(row.optimizer_bytes)}</td>
                                             <td class="num">{format::bytes(row.kept_minimal)}</td>
                                             <td class="num bar-cell"><span class="bar" style=width(row.kept_burn, max_act)></span><span class="bar-label">{format::bytes(row.kept_burn)}</span></td>
@@ -168,7 +166,6 @@ pub fn Calculator() -> impl IntoView {
                                     <td>{format!("+ {} ({})", format::bytes(r.input_bytes), t.input_batch)}</td>
                                     <td class="num">{format::grouped(r.total.params)}</td>
                                     <td class="num">{format::bytes(r.total.param_bytes)}</td>
-                                    <td class="num">{format::bytes(r.total.grad_bytes)}</td>
                                     <td class="num">{format::bytes(r.total.optimizer_bytes)}</td>
                                     <td class="num">{format::bytes(r.total.kept_minimal)}</td>
                                     <td class="num">{format::bytes(r.total.kept_burn)}</td>

@@ -2,19 +2,15 @@
 //! 5 and 6 compare model variants (parameters, FLOPs, shapes, memory) with bars and a sentence
 //! written from the numbers; exercise 4's per-layer resource calculator is in `exercise4`.
 
-use burn::module::Module;
-use burn::prelude::Device;
 use leptos::prelude::*;
 
-use super::state::{BackendState, Backends, GpuMemory, SeedField, Shared};
+use super::state::{SeedField, Shared};
 use super::figure::FigPair;
 use super::prose::Paragraph;
 use super::runs::TrainTarget;
 use super::train_form::optimizer_options;
-use crate::analysis::LayerKind;
-use crate::engine::BackendKind;
 use crate::exercises::share::{self, ShareState};
-use crate::exercises::{self, Costs, Exercise, Resources};
+use crate::exercises::{self, Costs, Exercise};
 use crate::format;
 use crate::i18n::{self, Lang, exercises as tx};
 use crate::model::{NinConfig, StageConfig, VGG11, VGG16, VGG19};

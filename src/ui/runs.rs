@@ -3,7 +3,6 @@
 //! with overlaid validation-accuracy curves and a cost and accuracy table; rename and delete.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::figure::curves::{self, BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH};
 use crate::i18n::{Lang, exercises as tx};

@@ -175,10 +175,11 @@ pub fn ShapeSummaryCell() -> impl IntoView {
                 <span>{move || which.label(lang.get())}</span>
                 <input
                     id=id
-                    type="number"
+                    // Text, not number: a number input hands over "" for "abc" in Firefox,
+                    // and the field's rule message should quote what was typed.
+                    type="text"
                     inputmode="numeric"
-                    min="1"
-                    step="1"
+                    autocomplete="off"
                     data-testid=id
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))

@@ -55,17 +55,18 @@ pub fn CardView(card: ModelCard) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     let t = move || lang.get().train();
     let c = card.clone();
+    let (s1, s2) = (card.settings.clone(), card.settings.clone());
     view! {
         <section class="model-card" data-testid="shipped-card" data-card-accuracy=card.test.accuracy.to_string()>
             <h4>{move || t().shipped_title}</h4>
             <dl class="totals">
                 <dt>{move || t().shipped_trained}</dt>
                 <dd>{move || tr::shipped_trained(lang.get(), c.images_seen, c.settings.epochs, c.settings.image_size, c.wall_time_s, &c.machine)}</dd>
-                <dt>{move || t().shipped_recipe}</dt><dd>{card.recipe.clone()}</dd>
-                <dt>{move || t().shipped_book}</dt><dd>{card.differs_from_the_book.clone()}</dd>
+                <dt>{move || t().shipped_recipe}</dt><dd>{move || tr::shipped_recipe(lang.get(), &s1)}</dd>
+                <dt>{move || t().shipped_book}</dt><dd>{move || tr::shipped_differs(lang.get(), &s2)}</dd>
                 <dt>{move || t().shipped_command}</dt><dd><code>{card.command.clone()}</code></dd>
                 <dt>{move || t().shipped_card_accuracy}</dt>
-                <dd>{format!("{:.1} % ({} {})", card.test.accuracy * 100.0, format::grouped(card.test.images as u64), "test images")}</dd>
+                <dd>{move || format!("{:.1} % ({} {})", card.test.accuracy * 100.0, format::grouped(card.test.images as u64), t().shipped_test_images)}</dd>
             </dl>
             <p class="note">{move || t().shipped_note}</p>
         </section>

@@ -40,8 +40,13 @@ pub fn TrainCell() -> impl IntoView {
     // The data manifest (a few kB) so the check line can say what a run downloads.
     let manifest_ready = RwSignal::new(false);
     spawn_local(async move {
-        if fetch::manifest().await.is_ok() {
-            manifest_ready.set(true);
+        // A failed fetch (a network hiccup) is tried again: a run would fetch it anyway.
+        for wait in [0, 1_000, 5_000] {
+            gloo_timers::future::TimeoutFuture::new(wait).await;
+            if fetch::manifest().await.is_ok() {
+                manifest_ready.set(true);
+                break;
+            }
         }
     });
     let live = Live::new(model);

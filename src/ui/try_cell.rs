@@ -294,7 +294,7 @@ pub fn TryCell() -> impl IntoView {
                         <figcaption>{t.input_title}</figcaption>
                         <Thumb pixels=o.input.pixels.clone() label=t.input_title.to_string()/>
                         {o.input.inverted.then(|| view! { <p class="note" data-testid="try-inverted">{t.inverted}</p> })}
-                        {o.truth.map(|l| view! { <p class="note" data-testid="try-truth">{format!("{}: {}", t.truth, classes[l as usize])}</p> })}
+                        {o.truth.map(|l| view! { <p class="note" data-testid="try-truth" data-label=l.to_string()>{format!("{}: {}", t.truth, classes[l as usize])}</p> })}
                         <p class="note">{format!("{} {} px", t.model_from, o.size)}</p>
                     </figure>
                     <figure class="per-class try-probs" data-testid="try-probs" data-best=best.to_string()>

@@ -37,7 +37,7 @@ test('a strict content security policy is in force, and injected script is block
       s.textContent = 'window.__injected = "inline script";';
       document.body.append(s);
       const d = document.createElement('div');
-      d.innerHTML = '<img src="data:," onerror="window.__injected = \\'event handler\\'">';
+      d.innerHTML = `<img src="data:," onerror="window.__injected = 'event handler'">`;
       document.body.append(d);
       setTimeout(() => resolve({ seen, ran: window.__injected ?? null }), 3000);
     }));

@@ -64,8 +64,10 @@ test('exercises: six questions with cells, comparisons, calculator', async () =>
     assert.equal(await totals.getAttribute('data-params'), '1992166');
     assert.equal(await page.getByTestId('ex4-module-params').textContent(), await page.evaluate(() => (1992166).toLocaleString('en-US')));
     assert.equal(await page.getByTestId('ex4-row').count(), 10); // 4 blocks, 3 pools, dropout, GAP, flatten
-    // Batch 128 at 224 with Adam: ~3.1 GiB, over the CPU backend's 2 GiB; batch 16 fits.
-    assert.equal(await page.getByTestId('ex4-fits').getAttribute('data-fits'), 'no');
+    // Batch 256 at 224 with Adam: about 3.9 GB in Burn's convention, over the CPU backend's
+    // 2 GiB; batch 16 fits.
+    await page.getByTestId('ex4-batch').fill('256');
+    await page.waitForFunction(() => document.querySelector('[data-testid="ex4-fits"]')?.dataset.fits === 'no');
     const big = Number(await totals.getAttribute('data-training-bytes'));
     await page.getByTestId('ex4-batch').fill('16');
     await page.waitForFunction(() => document.querySelector('[data-testid="ex4-fits"]')?.dataset.fits === 'yes');
@@ -83,15 +85,22 @@ test('exercises: six questions with cells, comparisons, calculator', async () =>
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="ex4-totals"]').dataset.savedMinimalBytes) > 9e8);
     const saved = Number(await totals.getAttribute('data-saved-minimal-bytes'));
     assert.ok(Math.abs(saved / 982774788 - 1) < 0.1, `saved ${saved}`);
+    // Burn keeps about twice what must be kept (two maps per convolution, f32 dropout masks);
+    // with the working memory of the backward pass on top, its total is over 1.3 times the other.
+    const kept = async (attr) => (await page.getByTestId('ex4-row').evaluateAll((rows, a) => rows.reduce((s, r) => s + Number(r.dataset[a]), 0), attr));
+    const [keptMinimal, keptBurn] = [await kept('keptMinimal'), await kept('keptBurn')];
+    assert.ok(keptBurn > 1.6 * keptMinimal && keptBurn < 2.4 * keptMinimal, `${keptBurn} vs ${keptMinimal}`);
     const [minimal, burn] = [Number(await totals.getAttribute('data-training-minimal-bytes')), Number(await totals.getAttribute('data-training-bytes'))];
-    assert.ok(burn > 1.6 * minimal && burn < 2.4 * minimal, `${burn} vs ${minimal}`);
+    assert.ok(burn > 1.3 * minimal && burn < 2.4 * minimal, `${burn} vs ${minimal}`);
     assert.match(await page.getByTestId('ex4-conventions').textContent(), /PyTorch keeps exactly this/);
     // The training cell's check uses Burn's figure: its offer for the book's preset on the CPU
     // is the largest batch whose figure fits the CPU budget, which exercise 4 agrees with.
+    // (The book's batch 128 fits with SGD, about 1.9 GB; batch 256 does not.)
     await page.getByTestId('train-preset').selectOption('book');
+    await page.getByTestId('train-batch').fill('256');
     await page.getByTestId('train-check-error').waitFor();
     const offer = Number((await page.getByTestId('train-use-batch').textContent()).match(/(\d+)\s*$/)[1]);
-    assert.ok(offer > 1 && offer < 128, `offer ${offer}`);
+    assert.ok(offer > 128 && offer < 256, `offer ${offer}`);
     await page.getByTestId('ex4-batch').fill(String(offer));
     await page.waitForFunction(() => document.querySelector('[data-testid="ex4-fits"]')?.dataset.fits === 'yes');
     await page.getByTestId('ex4-batch').fill(String(offer + 1));
