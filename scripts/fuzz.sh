@@ -4,6 +4,7 @@
 # installs it) and cargo-fuzz (crates.io); this script installs both if missing.
 #   FUZZ_RUNS   runs per target (default 1,000,000)
 #   FUZZ_SECS   time per target for `weights`, which loads a whole model per run (default 900)
+#   FUZZ_CAP    the most seconds any other target runs before FUZZ_RUNS is reached (default 1200)
 # Writes fuzz/results.txt: per target the runs made, the time, and whether it found a crash
 # (libFuzzer saves a crashing input under fuzz/artifacts/<target>/ and stops there).
 set -euo pipefail
@@ -11,6 +12,7 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 RUNS="${FUZZ_RUNS:-1000000}"
 SECS="${FUZZ_SECS:-900}"
+CAP="${FUZZ_CAP:-1200}"
 rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 cargo fuzz --version >/dev/null 2>&1 || cargo install --locked cargo-fuzz
 export CARGO_TARGET_DIR="${NIN_CACHE:-$HOME/.cache/nin-companion}/fuzz-target"
@@ -20,7 +22,7 @@ for target in shards share_link saved_state sketch weights; do
   mkdir -p "fuzz/corpus/$target" "fuzz/artifacts/$target"
   # A scratch copy of the corpus: new inputs libFuzzer finds are not committed by accident.
   work="$(mktemp -d)"; cp -r "fuzz/corpus/$target/." "$work/"
-  if [ "$target" = weights ]; then limit=(-max_total_time="$SECS"); else limit=(-runs="$RUNS"); fi
+  if [ "$target" = weights ]; then limit=(-max_total_time="$SECS"); else limit=(-runs="$RUNS" -max_total_time="$CAP"); fi
   start=$(date +%s)
   set +e
   cargo +nightly fuzz run --fuzz-dir fuzz "$target" "$work" -- "${limit[@]}" -max_len=65536 -artifact_prefix="fuzz/artifacts/$target/" 2> "fuzz/artifacts/$target/log.txt"

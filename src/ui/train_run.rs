@@ -187,6 +187,14 @@ fn apply(live: Live, event: Event) {
 }
 
 /// Hands a trained model to the try-it cell (and the weights download).
+/// Forgets the model "try it yourself" uses (before a new one is built).
+pub fn drop_model(live: Live) {
+    if live.model.0.with_value(Option::is_some) {
+        live.model.0.set_value(None);
+        live.model.1.update(|n| *n += 1);
+    }
+}
+
 pub fn keep_model(live: Live, nin: Nin, variant: &str, settings: &TrainSettings, config: &NinConfig) {
     live.model.0.set_value(Some(Trained { nin, variant: variant.to_string(), size: settings.image_size, config: config.clone() }));
     live.model.1.update(|n| *n += 1);
@@ -245,6 +253,9 @@ pub async fn run_in_worker(live: Live, backend: &ActiveBackend, variant: &str, s
             Ok((FromWorker::Event(e), _)) => apply(live, e),
             Ok((FromWorker::Weights, buffers)) => {
                 let bytes = buffers.into_iter().next().unwrap_or_default();
+                // The previous model goes first: two models alive at once raised the page's
+                // wasm memory (which never shrinks) by a model's size (tests/browser/soak.mjs).
+                drop_model(live);
                 match record::from_bytes(bytes, &config, &Device::flex()) {
                     Ok(nin) => keep_model(live, nin, &variant, &settings, &config),
                     Err(e) => state.finish(Err(RunError::Weights(e.to_string()))),
