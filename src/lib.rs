@@ -9,6 +9,8 @@ pub mod exercises;
 pub mod fields;
 pub mod figure;
 pub mod format;
+#[cfg(target_arch = "wasm32")]
+pub mod heap;
 pub mod i18n;
 pub mod model;
 pub mod training;
