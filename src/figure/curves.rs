@@ -50,7 +50,12 @@ fn points(iter: impl Iterator<Item = (f64, f64)>) -> String {
 
 /// Lays out `history` on an axis of `epochs` epochs. The loss axis runs from 0 to at least
 /// 2.5 (so the chance line always shows) or the largest loss seen, capped at 10.
+///
+/// The axis grows to hold every point: a history longer than `epochs` (the shipped model's
+/// five epochs, shown while the form says one) is drawn whole, not piled up at its right end.
 pub fn layout(history: &History, epochs: usize) -> CurvesLayout {
+    let last = history.train.iter().map(|p| p.epoch).chain(history.val.iter().map(|p| p.epoch)).filter(|e| e.is_finite() && *e >= 0.0).fold(0.0_f64, f64::max);
+    let epochs = epochs.max(last.ceil().min(1e6) as usize);
     let epochs_f = epochs.max(1) as f64;
     let seen = history.train.iter().map(|p| p.loss).chain(history.val.iter().map(|p| p.metrics.loss)).filter(|l| l.is_finite());
     let loss_max = seen.fold(2.5_f64, f64::max).min(10.0);
@@ -147,6 +152,21 @@ mod tests {
         assert!(l.val_loss.is_empty());
         let nan = History { train: vec![TrainPoint { epoch: 1.0, step: 1, loss: f64::NAN, accuracy: 0.1 }], val: vec![] };
         assert_eq!(layout(&nan, 1).loss_max, 2.5);
+    }
+
+    #[test]
+    fn a_history_longer_than_the_forms_epochs_is_drawn_whole() {
+        // The shipped model's five epochs, shown while the form says one.
+        let h = History {
+            train: (1..=10).map(|i| TrainPoint { epoch: i as f64 * 0.5, step: i, loss: 1.0, accuracy: 0.5 }).collect(),
+            val: vec![ValPoint { epoch: 5.0, step: 10, metrics: metrics(0.3, 0.9) }],
+        };
+        let l = layout(&h, 1);
+        assert_eq!(l.x_ticks.iter().map(|t| t.1.as_str()).collect::<Vec<_>>(), ["0", "1", "2", "3", "4", "5"]);
+        // Half-way through the run is half-way along the axis.
+        let plot_w = WIDTH - LEFT - RIGHT;
+        assert_eq!(l.x_ticks[5].0, LEFT + plot_w);
+        assert_eq!(layout(&h, 8).x_ticks.len(), 9, "a longer form keeps its own axis");
     }
 
     #[test]

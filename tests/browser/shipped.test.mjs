@@ -45,6 +45,8 @@ test('the shipped NiN: fetched on request, card shown, test accuracy measured in
     assert.match(text, /cargo run --profile train --example train_model/);
     assert.match(text, /Adam/);
     assert.match(text, /224/, 'the card says how the book differs');
+    // Its long lines wrap inside the cell (its first layout cut the recipe off at the right).
+    assert.ok(await card.evaluate((e) => e.scrollWidth <= e.clientWidth + 1), 'the card fits its box');
     const cardAccuracy = Number(await card.getAttribute('data-card-accuracy'));
     assert.ok(cardAccuracy >= 0.85, `card accuracy ${cardAccuracy}`);
 
