@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
 
 export const SITE_DIR = resolve(process.env.SITE_DIR ?? '../../dist');
 export const BASE_PATH = process.env.BASE_PATH ?? '/nin/';
@@ -228,3 +229,39 @@ export async function fillTraining(page, values) {
 /** Tiny runs: on the CPU backend, and smaller still on SwiftShader (software WebGPU). */
 export const TINY_CPU = { size: '67', batch: '16', train: '160', val: '100', test: '300', epochs: '1', lr: '0.001', seed: '1' };
 export const TINY_GPU = { size: '67', batch: '8', train: '32', val: '16', test: '48', epochs: '1', lr: '0.001', seed: '1' };
+
+/**
+ * Records the page's main-thread tasks through Chromium's tracing (CDP) until `stop()` is
+ * called, which returns `{ tasks, marks }`: every task of the page's main thread as
+ * `{ ts, wall, cpu }` (µs on the trace clock; `cpu` is the main thread's own CPU time in the
+ * task), and the page's `performance.mark` names with their trace times.
+ *
+ * Why CPU time rather than the Long Tasks API's wall time: on a 2-core machine V8 tiers the
+ * worker's hot wasm functions up on three background threads while the worker computes on a
+ * core, and a main-thread frame that needed 6 ms of CPU took 212 ms of wall time waiting for
+ * a core (measured, 2026-12-01). Wall time measures the machine's load; CPU time measures
+ * what the page's code makes its thread do, which is what "no long task" is about.
+ */
+export async function traceMainThread(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', ({ value }) => {
+    for (const e of value) {
+      if (e.name === 'thread_name' || (e.name === 'RunTask' && e.ph === 'X') || e.cat === 'blink.user_timing') events.push(e);
+    }
+  });
+  await cdp.send('Tracing.start', { categories: 'disabled-by-default-devtools.timeline,blink.user_timing', transferMode: 'ReportEvents' });
+  return async function stop() {
+    const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+    await cdp.send('Tracing.end');
+    await complete;
+    await cdp.detach();
+    const marks = events.filter((e) => e.cat === 'blink.user_timing');
+    // The page's renderer is the process its marks come from.
+    const pid = marks.at(-1)?.pid;
+    const main = events.find((e) => e.name === 'thread_name' && e.pid === pid && e.args?.name === 'CrRendererMain');
+    assert.ok(main, `the page's main thread is in the trace (${marks.length} marks)`);
+    const tasks = events.filter((e) => e.name === 'RunTask' && e.pid === pid && e.tid === main.tid).map((e) => ({ ts: e.ts, wall: e.dur, cpu: e.tdur ?? e.dur }));
+    return { tasks, marks: marks.map((e) => ({ name: e.name, ts: e.ts })) };
+  };
+}
