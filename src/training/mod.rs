@@ -40,6 +40,9 @@ pub enum TrainError {
     Diverged { step: usize },
     #[error("the model's output could not be scored (wrong size or non-finite values)")]
     BadLogits,
+    /// A data-parallel replica (another training worker) failed or sent what does not fit.
+    #[error("a helper training worker failed: {0}")]
+    Replica(String),
     /// The GPU failed (lost, out of memory, an error it reported); see [`crate::engine::gpu_fault`].
     #[error("{0}")]
     Gpu(#[from] crate::engine::GpuFault),
@@ -148,15 +151,22 @@ pub struct Trainer {
     step: usize,
     rng: StdRng,
     pub history: History,
+    /// The other replicas of a data-parallel run (none: this trainer computes whole batches).
+    helpers: Option<std::rc::Rc<dyn parallel::Helpers>>,
 }
 
-impl Trainer {
-    /// Builds the model on `device` (with autodiff) and the optimizer. The settings must have
-    /// passed [`settings::validate`]; they are checked again here against the data.
-    pub fn new(config: &NinConfig, settings: &TrainSettings, train: &FashionMnist, device: &Device) -> Result<Self, TrainError> {
-        if settings.train_images + settings.val_images > train.len() {
-            return Err(SettingsError::NotEnoughImages { wanted: settings.train_images + settings.val_images, available: train.len() }.into());
-        }
+/// What a trainer and every data-parallel replica build the same way from the same settings:
+/// the model (seeded, so every replica starts from the same weights), its optimizer, the loss.
+pub(crate) struct Parts {
+    /// `device` with autodiff.
+    pub device: Device,
+    pub model: Nin,
+    pub optim: ModuleOptimizer,
+    pub loss: CrossEntropyLoss,
+}
+
+impl Parts {
+    pub fn build(config: &NinConfig, settings: &TrainSettings, device: &Device) -> Result<Self, TrainError> {
         let device = device.clone().autodiff();
         device.seed(settings.seed);
         let model = config.init(&device)?;
@@ -167,6 +177,19 @@ impl Trainer {
                 .init(),
             OptimizerKind::Adam => AdamConfig::new().with_epsilon(1e-8).init(),
         };
+        let loss = CrossEntropyLossConfig::new().init(&device);
+        Ok(Parts { device, model, optim, loss })
+    }
+}
+
+impl Trainer {
+    /// Builds the model on `device` (with autodiff) and the optimizer. The settings must have
+    /// passed [`settings::validate`]; they are checked again here against the data.
+    pub fn new(config: &NinConfig, settings: &TrainSettings, train: &FashionMnist, device: &Device) -> Result<Self, TrainError> {
+        if settings.train_images + settings.val_images > train.len() {
+            return Err(SettingsError::NotEnoughImages { wanted: settings.train_images + settings.val_images, available: train.len() }.into());
+        }
+        let Parts { device, model, optim, loss } = Parts::build(config, settings, device)?;
         let split = split(train.len(), settings);
         let mut rng = StdRng::seed_from_u64(settings.seed.wrapping_add(1));
         let mut order = split.train.clone();
@@ -176,14 +199,39 @@ impl Trainer {
             config: config.clone(),
             model: Some(model),
             optim,
-            loss: CrossEntropyLossConfig::new().init(&device),
+            loss,
             split,
             order,
             step: 0,
             rng,
             history: History::default(),
             device,
+            helpers: None,
         })
+    }
+
+    /// Trains data-parallel from now on: every step, `helpers` compute the gradients of their
+    /// slices of the batch while this trainer computes the first slice (see [`parallel`]).
+    /// Call it before the first step: the weights are drawn here, as every helper draws them.
+    pub fn with_helpers(mut self, helpers: std::rc::Rc<dyn parallel::Helpers>) -> Self {
+        if let Some(model) = &self.model {
+            parallel::materialize(model);
+        }
+        self.helpers = (helpers.count() > 0).then_some(helpers);
+        self
+    }
+
+    /// Each parameter's number of values, in visiting order (the weights are drawn first, as
+    /// in [`Self::with_helpers`]).
+    pub fn param_sizes(&self) -> Vec<usize> {
+        let model = self.model.as_ref().expect("the model is present between steps");
+        parallel::materialize(model);
+        parallel::param_sizes(model)
+    }
+
+    /// Replicas training together, this one included.
+    pub fn replicas(&self) -> usize {
+        1 + self.helpers.as_ref().map_or(0, |h| h.count())
     }
 
     pub fn step(&self) -> usize {
@@ -219,18 +267,17 @@ impl Trainer {
     ///
     /// Nothing that carries the autodiff graph outlives its step: the stored losses are detached.
     pub async fn train_chunk(&mut self, data: &FashionMnist, max_steps: usize) -> Result<ChunkReport, TrainError> {
-        let per_epoch = self.settings.steps_per_epoch();
         let until_eval = self.settings.steps_per_eval() - self.step % self.settings.steps_per_eval();
         let steps = max_steps.max(1).min(self.total_steps() - self.step).min(until_eval);
+        if let Some(helpers) = self.helpers.clone() {
+            return self.parallel_chunk(data, steps, helpers.as_ref()).await;
+        }
         let b = self.settings.batch_size;
         let mut losses = Vec::with_capacity(steps);
         let mut correct = Vec::with_capacity(steps);
         for _ in 0..steps {
-            let in_epoch = self.step % per_epoch;
-            if in_epoch == 0 && self.step > 0 {
-                self.order.shuffle(&mut self.rng);
-            }
-            let indices = &self.order[in_epoch * b..(in_epoch + 1) * b];
+            let indices = self.next_batch();
+            let indices = &self.order[indices];
             let (x, y) = batch(data, indices, self.settings.image_size, &self.device);
             let model = self.model.take().expect("the model is present between steps");
             let logits = model.forward(x);
@@ -258,6 +305,47 @@ impl Trainer {
         Ok(ChunkReport { steps, images: steps * b, point })
     }
 
+    /// The rows of `order` the next step trains on (a fresh shuffle at each epoch's start).
+    fn next_batch(&mut self) -> std::ops::Range<usize> {
+        let (b, in_epoch) = (self.settings.batch_size, self.step % self.settings.steps_per_epoch());
+        if in_epoch == 0 && self.step > 0 {
+            self.order.shuffle(&mut self.rng);
+        }
+        in_epoch * b..(in_epoch + 1) * b
+    }
+
+    /// [`Self::train_chunk`] across replicas: per step, each helper gets its slice of the batch,
+    /// this trainer computes the first slice, the slices' gradients are averaged (weighted by
+    /// their sizes) and every replica applies the average with its own, identical, optimizer.
+    async fn parallel_chunk(&mut self, data: &FashionMnist, steps: usize, helpers: &dyn parallel::Helpers) -> Result<ChunkReport, TrainError> {
+        let b = self.settings.batch_size;
+        let (mut loss_sum, mut correct) = (0.0, 0);
+        for _ in 0..steps {
+            let rows = self.next_batch();
+            let indices = self.order[rows].to_vec();
+            let model = self.model.take().expect("the model is present between steps");
+            let averaged = parallel_gradients(&model, &self.loss, data, &indices, self.settings.image_size, &self.device, helpers).await;
+            // The model stays in place whatever failed (the page may still ask for it).
+            let (grads, l, c) = match averaged {
+                Ok(done) => done,
+                Err(e) => {
+                    self.model = Some(model);
+                    return Err(e);
+                }
+            };
+            loss_sum += l;
+            correct += c;
+            self.model = Some(self.optim.step(self.settings.learning_rate, model, grads));
+            self.step += 1;
+        }
+        if !loss_sum.is_finite() {
+            return Err(TrainError::Diverged { step: self.step });
+        }
+        let point = TrainPoint { epoch: self.epoch(), step: self.step, loss: loss_sum / (steps * b) as f64, accuracy: correct as f64 / (steps * b) as f64 };
+        self.history.train.push(point.clone());
+        Ok(ChunkReport { steps, images: steps * b, point })
+    }
+
     /// The model for evaluation: no autodiff, dropout off.
     pub fn eval_model(&self) -> Nin {
         self.model.as_ref().expect("the model is present between steps").valid()
@@ -274,6 +362,42 @@ impl Trainer {
         self.history.val.push(point.clone());
         point
     }
+}
+
+/// One data-parallel step's gradients of the batch `indices`: the helpers' slices and this
+/// replica's first slice, checked (one answer per replica, all at the same weights), averaged,
+/// and already sent to the helpers; with the batch's summed loss and correct count.
+async fn parallel_gradients(
+    model: &Nin,
+    loss: &CrossEntropyLoss,
+    data: &FashionMnist,
+    indices: &[usize],
+    size: usize,
+    device: &Device,
+    helpers: &dyn parallel::Helpers,
+) -> Result<(GradientsParams, f64, usize), TrainError> {
+    let parts = parallel::slices(indices.len(), 1 + helpers.count());
+    for (helper, part) in parts.iter().skip(1).enumerate() {
+        helpers.compute(helper, &indices[part.clone()])?;
+    }
+    let (x, y) = batch(data, &indices[parts[0].clone()], size, device);
+    let own = parallel::slice_gradients(model, loss, x, y).await;
+    // Every helper answers before the step (an answer left unread would be taken for the next).
+    let others = helpers.gather().await;
+    let mut all = vec![own?];
+    all.extend(others?);
+    if all.len() != parts.len() {
+        return Err(TrainError::Replica(format!("{} slices of gradients for {} replicas", all.len(), parts.len())));
+    }
+    if let Some(k) = all.iter().position(|s| s.weights_sum.to_bits() != all[0].weights_sum.to_bits()) {
+        return Err(TrainError::Replica(format!("worker {} holds other weights than the first (sum {} against {})", k + 1, all[k].weights_sum, all[0].weights_sum)));
+    }
+    let loss_sum = all.iter().map(|s| s.loss_sum).sum::<f64>();
+    let correct = all.iter().map(|s| s.correct).sum::<usize>();
+    let averaged = parallel::average(&all).map_err(|e| TrainError::Replica(e.to_string()))?;
+    helpers.apply(&averaged)?;
+    let grads = parallel::to_gradients(model, averaged, &device.clone().inner()).map_err(|e| TrainError::Replica(e.to_string()))?;
+    Ok((grads, loss_sum, correct))
 }
 
 /// A tensor's values on the host, row-major, read back asynchronously (the only kind of

@@ -1,21 +1,45 @@
-//! Data-parallel training's arithmetic (issue 15, first part): a batch split into slices, one
-//! per replica; each replica's gradients of its slice read back to the host; the slices'
-//! gradients averaged, weighted by their sizes; the average handed back to an optimizer as
-//! Burn's `GradientsParams`. With a mean-reduced loss and no dropout, the weighted average of
-//! the slices' gradients is the gradient of the whole batch, so every replica that applies it
-//! takes the step a single replica would have taken (tested below).
+//! Data-parallel training: a batch split into slices, one per replica; each replica's gradients
+//! of its slice read back to the host; the slices' gradients averaged, weighted by their sizes;
+//! the average handed back to every replica's optimizer as Burn's `GradientsParams`. With a
+//! mean-reduced loss and no dropout, the weighted average of the slices' gradients is the
+//! gradient of the whole batch, so every replica that applies it takes the step a single
+//! replica would have taken (tested below), and the replicas, built from the same seed, stay
+//! identical.
 //!
-//! Not yet wired to the page's workers: the training cell still trains in one worker.
+//! The lead replica is a [`super::Trainer`] given [`Helpers`]; each helper is a [`Replica`]. In
+//! the page each replica is a CPU worker (`crate::worker`), talking over a `MessagePort`.
 
 use std::ops::Range;
 
+use std::future::Future;
+use std::pin::Pin;
+
 use burn::module::{Module, ModuleVisitor, Param, ParamId};
 use burn::nn::loss::CrossEntropyLoss;
-use burn::optim::GradientsParams;
+use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 
-use super::{TrainError, read_f32};
-use crate::model::Nin;
+use super::{Parts, TrainError, TrainSettings, batch, read_f32};
+use crate::data::FashionMnist;
+use crate::model::{Nin, NinConfig};
+
+/// The most CPU workers a run uses: past this, on the machines students have, the per-step
+/// exchange of gradients (about 8 MB per worker) costs more than a smaller slice saves.
+pub const MAX_WORKERS: usize = 8;
+
+/// The worker count the page proposes: the device's logical cores (`navigator.hardwareConcurrency`,
+/// absent or odd values count as 1), at most [`MAX_WORKERS`].
+pub fn default_workers(hardware_concurrency: f64) -> usize {
+    if hardware_concurrency.is_finite() && hardware_concurrency >= 1.0 { (hardware_concurrency as usize).min(MAX_WORKERS) } else { 1 }
+}
+
+/// The workers a run really uses: the student's choice (1 to [`MAX_WORKERS`]), no more than
+/// `budget_bytes` holds when each worker needs `per_worker_bytes` (each keeps a replica, its
+/// optimizer state and a copy of the training images), and no more than the batch has images.
+pub fn workers(chosen: usize, per_worker_bytes: u64, budget_bytes: u64, batch: usize) -> usize {
+    let fit = usize::try_from(budget_bytes / per_worker_bytes.max(1)).unwrap_or(usize::MAX).max(1);
+    chosen.clamp(1, MAX_WORKERS).min(fit).min(batch.max(1))
+}
 
 /// The batch rows each of `workers` replicas computes: as even as possible, the first slices
 /// one image larger when the batch does not divide; never an empty slice (fewer replicas work
@@ -36,11 +60,144 @@ pub fn slices(batch: usize, workers: usize) -> Vec<Range<usize>> {
 }
 
 /// One replica's gradients of its slice, on the host: per float parameter, in the module's
-/// visiting order, its values (row-major); and the number of images they were computed on.
+/// visiting order, its values (row-major); the number of images they were computed on; and the
+/// slice's summed loss and number of correct predictions (for the training curve).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SliceGrads {
     pub images: usize,
     pub params: Vec<Vec<f32>>,
+    pub loss_sum: f64,
+    pub correct: usize,
+    /// The sum of every weight the slice was computed at: equal on every replica when they
+    /// are in step (the lead checks it each step; see [`weights_sum`]).
+    pub weights_sum: f32,
+}
+
+/// A future the lead replica awaits (boxed so that [`Helpers`] can be a trait object).
+pub type LocalFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+
+/// The other replicas of a data-parallel run, as the lead replica sees them.
+pub trait Helpers {
+    /// How many helpers there are.
+    fn count(&self) -> usize;
+    /// Asks `helper` for the gradients of the training rows `indices` (at the current weights).
+    fn compute(&self, helper: usize, indices: &[usize]) -> Result<(), TrainError>;
+    /// Every helper's answer to its last [`Self::compute`], in helper order.
+    fn gather(&self) -> LocalFuture<'_, Result<Vec<SliceGrads>, TrainError>>;
+    /// Every helper applies the averaged gradients (per parameter, as in [`SliceGrads::params`]).
+    fn apply(&self, averaged: &[Vec<f32>]) -> Result<(), TrainError>;
+}
+
+/// A helper replica: the model, optimizer and loss a [`super::Trainer`] with the same settings
+/// builds (so the same starting weights), without the data order, which the lead keeps.
+pub struct Replica {
+    device: Device,
+    model: Option<Nin>,
+    optim: ModuleOptimizer,
+    loss: CrossEntropyLoss,
+    settings: TrainSettings,
+}
+
+impl Replica {
+    /// Helper number `rank` (1, 2, ...) of a run of `config` with `settings` on `device`.
+    /// After the seeded initialisation its random stream (dropout) is its own.
+    pub fn new(config: &NinConfig, settings: &TrainSettings, device: &Device, rank: u64) -> Result<Self, TrainError> {
+        let Parts { device, model, optim, loss } = Parts::build(config, settings, device)?;
+        materialize(&model);
+        device.seed(settings.seed ^ rank.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        Ok(Replica { device, model: Some(model), optim, loss, settings: settings.clone() })
+    }
+
+    /// The gradients of the training rows `indices` of `data` at the current weights.
+    pub async fn gradients(&self, data: &FashionMnist, indices: &[usize]) -> Result<SliceGrads, TrainError> {
+        if indices.is_empty() || indices.iter().any(|&i| i >= data.len()) {
+            return Err(TrainError::Replica(format!("{} rows asked for, of {} images", indices.len(), data.len())));
+        }
+        let model = self.model.as_ref().expect("the model is present between steps");
+        let (x, y) = batch(data, indices, self.settings.image_size, &self.device);
+        slice_gradients(model, &self.loss, x, y).await
+    }
+
+    /// One optimizer step with the lead's averaged gradients.
+    pub fn apply(&mut self, averaged: Vec<Vec<f32>>) -> Result<(), ParallelError> {
+        let model = self.model.take().expect("the model is present between steps");
+        match to_gradients(&model, averaged, &self.device.clone().inner()) {
+            Ok(grads) => {
+                self.model = Some(self.optim.step(self.settings.learning_rate, model, grads));
+                Ok(())
+            }
+            Err(e) => {
+                self.model = Some(model);
+                Err(e)
+            }
+        }
+    }
+
+    /// The current parameters' sizes, in visiting order (how a flat buffer splits).
+    pub fn param_sizes(&self) -> Vec<usize> {
+        param_sizes(self.model.as_ref().expect("the model is present between steps"))
+    }
+}
+
+/// Draws every parameter's initial values now. Burn initialises parameters lazily, at their
+/// first use: in a single trainer the last block's weights are drawn after the first step's
+/// dropout mask, so a replica that re-seeds its stream after building would start elsewhere.
+/// The lead ([`super::Trainer::with_helpers`]) and every [`Replica`] call this right after
+/// building, from the same seed: the same weights everywhere.
+pub fn materialize(model: &Nin) {
+    struct Touch;
+    impl ModuleVisitor for Touch {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            let _ = param.val();
+        }
+    }
+    model.visit(&mut Touch);
+}
+
+/// The sum of all of `model`'s weights, computed on its device in one fixed order: bit-equal on
+/// replicas that hold the same weights (same code, same shapes, same order), so a replica that
+/// drifted from the lead (a lost or misapplied step) shows at the next step.
+pub async fn weights_sum(model: &Nin) -> Result<f32, TrainError> {
+    struct Flat(Vec<Tensor<1>>);
+    impl ModuleVisitor for Flat {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            self.0.push(param.val().detach().reshape([-1]));
+        }
+    }
+    let mut flat = Flat(Vec::new());
+    model.visit(&mut flat);
+    if flat.0.is_empty() {
+        return Ok(0.0);
+    }
+    let sum = read_f32(Tensor::cat(flat.0, 0).sum()).await?;
+    Ok(sum.first().copied().unwrap_or(f32::NAN))
+}
+
+/// The number of values of each float parameter of `model`, in visiting order.
+pub fn param_sizes(model: &Nin) -> Vec<usize> {
+    params(model).into_iter().map(|(_, d)| d.iter().product()).collect()
+}
+
+/// Per-parameter values as one buffer (what travels between workers).
+pub fn flatten(params: &[Vec<f32>]) -> Vec<f32> {
+    params.concat()
+}
+
+/// A flat buffer split back into parameters of `sizes`.
+pub fn unflatten(flat: &[f32], sizes: &[usize]) -> Result<Vec<Vec<f32>>, ParallelError> {
+    let total: usize = sizes.iter().sum();
+    if flat.len() != total {
+        return Err(ParallelError::FlatLen { expected: total, got: flat.len() });
+    }
+    let mut rest = flat;
+    Ok(sizes
+        .iter()
+        .map(|&n| {
+            let (head, tail) = rest.split_at(n);
+            rest = tail;
+            head.to_vec()
+        })
+        .collect())
 }
 
 /// Why slices' gradients cannot be averaged (a replica that sent something else).
@@ -56,6 +213,8 @@ pub enum ParallelError {
     ParamLen { slice: usize, param: usize, expected: usize, got: usize },
     #[error("the model has {expected} parameters of {sizes:?} values, the average has other sizes")]
     Shape { expected: usize, sizes: Vec<usize> },
+    #[error("a gradient buffer of {got} values, the model has {expected}")]
+    FlatLen { expected: usize, got: usize },
 }
 
 /// The ids and shapes of a module's float parameters, in visiting order.
@@ -77,7 +236,12 @@ fn params(model: &Nin) -> Vec<(ParamId, Vec<usize>)> {
 /// `model` lives on an autodiff device.
 pub async fn slice_gradients(model: &Nin, loss: &CrossEntropyLoss, x: Tensor<4>, y: Tensor<1, Int>) -> Result<SliceGrads, TrainError> {
     let images = x.dims()[0];
-    let l = loss.forward(model.forward(x), y);
+    let logits = model.forward(x);
+    let l = loss.forward(logits.clone(), y.clone());
+    let correct = logits.detach().argmax(1).flatten::<1>(0, 1).equal(y).int().sum();
+    let mean_loss = read_f32(l.clone().detach()).await?.first().copied().unwrap_or(f32::NAN);
+    let correct = correct.into_data_async().await.map_err(|e| TrainError::Readback(format!("{e:?}")))?;
+    let correct = correct.convert::<i64>().try_to_vec::<i64>().map_err(|e| TrainError::Readback(format!("{e:?}")))?.first().copied().unwrap_or(0);
     let grads = GradientsParams::from_grads(l.backward(), model);
     let mut out = Vec::new();
     for (id, dims) in params(model) {
@@ -90,7 +254,8 @@ pub async fn slice_gradients(model: &Nin, loss: &CrossEntropyLoss, x: Tensor<4>,
         // A parameter the loss does not reach has a zero gradient.
         out.push(values.unwrap_or_else(|| vec![0.0; dims.iter().product()]));
     }
-    Ok(SliceGrads { images, params: out })
+    let weights_sum = weights_sum(model).await?;
+    Ok(SliceGrads { images, params: out, loss_sum: mean_loss as f64 * images as f64, correct: correct.max(0) as usize, weights_sum })
 }
 
 /// The average of the slices' gradients, each weighted by its number of images.
@@ -153,6 +318,22 @@ mod tests {
     use futures_lite::future::block_on;
 
     #[test]
+    fn worker_counts_follow_cores_memory_and_batch() {
+        assert_eq!(default_workers(2.0), 2);
+        assert_eq!(default_workers(16.0), MAX_WORKERS);
+        for odd in [0.0, -3.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(default_workers(odd), 1, "{odd}");
+        }
+        let mib = 1 << 20;
+        assert_eq!(workers(4, 300 * mib, 8192 * mib, 32), 4);
+        assert_eq!(workers(8, 3000 * mib, 8192 * mib, 32), 2, "memory caps the count");
+        assert_eq!(workers(8, 9000 * mib, 8192 * mib, 32), 1, "one worker even over the budget (the run's own check refuses)");
+        assert_eq!(workers(4, mib, 8192 * mib, 3), 3, "never more workers than images in a batch");
+        assert_eq!(workers(0, mib, 8192 * mib, 32), 1);
+        assert_eq!(workers(99, mib, 8192 * mib, 64), MAX_WORKERS);
+    }
+
+    #[test]
     fn slices_cover_the_batch_evenly() {
         assert_eq!(slices(32, 2), vec![0..16, 16..32]);
         assert_eq!(slices(10, 3), vec![0..4, 4..7, 7..10]);
@@ -168,8 +349,8 @@ mod tests {
 
     #[test]
     fn average_is_weighted_and_refuses_mismatches() {
-        let a = SliceGrads { images: 3, params: vec![vec![1.0, 2.0], vec![3.0]] };
-        let b = SliceGrads { images: 1, params: vec![vec![5.0, 6.0], vec![7.0]] };
+        let a = SliceGrads { images: 3, params: vec![vec![1.0, 2.0], vec![3.0]], loss_sum: 6.0, correct: 1, weights_sum: 0.5 };
+        let b = SliceGrads { images: 1, params: vec![vec![5.0, 6.0], vec![7.0]], loss_sum: 2.0, correct: 0, weights_sum: 0.5 };
         assert_eq!(average(&[a.clone(), b.clone()]).unwrap(), vec![vec![2.0, 3.0], vec![4.0]]);
         assert_eq!(average(&[]), Err(ParallelError::Empty));
         assert_eq!(average(&[a.clone(), SliceGrads { images: 0, ..b.clone() }]), Err(ParallelError::EmptySlice));
@@ -235,6 +416,110 @@ mod tests {
         };
         assert!(p_whole.iter().zip(&before).any(|(a, b)| a != b), "the step changed the parameters");
         assert!(to_gradients(&model, vec![vec![0.0; 3]], &inner).is_err());
+    }
+
+    /// Helpers in this thread: each [`Replica`] computes its slice when the lead gathers.
+    struct InProcess {
+        replicas: std::cell::RefCell<Vec<Replica>>,
+        asked: std::cell::RefCell<Vec<Vec<usize>>>,
+        data: FashionMnist,
+    }
+
+    impl Helpers for InProcess {
+        fn count(&self) -> usize {
+            self.replicas.borrow().len()
+        }
+        fn compute(&self, helper: usize, indices: &[usize]) -> Result<(), TrainError> {
+            self.asked.borrow_mut()[helper] = indices.to_vec();
+            Ok(())
+        }
+        fn gather(&self) -> LocalFuture<'_, Result<Vec<SliceGrads>, TrainError>> {
+            Box::pin(async move {
+                let mut out = Vec::new();
+                for (r, rows) in self.replicas.borrow().iter().zip(self.asked.borrow().iter()) {
+                    out.push(r.gradients(&self.data, rows).await?);
+                }
+                Ok(out)
+            })
+        }
+        fn apply(&self, averaged: &[Vec<f32>]) -> Result<(), TrainError> {
+            for r in self.replicas.borrow_mut().iter_mut() {
+                r.apply(averaged.to_vec()).map_err(|e| TrainError::Replica(e.to_string()))?;
+            }
+            Ok(())
+        }
+    }
+
+    fn values(model: &Nin) -> Vec<f32> {
+        let mut v = Vec::new();
+        model.visit(&mut Collect(&mut v));
+        v
+    }
+
+    /// Three Adam steps of batch 7 split over three replicas (slices of 3, 2, 2) give the
+    /// single trainer's curve and weights, and the helpers end with the lead's weights.
+    #[test]
+    fn a_trainer_with_helpers_learns_like_one_trainer() {
+        let _rng = crate::burn_rng_lock();
+        let settings = TrainSettings {
+            batch_size: 7,
+            image_size: 67,
+            epochs: 2,
+            train_images: 21,
+            val_images: 4,
+            test_images: 1,
+            evals_per_epoch: 1,
+            learning_rate: 1e-3,
+            seed: 3,
+            ..crate::training::Preset::ShortCpu.settings()
+        };
+        let data = FashionMnist {
+            images: (0..25 * 784).map(|i| ((i * 29 + i / 784 * 13) % 256) as u8).collect(),
+            labels: (0..25).map(|i| (i * 7 % 10) as u8).collect(),
+        };
+        let config = no_dropout();
+        let device = Device::flex();
+        let mut single = crate::training::Trainer::new(&config, &settings, &data, &device).unwrap();
+        let one = block_on(single.train_chunk(&data, 3)).unwrap();
+        let helpers = std::rc::Rc::new(InProcess {
+            replicas: std::cell::RefCell::new((1..=2).map(|rank| Replica::new(&config, &settings, &device, rank).unwrap()).collect()),
+            asked: std::cell::RefCell::new(vec![Vec::new(); 2]),
+            data: data.clone(),
+        });
+        let mut lead = crate::training::Trainer::new(&config, &settings, &data, &device).unwrap().with_helpers(helpers.clone());
+        assert_eq!(lead.replicas(), 3);
+        let three = block_on(lead.train_chunk(&data, 3)).unwrap();
+        assert_eq!((three.steps, three.images), (one.steps, one.images));
+        assert!((three.point.loss - one.point.loss).abs() < 1e-5, "loss {} vs {}", three.point.loss, one.point.loss);
+        assert_eq!(three.point.accuracy, one.point.accuracy);
+        let (a, b) = (values(&single.eval_model()), values(&lead.eval_model()));
+        // The slices' gradients sum in another order than the whole batch's: rounding-level
+        // differences, which Adam's normalised step (about lr per weight, whatever the
+        // gradient's size) turns into differences of a small fraction of one step where a
+        // gradient is near zero. Bound: a tenth of one step (lr / 10), and the mean far below.
+        let diff = a.iter().zip(&b).map(|(x, y)| (x - y).abs()).fold(0f32, f32::max);
+        let mean = a.iter().zip(&b).map(|(x, y)| (x - y).abs() as f64).sum::<f64>() / a.len() as f64;
+        eprintln!("3 Adam steps, 1 vs 3 replicas: largest weight difference {diff:e}, mean {mean:e}");
+        assert!(diff <= 1e-4, "weights after 3 steps differ by {diff}");
+        assert!(mean <= 1e-7, "weights after 3 steps differ by {mean} on average");
+        let start = values(&no_dropout().init(&Device::flex()).unwrap());
+        assert!(a.iter().zip(&start).any(|(x, y)| x != y), "the steps changed the weights");
+        for r in helpers.replicas.borrow().iter() {
+            assert_eq!(values(r.model.as_ref().unwrap()), b, "a helper's weights equal the lead's");
+        }
+        // A helper that drifts (here: one extra step of its own) is caught at the next step.
+        let ones: Vec<Vec<f32>> = helpers.replicas.borrow()[1].param_sizes().iter().map(|&n| vec![1.0; n]).collect();
+        helpers.replicas.borrow_mut()[1].apply(ones).unwrap();
+        match block_on(lead.train_chunk(&data, 1)) {
+            Err(TrainError::Replica(m)) => assert!(m.contains("worker 3 holds other weights"), "{m}"),
+            other => panic!("a drifted helper went unnoticed: {other:?}"),
+        }
+        // A helper asked for rows outside its data refuses with a typed error.
+        let r = &helpers.replicas.borrow()[0];
+        assert!(matches!(block_on(r.gradients(&data, &[99])), Err(TrainError::Replica(_))));
+        assert!(matches!(block_on(r.gradients(&data, &[])), Err(TrainError::Replica(_))));
+        assert_eq!(unflatten(&flatten(&[vec![1.0, 2.0], vec![3.0]]), &[2, 1]).unwrap(), vec![vec![1.0, 2.0], vec![3.0]]);
+        assert_eq!(unflatten(&[1.0], &[2]), Err(ParallelError::FlatLen { expected: 2, got: 1 }));
     }
 
     struct Collect<'a>(&'a mut Vec<f32>);

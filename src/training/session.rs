@@ -55,6 +55,13 @@ pub struct Progress {
     pub eta_secs: f64,
     pub backend: BackendKind,
     pub last_chunk_steps: usize,
+    /// Replicas training together (CPU workers; 1 unless data-parallel).
+    #[serde(default = "one")]
+    pub workers: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// What the board hears from a run.
@@ -168,6 +175,7 @@ fn progress(trainer: &Trainer, backend: BackendKind, last_chunk_steps: usize, ac
         eta_secs: active_secs / step.max(1) as f64 * (trainer.total_steps() - step) as f64,
         backend,
         last_chunk_steps,
+        workers: trainer.replicas(),
     }
 }
 
@@ -359,7 +367,7 @@ mod tests {
 
     #[test]
     fn events_cross_a_serializer_unchanged() {
-        let progress = Progress { step: 3, total_steps: 9, epoch: 0.5, images_per_s: 6.5, eta_secs: 12.0, backend: BackendKind::Cpu, last_chunk_steps: 1 };
+        let progress = Progress { step: 3, total_steps: 9, epoch: 0.5, images_per_s: 6.5, eta_secs: 12.0, backend: BackendKind::Cpu, last_chunk_steps: 1, workers: 2 };
         for e in [Event::Stage(Stage::Testing { done: 1, total: 2 }), Event::Curves { history: History::default(), progress }] {
             let back: Event = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
             assert_eq!(back, e);

@@ -22,13 +22,13 @@ pub fn Board(history: RwSignal<History>, progress: RwSignal<Option<Progress>>, s
         progress.get().map(|p| {
             let t = t();
             let backend = match p.backend {
-                BackendKind::WebGpu => "WebGPU",
-                BackendKind::Cpu => "CPU",
+                BackendKind::WebGpu => "WebGPU".to_string(),
+                BackendKind::Cpu => format!("CPU × {} {}", p.workers, if p.workers == 1 { t.worker } else { t.workers }),
             };
             view! {
                 <div class="train-progress">
                     <progress data-testid="train-progress" max=p.total_steps value=p.step></progress>
-                    <span data-testid="train-progress-text" data-images-per-s=format!("{:.2}", p.images_per_s)>
+                    <span data-testid="train-progress-text" data-images-per-s=format!("{:.2}", p.images_per_s) data-workers=p.workers.to_string()>
                         {format!(
                             "{} {} / {} · {} {:.2} · {:.1} {} · {} {} · {backend}",
                             t.step, p.step, p.total_steps, t.epoch, p.epoch, p.images_per_s, t.images_per_s, format::clock(p.eta_secs), t.eta

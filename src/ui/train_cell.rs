@@ -51,6 +51,9 @@ pub fn TrainCell() -> impl IntoView {
     });
     let live = Live::new(model);
     pause_when_hidden(live);
+    // CPU workers: the device's cores by default (data-parallel training, `training::parallel`).
+    let (cores, device_memory) = super::train_form::device_cores_and_memory();
+    let workers = RwSignal::new(crate::training::parallel::default_workers(cores));
 
     // The preset follows the backend until the user picks one.
     let user_picked = RwSignal::new(false);
@@ -90,13 +93,14 @@ pub fn TrainCell() -> impl IntoView {
 
     let start = move || {
         let Some(b) = backend() else { return };
-        let settings = match checked.get_untracked() {
-            Ok((s, _, _)) => s,
+        let (settings, memory) = match checked.get_untracked() {
+            Ok((s, m, _)) => (s, m),
             Err(e) => {
                 live.phase.set(Phase::Failed(e));
                 return;
             }
         };
+        let workers = crate::training::parallel::workers(workers.get_untracked(), memory.total(), super::train_form::workers_budget(device_memory), settings.batch_size);
         live.control.set(Control::Run);
         live.history.set(History::default());
         live.progress.set(None);
@@ -104,7 +108,7 @@ pub fn TrainCell() -> impl IntoView {
         live.settings.set(Some(settings.clone()));
         let (variant, config) = target.0.get_untracked();
         spawn_local(async move {
-            match run(live, b.clone(), variant, settings.clone(), config.clone()).await {
+            match run(live, b.clone(), variant, settings.clone(), config.clone(), workers).await {
                 // Stopped before a step: nothing to keep.
                 Ok(()) if live.history.with_untracked(|h| h.train.is_empty()) => {}
                 Ok(()) => {
@@ -143,7 +147,7 @@ pub fn TrainCell() -> impl IntoView {
         let sets = load_data(live, &TrainSettings { train_images: 0, val_images: 0, ..settings.clone() }).await?;
         let (_, record) = record::parse_file(&bytes).map_err(weights)?;
         let job = ToWorker::Test { config: meta.config.clone(), settings: settings.clone(), backend: b.kind };
-        run_in_worker(live, &b, &meta.variant, &settings, &meta.config, job, &[record, &sets.test.images, &sets.test.labels]).await?;
+        run_in_worker(live, &b, &meta.variant, &settings, &meta.config, job, &[record, &sets.test.images, &sets.test.labels], 0).await?;
         live.phase.set(Phase::Done);
         Ok::<TrainSettings, RunError>(settings)
     };
@@ -324,6 +328,9 @@ pub fn TrainCell() -> impl IntoView {
                     </output>
                     <small>{move || t().backend_hint}</small>
                 </div>
+                <Show when=move || backend().is_some_and(|b| b.kind == BackendKind::Cpu)>
+                    <super::train_form::WorkersField workers=workers disabled=Signal::derive(running)/>
+                </Show>
             </div>
             <p class="train-check" data-testid="train-check" aria-live="polite">
                 {move || match checked.get() {

@@ -114,3 +114,34 @@ pub fn optimizer_options(lang: RwSignal<Lang>) -> impl IntoView {
         })
         .collect_view()
 }
+
+/// What the browser says about the device: logical cores (`navigator.hardwareConcurrency`) and,
+/// where it tells (Chromium), its memory in GiB (`navigator.deviceMemory`, rounded, at most 8).
+pub fn device_cores_and_memory() -> (f64, Option<f64>) {
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else { return (1.0, None) };
+    let memory = js_sys::Reflect::get(&navigator, &"deviceMemory".into()).ok().and_then(|m| m.as_f64()).filter(|m| m.is_finite() && *m > 0.0);
+    (navigator.hardware_concurrency(), memory)
+}
+
+/// The memory all CPU workers together may take: half the device's memory where the browser
+/// tells it, else 8 GiB (each worker's own wasm memory is also capped by the run's check).
+pub fn workers_budget(device_memory_gib: Option<f64>) -> u64 {
+    device_memory_gib.map_or(8 << 30, |g| (g * f64::from(1u32 << 30) / 2.0) as u64)
+}
+
+/// The "CPU workers" choice (shown on the CPU backend only).
+#[component]
+pub fn WorkersField(workers: RwSignal<usize>, #[prop(into)] disabled: Signal<bool>) -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let t = move || lang.get().train();
+    view! {
+        <label class="field">
+            <span>{move || t().cpu_workers}</span>
+            <select data-testid="train-workers" disabled=disabled prop:value=move || workers.get().to_string()
+                on:change:target=move |ev| workers.set(ev.target().value().parse().unwrap_or(1))>
+                {(1..=crate::training::parallel::MAX_WORKERS).map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
+            </select>
+            <small>{move || t().cpu_workers_hint}</small>
+        </label>
+    }
+}

@@ -14,14 +14,14 @@ use wasm_bindgen::prelude::Closure;
 use super::fetch::{self, Datasets};
 use super::runs::RunRecord;
 use crate::data::DataError;
-use crate::engine::{ActiveBackend, CpuReason, GpuFault};
+use crate::engine::{ActiveBackend, BackendKind, CpuReason, GpuFault};
 use crate::i18n::{Lang, train as tr};
 use crate::model::{Nin, NinConfig};
 use crate::training::metrics::TestReport;
 use crate::training::session::{Control, Ended, Event, Progress, Stage};
 use crate::training::settings;
 use crate::training::{History, SettingsError, TrainError, TrainSettings, record};
-use crate::worker::host::TrainingWorker;
+use crate::worker::host::{self, TrainingWorker};
 use crate::worker::{FromWorker, ToWorker, WorkerFailure};
 
 /// Where the run is.
@@ -208,8 +208,9 @@ pub async fn load_data(live: Live, settings: &TrainSettings) -> Result<Rc<Datase
     fetch::datasets(train, settings.test_images, move |done, total| live.phase.set(Phase::Loading { done, total })).await.map_err(RunError::Data)
 }
 
-/// The whole run: data, then training and testing in the worker.
-pub async fn run(live: Live, backend: ActiveBackend, variant: &str, settings: TrainSettings, config: NinConfig) -> Result<(), RunError> {
+/// The whole run: data, then training and testing in the worker (on the CPU, data-parallel
+/// across `workers` workers when more than one).
+pub async fn run(live: Live, backend: ActiveBackend, variant: &str, settings: TrainSettings, config: NinConfig, workers: usize) -> Result<(), RunError> {
     let sets = load_data(live, &settings).await?;
     // Stopped while the data loaded: no worker, no model (an untrained one would reach "try it").
     if live.control.get_untracked() == Control::Stop {
@@ -219,7 +220,8 @@ pub async fn run(live: Live, backend: ActiveBackend, variant: &str, settings: Tr
     live.phase.set(Phase::Building);
     let data: [&[u8]; 4] = [&sets.train.images, &sets.train.labels, &sets.test.images, &sets.test.labels];
     let job = ToWorker::Train { config: config.clone(), settings: settings.clone(), backend: backend.kind };
-    let ended = run_in_worker(live, &backend, variant, &settings, &config, job, &data).await?;
+    let helpers = if backend.kind == BackendKind::Cpu { workers.saturating_sub(1) } else { 0 };
+    let ended = run_in_worker(live, &backend, variant, &settings, &config, job, &data, helpers).await?;
     live.phase.set(match ended {
         Ended::Finished => Phase::Done,
         Ended::Stopped => Phase::Stopped,
@@ -231,6 +233,8 @@ pub async fn run(live: Live, backend: ActiveBackend, variant: &str, settings: Tr
 #[derive(Default)]
 struct WorkerState {
     ready: Cell<bool>,
+    /// Helper workers that said they are ready.
+    helpers_ready: Cell<usize>,
     outcome: RefCell<Option<Result<Ended, RunError>>>,
 }
 
@@ -243,8 +247,12 @@ impl WorkerState {
 
 /// Runs `job` with its `data` in a Web Worker (see `crate::worker` for why). This side forwards
 /// pause/resume/stop and shows the worker's events; trained weights come back as a Burn record
-/// and are loaded onto this page's device for "try it yourself".
-pub async fn run_in_worker(live: Live, backend: &ActiveBackend, variant: &str, settings: &TrainSettings, config: &NinConfig, job: ToWorker, data: &[&[u8]]) -> Result<Ended, RunError> {
+/// and are loaded onto this page's device for "try it yourself". With `helpers` (a CPU
+/// [`ToWorker::Train`] only) that many more CPU workers each get the training images and a
+/// `MessagePort` to the first, which trains data-parallel with them (`crate::worker::replica`);
+/// a helper that fails ends the run with its reason, and all of them end with the run.
+#[allow(clippy::too_many_arguments)]
+pub async fn run_in_worker(live: Live, backend: &ActiveBackend, variant: &str, settings: &TrainSettings, config: &NinConfig, job: ToWorker, data: &[&[u8]], helpers: usize) -> Result<Ended, RunError> {
     let state = Rc::new(WorkerState::default());
     let on_message = {
         let (state, settings, config, variant) = (state.clone(), settings.clone(), config.clone(), variant.to_string());
@@ -269,14 +277,34 @@ pub async fn run_in_worker(live: Live, backend: &ActiveBackend, variant: &str, s
         }
     };
     let worker = TrainingWorker::spawn(backend.kind, on_message).map_err(RunError::Worker)?;
+    let helper_workers = (0..if matches!(job, ToWorker::Train { .. }) { helpers } else { 0 })
+        .map(|_| {
+            let state = state.clone();
+            TrainingWorker::spawn(BackendKind::Cpu, move |message: Result<(FromWorker, Vec<Vec<u8>>), WorkerFailure>| match message {
+                Ok((FromWorker::Ready, _)) => state.helpers_ready.set(state.helpers_ready.get() + 1),
+                Ok((FromWorker::Failed(failure), _)) | Err(failure) => state.finish(Err(RunError::Worker(failure))),
+                Ok(_) => {}
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(RunError::Worker)?;
     let mut sent = false;
     let mut forwarded = Control::Run;
     loop {
         if let Some(outcome) = state.outcome.borrow_mut().take() {
             return outcome;
         }
-        if state.ready.get() && !sent {
-            worker.send(&job, data).map_err(RunError::Worker)?;
+        if state.ready.get() && state.helpers_ready.get() == helper_workers.len() && !sent {
+            let mut lead_ports = Vec::new();
+            if let ToWorker::Train { config, settings, .. } = &job {
+                for (i, helper) in helper_workers.iter().enumerate() {
+                    let (lead_end, helper_end) = host::channel().map_err(RunError::Worker)?;
+                    let help = ToWorker::Help { config: config.clone(), settings: settings.clone(), rank: i as u64 + 1 };
+                    helper.send_with_ports(&help, &data[..2], &[helper_end]).map_err(RunError::Worker)?;
+                    lead_ports.push(lead_end);
+                }
+            }
+            worker.send_with_ports(&job, data, &lead_ports).map_err(RunError::Worker)?;
             sent = true;
         }
         let control = live.control.get_untracked();

@@ -12,7 +12,7 @@ use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 
-use super::envelope::{decode, encode};
+use super::envelope::{decode, encode, ports};
 use super::{FromWorker, ToWorker, WorkerFailure, buffers, dataset, datasets};
 use crate::engine::{BackendKind, CpuReason};
 use crate::model::NinConfig;
@@ -54,8 +54,15 @@ pub fn start() {
         match decode::<ToWorker>(&event.data()) {
             Ok((ToWorker::Train { config, settings, backend }, buffers)) => {
                 control.set(Control::Run);
-                spawn_local(run(config, settings, backend, buffers, control.clone()));
+                spawn_local(run(config, settings, backend, buffers, ports(&event.data()), control.clone()));
             }
+            Ok((ToWorker::Help { config, settings, rank }, buffers)) => match ports(&event.data()).into_iter().next() {
+                Some(port) => spawn_local(async move {
+                    let failure = super::replica::help(config, settings, rank, buffers, port).await;
+                    post(&FromWorker::Failed(failure), &[]);
+                }),
+                None => post(&FromWorker::Failed(WorkerFailure::Protocol("a helper worker needs a port to its lead".into())), &[]),
+            },
             Ok((ToWorker::Test { config, settings, backend }, buffers)) => spawn_local(score(config, settings, backend, buffers)),
             Ok((ToWorker::Control(c), _)) => control.set(c),
             Ok((ToWorker::Open, _)) => spawn_local(async {
@@ -211,13 +218,18 @@ async fn measure_step(config: &NinConfig, settings: &TrainSettings) -> Result<(u
     Ok((before, memory_bytes()))
 }
 
-/// One run: train, send the weights, score the test set, end.
-async fn run(config: NinConfig, settings: TrainSettings, backend: BackendKind, buffers: Vec<Vec<u8>>, control: Rc<Cell<Control>>) {
+/// One run: train, send the weights, score the test set, end. With `helpers` (one port per
+/// helper worker, CPU only) the run is data-parallel (see `super::replica`).
+async fn run(config: NinConfig, settings: TrainSettings, backend: BackendKind, buffers: Vec<Vec<u8>>, helpers: Vec<JsValue>, control: Rc<Cell<Control>>) {
     let result = async {
         let (train, test) = datasets(buffers)?;
         emit(session::Event::Stage(session::Stage::Building));
         let device = open(backend, &config, &settings).await?;
         let mut trainer = Trainer::new(&config, &settings, &train, &device)?;
+        if !helpers.is_empty() {
+            let sizes = trainer.param_sizes();
+            trainer = trainer.with_helpers(Rc::new(super::replica::PortHelpers::new(helpers, sizes)));
+        }
         let ended = session::train(&mut trainer, &train, backend, || control.get(), emit, sleep).await?;
         let model = trainer.eval_model();
         // A run stopped before its first step has no trained weights to hand on.

@@ -10,7 +10,7 @@
 use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 
-use super::envelope::{decode, encode};
+use super::envelope::{decode, encode_with_ports};
 use super::{CPU_SCRIPT, FromWorker, GPU_SCRIPT, ToWorker, WorkerFailure};
 use crate::engine::BackendKind;
 
@@ -44,6 +44,21 @@ extern "C" {
     fn set_onmessage(this: &JsWorker, handler: &Function);
     #[wasm_bindgen(method, setter, js_class = "Worker")]
     fn set_onerror(this: &JsWorker, handler: &Function);
+
+    #[wasm_bindgen(js_name = MessageChannel)]
+    type Channel;
+    #[wasm_bindgen(constructor, js_class = "MessageChannel", catch)]
+    fn new() -> Result<Channel, JsValue>;
+    #[wasm_bindgen(method, getter, js_class = "MessageChannel")]
+    fn port1(this: &Channel) -> JsValue;
+    #[wasm_bindgen(method, getter, js_class = "MessageChannel")]
+    fn port2(this: &Channel) -> JsValue;
+}
+
+/// The two ends of a new `MessageChannel` (one for a lead worker, one for a helper).
+pub fn channel() -> Result<(JsValue, JsValue), WorkerFailure> {
+    let c = Channel::new().map_err(|e| WorkerFailure::Unavailable(format!("MessageChannel: {}", text(&e))))?;
+    Ok((c.port1(), c.port2()))
 }
 
 /// A running worker.
@@ -102,7 +117,12 @@ impl TrainingWorker {
 
     /// Sends `msg` with `buffers` (copied once into transferable arrays).
     pub fn send(&self, msg: &ToWorker, buffers: &[&[u8]]) -> Result<(), WorkerFailure> {
-        let out = encode(msg, buffers).map_err(WorkerFailure::Protocol)?;
+        self.send_with_ports(msg, buffers, &[])
+    }
+
+    /// [`Self::send`] with `MessagePort`s that move to the worker.
+    pub fn send_with_ports(&self, msg: &ToWorker, buffers: &[&[u8]], ports: &[JsValue]) -> Result<(), WorkerFailure> {
+        let out = encode_with_ports(msg, buffers, ports).map_err(WorkerFailure::Protocol)?;
         self.worker.post_message(&out.value, &out.transfer).map_err(|e| WorkerFailure::Crashed(text(&e)))
     }
 }

@@ -36,6 +36,8 @@ mod envelope;
 pub mod guest;
 #[cfg(target_arch = "wasm32")]
 pub mod host;
+#[cfg(target_arch = "wasm32")]
+pub mod replica;
 
 /// The CPU worker's script, relative to the page: a module worker that starts the page's own
 /// module (`www/worker.js`). The built site has it content-hashed (`worker-<hash>.js`) and
@@ -52,6 +54,11 @@ pub enum ToWorker {
     /// Train `config` with `settings`, then score the test images. Buffers: training images,
     /// training labels, test images, test labels (u8, as in the IDX files).
     Train { config: NinConfig, settings: TrainSettings, backend: BackendKind },
+    /// CPU worker: be helper replica number `rank` (1, 2, ...) of a data-parallel
+    /// [`ToWorker::Train`] (see `crate::training::parallel`): compute the gradients of the
+    /// slices the lead worker asks for over the message's one port, apply its averages.
+    /// Buffers: training images, training labels. The lead's `Train` carries one port per helper.
+    Help { config: NinConfig, settings: TrainSettings, rank: u64 },
     /// Score the test images with loaded weights. Buffers: the weights (a Burn record), test
     /// images, test labels.
     Test { config: NinConfig, settings: TrainSettings, backend: BackendKind },
@@ -90,6 +97,20 @@ pub enum FromWorker {
     Measured { before: u64, after: u64 },
     /// The last message of a run that failed.
     Failed(WorkerFailure),
+}
+
+/// Lead worker and helper worker, over their `MessagePort`. Gradients travel beside the message
+/// as one `Float32Array` (every parameter, in the model's visiting order).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ReplicaMsg {
+    /// Lead to helper: the gradients of these training rows, at the current weights.
+    Slice { rows: Vec<u32> },
+    /// Helper to lead: the slice's gradients (with the buffer), summed loss and correct count.
+    Grads { images: u32, loss_sum: f64, correct: u32, weights_sum: f32 },
+    /// Lead to helper: take one optimizer step with the averaged gradients (with the buffer).
+    Apply,
+    /// Helper to lead: the helper cannot go on.
+    Failed(String),
 }
 
 /// Why a run in the worker failed.
@@ -147,6 +168,7 @@ mod tests {
             ToWorker::Control(Control::Pause { hidden: true }),
             ToWorker::Control(Control::Stop),
             ToWorker::Panic,
+            ToWorker::Help { config: NinConfig::book(), settings: Preset::ShortCpu.settings(), rank: 3 },
             ToWorker::Open,
             ToWorker::MeasureStep { config: NinConfig::book(), settings: Preset::ShortCpu.settings() },
             ToWorker::Summary { config: NinConfig::book(), input: InputShape::book(), buffer_limit: 1 << 27 },
@@ -168,6 +190,15 @@ mod tests {
         ];
         for m in from {
             assert_eq!(serde_json::from_str::<FromWorker>(&serde_json::to_string(&m).unwrap()).unwrap(), m);
+        }
+        let replica = [
+            ReplicaMsg::Slice { rows: vec![4, 59_999] },
+            ReplicaMsg::Grads { images: 16, loss_sum: 36.8, correct: 3, weights_sum: -1.5 },
+            ReplicaMsg::Apply,
+            ReplicaMsg::Failed("out of memory".into()),
+        ];
+        for m in replica {
+            assert_eq!(serde_json::from_str::<ReplicaMsg>(&serde_json::to_string(&m).unwrap()).unwrap(), m);
         }
     }
 

@@ -300,9 +300,12 @@ test('CPU fallback: tiny run with report and CSV; loss goes down on a fixed batc
     // No run on this backend yet: no time is claimed before the run.
     await page.getByTestId('train-estimate-unknown').waitFor();
     const { csv, train, val } = await tinyRun(page, TINY_CPU);
-    // The CPU worker runs the page's own module: one worker, and no second .wasm download.
-    assert.equal(workers.length, 1, workers.join());
-    assert.match(workers[0], /\/worker-[0-9a-f]{16}\.js$/);
+    // The CPU workers run the page's own module (no second .wasm download): one per core by
+    // default (data-parallel, tests/browser/parallel.test.mjs).
+    const cores = await page.evaluate(() => Math.min(Math.max(navigator.hardwareConcurrency, 1), 8));
+    assert.equal(await page.getByTestId('train-progress-text').getAttribute('data-workers'), String(cores));
+    assert.equal(workers.length, cores, workers.join());
+    assert.ok(workers.every((u) => /\/worker-[0-9a-f]{16}\.js$/.test(u)), workers.join());
     // Now the cell estimates from that run's speed. The run: 160 training images (3 passes each)
     // and 5 validations of 100 images (10 steps, one every 2) took 160 / images_per_s seconds of
     // active time; the same settings cost that plus 300 test images, 1,280 passes against 980.

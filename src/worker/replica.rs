@@ -1,0 +1,190 @@
+//! Data-parallel CPU training between workers (see `crate::training::parallel`): the lead
+//! worker's [`PortHelpers`] and a helper worker's loop, [`help`]. The page creates one
+//! `MessageChannel` per helper and hands its two ports to the lead and to that helper, so the
+//! ~8 MB of gradients per step go from worker to worker without the page's thread.
+//!
+//! Per step: the lead sends each helper [`ReplicaMsg::Slice`] (its rows of the batch), computes
+//! the first slice itself, gathers the helpers' [`ReplicaMsg::Grads`], averages, sends
+//! [`ReplicaMsg::Apply`] with the average and takes the same step.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use burn::prelude::Device;
+use gloo_timers::future::TimeoutFuture;
+use js_sys::{Array, Float32Array, Function, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use super::{ReplicaMsg, WorkerFailure, buffers, dataset};
+use crate::model::NinConfig;
+use crate::training::parallel::{Helpers, LocalFuture, Replica, SliceGrads, flatten, unflatten};
+use crate::training::{TrainError, TrainSettings};
+
+#[wasm_bindgen]
+extern "C" {
+    /// One end of a `MessageChannel`.
+    #[wasm_bindgen(js_name = MessagePort)]
+    pub type Port;
+    #[wasm_bindgen(method, js_name = postMessage, catch)]
+    fn post_message(this: &Port, message: &JsValue, transfer: &Array) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, setter)]
+    fn set_onmessage(this: &Port, handler: &Function);
+}
+
+/// Sends `msg` with `grads` (moved, not copied) over `port`.
+fn send(port: &Port, msg: &ReplicaMsg, grads: Option<&[f32]>) -> Result<(), String> {
+    let value = serde_wasm_bindgen::to_value(msg).map_err(|e| e.to_string())?;
+    let envelope = Object::new();
+    let transfer = Array::new();
+    let _ = Reflect::set(&envelope, &"msg".into(), &value);
+    if let Some(grads) = grads {
+        let array = Float32Array::from(grads);
+        transfer.push(&array.buffer());
+        let _ = Reflect::set(&envelope, &"grads".into(), &array);
+    }
+    port.post_message(&envelope, &transfer).map_err(|e| crate::engine::webgpu::js_error_text(&e))
+}
+
+/// A received message and its gradients (empty when it has none).
+fn receive(data: &JsValue) -> Result<(ReplicaMsg, Vec<f32>), String> {
+    let msg = Reflect::get(data, &"msg".into()).map_err(|e| format!("{e:?}"))?;
+    let msg = serde_wasm_bindgen::from_value(msg).map_err(|e| e.to_string())?;
+    let grads = Reflect::get(data, &"grads".into()).ok().and_then(|g| g.dyn_into::<Float32Array>().ok()).map(|a| a.to_vec()).unwrap_or_default();
+    Ok((msg, grads))
+}
+
+/// Messages in arrival order, filled by a port's handler.
+type Inbox = Rc<RefCell<VecDeque<Result<(ReplicaMsg, Vec<f32>), String>>>>;
+
+fn listen(port: &Port) -> (Inbox, Closure<dyn FnMut(web_sys::MessageEvent)>) {
+    let inbox: Inbox = Rc::default();
+    let filled = inbox.clone();
+    let handler = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| filled.borrow_mut().push_back(receive(&event.data())));
+    port.set_onmessage(handler.as_ref().unchecked_ref());
+    (inbox, handler)
+}
+
+/// The lead worker's view of its helpers.
+pub struct PortHelpers {
+    ports: Vec<Port>,
+    inboxes: Vec<Inbox>,
+    /// Each parameter's number of values (how a received buffer splits).
+    sizes: Vec<usize>,
+    _handlers: Vec<Closure<dyn FnMut(web_sys::MessageEvent)>>,
+}
+
+impl PortHelpers {
+    /// `ports`: one per helper, in rank order; `sizes`: the model's parameter sizes.
+    pub fn new(ports: Vec<JsValue>, sizes: Vec<usize>) -> Self {
+        let ports: Vec<Port> = ports.into_iter().map(JsCast::unchecked_into).collect();
+        let (inboxes, handlers) = ports.iter().map(listen).unzip();
+        PortHelpers { ports, inboxes, sizes, _handlers: handlers }
+    }
+}
+
+fn replica_error(helper: usize, what: impl std::fmt::Display) -> TrainError {
+    TrainError::Replica(format!("worker {}: {what}", helper + 2))
+}
+
+impl Helpers for PortHelpers {
+    fn count(&self) -> usize {
+        self.ports.len()
+    }
+
+    fn compute(&self, helper: usize, indices: &[usize]) -> Result<(), TrainError> {
+        let rows = indices.iter().map(|&i| i as u32).collect();
+        send(&self.ports[helper], &ReplicaMsg::Slice { rows }, None).map_err(|e| replica_error(helper, e))
+    }
+
+    fn gather(&self) -> LocalFuture<'_, Result<Vec<SliceGrads>, TrainError>> {
+        Box::pin(async move {
+            let mut out = Vec::with_capacity(self.ports.len());
+            for (helper, inbox) in self.inboxes.iter().enumerate() {
+                let answer = loop {
+                    if let Some(a) = inbox.borrow_mut().pop_front() {
+                        break a;
+                    }
+                    // The helpers compute while this worker waits; a short timer lets their
+                    // messages in (a helper that died is reported to the page, which ends the run).
+                    TimeoutFuture::new(1).await;
+                };
+                match answer.map_err(|e| replica_error(helper, e))? {
+                    (ReplicaMsg::Grads { images, loss_sum, correct, weights_sum }, grads) => {
+                        let params = unflatten(&grads, &self.sizes).map_err(|e| replica_error(helper, e))?;
+                        out.push(SliceGrads { images: images as usize, params, loss_sum, correct: correct as usize, weights_sum });
+                    }
+                    (ReplicaMsg::Failed(m), _) => return Err(replica_error(helper, m)),
+                    (other, _) => return Err(replica_error(helper, format!("unexpected message {other:?}"))),
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn apply(&self, averaged: &[Vec<f32>]) -> Result<(), TrainError> {
+        let flat = flatten(averaged);
+        for (helper, port) in self.ports.iter().enumerate() {
+            send(port, &ReplicaMsg::Apply, Some(&flat)).map_err(|e| replica_error(helper, e))?;
+        }
+        Ok(())
+    }
+}
+
+/// A helper worker: builds its replica and answers the lead over `port` until the page ends
+/// the worker. A failure goes to the lead (over the port) and is returned (for the page).
+pub async fn help(config: NinConfig, settings: TrainSettings, rank: u64, data: Vec<Vec<u8>>, port: JsValue) -> WorkerFailure {
+    let port: Port = port.unchecked_into();
+    let (inbox, _handler) = listen(&port);
+    let failure = serve(&config, &settings, rank, data, &inbox, &port).await;
+    let _ = send(&port, &ReplicaMsg::Failed(failure.to_string()), None);
+    failure
+}
+
+async fn serve(config: &NinConfig, settings: &TrainSettings, rank: u64, data: Vec<Vec<u8>>, inbox: &Inbox, port: &Port) -> WorkerFailure {
+    let [images, labels] = match buffers(data) {
+        Ok(b) => b,
+        Err(e) => return e,
+    };
+    let train = match dataset(images, labels, "training set") {
+        Ok(d) => d,
+        Err(e) => return e,
+    };
+    // As the lead checks: the model must run at this size before any tensor exists.
+    if let Err(e) = crate::analysis::plan(config, settings.input(config.input_channels)) {
+        return WorkerFailure::Train(e.into());
+    }
+    let mut replica = match Replica::new(config, settings, &Device::flex(), rank) {
+        Ok(r) => r,
+        Err(e) => return e.into(),
+    };
+    let sizes = replica.param_sizes();
+    loop {
+        let Some(message) = inbox.borrow_mut().pop_front() else {
+            TimeoutFuture::new(1).await;
+            continue;
+        };
+        match message {
+            Ok((ReplicaMsg::Slice { rows }, _)) => {
+                let rows: Vec<usize> = rows.into_iter().map(|r| r as usize).collect();
+                match replica.gradients(&train, &rows).await {
+                    Ok(g) => {
+                        let msg = ReplicaMsg::Grads { images: g.images as u32, loss_sum: g.loss_sum, correct: g.correct as u32, weights_sum: g.weights_sum };
+                        if let Err(e) = send(port, &msg, Some(&flatten(&g.params))) {
+                            return WorkerFailure::Crashed(e);
+                        }
+                    }
+                    Err(e) => return e.into(),
+                }
+            }
+            Ok((ReplicaMsg::Apply, grads)) => {
+                let applied = unflatten(&grads, &sizes).and_then(|g| replica.apply(g));
+                if let Err(e) = applied {
+                    return WorkerFailure::Train(TrainError::Replica(e.to_string()));
+                }
+            }
+            Ok((other, _)) => return WorkerFailure::Protocol(format!("a helper worker got {other:?}")),
+            Err(e) => return WorkerFailure::Protocol(e),
+        }
+    }
+}
