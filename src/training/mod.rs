@@ -229,6 +229,11 @@ impl Trainer {
         parallel::param_sizes(model)
     }
 
+    /// The helpers of a data-parallel run (none otherwise).
+    pub fn helpers(&self) -> Option<std::rc::Rc<dyn parallel::Helpers>> {
+        self.helpers.clone()
+    }
+
     /// Replicas training together, this one included.
     pub fn replicas(&self) -> usize {
         1 + self.helpers.as_ref().map_or(0, |h| h.count())

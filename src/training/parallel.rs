@@ -86,6 +86,18 @@ pub trait Helpers {
     fn gather(&self) -> LocalFuture<'_, Result<Vec<SliceGrads>, TrainError>>;
     /// Every helper applies the averaged gradients (per parameter, as in [`SliceGrads::params`]).
     fn apply(&self, averaged: &[Vec<f32>]) -> Result<(), TrainError>;
+    /// Asks `helper` for the logits of the rows `indices` of `set` (no autodiff, dropout off).
+    fn score(&self, helper: usize, set: ScoreSet, indices: &[usize]) -> Result<(), TrainError>;
+    /// Every helper's logits for its last [`Self::score`], row-major, in helper order.
+    fn gather_logits(&self) -> LocalFuture<'_, Result<Vec<Vec<f32>>, TrainError>>;
+}
+
+/// Which of a run's two data sets a helper scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ScoreSet {
+    /// The training file (the validation images are held out from it).
+    Train,
+    Test,
 }
 
 /// A helper replica: the model, optimizer and loss a [`super::Trainer`] with the same settings
@@ -116,6 +128,20 @@ impl Replica {
         let model = self.model.as_ref().expect("the model is present between steps");
         let (x, y) = batch(data, indices, self.settings.image_size, &self.device);
         slice_gradients(model, &self.loss, x, y).await
+    }
+
+    /// The logits of the rows `indices` of `data` at the current weights (evaluation mode).
+    pub async fn logits(&self, data: &FashionMnist, indices: &[usize]) -> Result<Vec<f32>, TrainError> {
+        if indices.iter().any(|&i| i >= data.len()) {
+            return Err(TrainError::Replica(format!("rows beyond the {} images asked for", data.len())));
+        }
+        let model = self.model.as_ref().expect("the model is present between steps").valid();
+        let device = self.device.clone().inner();
+        let mut out = Vec::with_capacity(indices.len() * 10);
+        for chunk in indices.chunks(64) {
+            out.extend(super::logits(&model, data, chunk, self.settings.image_size, &device).await?);
+        }
+        Ok(out)
     }
 
     /// One optimizer step with the lead's averaged gradients.
@@ -423,6 +449,7 @@ mod tests {
         replicas: std::cell::RefCell<Vec<Replica>>,
         asked: std::cell::RefCell<Vec<Vec<usize>>>,
         data: FashionMnist,
+        scored: std::cell::RefCell<Vec<Vec<usize>>>,
     }
 
     impl Helpers for InProcess {
@@ -447,6 +474,19 @@ mod tests {
                 r.apply(averaged.to_vec()).map_err(|e| TrainError::Replica(e.to_string()))?;
             }
             Ok(())
+        }
+        fn score(&self, helper: usize, _set: ScoreSet, indices: &[usize]) -> Result<(), TrainError> {
+            self.scored.borrow_mut()[helper] = indices.to_vec();
+            Ok(())
+        }
+        fn gather_logits(&self) -> LocalFuture<'_, Result<Vec<Vec<f32>>, TrainError>> {
+            Box::pin(async move {
+                let mut out = Vec::new();
+                for (r, rows) in self.replicas.borrow().iter().zip(self.scored.borrow().iter()) {
+                    out.push(r.logits(&self.data, rows).await?);
+                }
+                Ok(out)
+            })
         }
     }
 
@@ -485,6 +525,7 @@ mod tests {
             replicas: std::cell::RefCell::new((1..=2).map(|rank| Replica::new(&config, &settings, &device, rank).unwrap()).collect()),
             asked: std::cell::RefCell::new(vec![Vec::new(); 2]),
             data: data.clone(),
+            scored: std::cell::RefCell::new(vec![Vec::new(); 2]),
         });
         let mut lead = crate::training::Trainer::new(&config, &settings, &data, &device).unwrap().with_helpers(helpers.clone());
         assert_eq!(lead.replicas(), 3);
@@ -507,6 +548,14 @@ mod tests {
         for r in helpers.replicas.borrow().iter() {
             assert_eq!(values(r.model.as_ref().unwrap()), b, "a helper's weights equal the lead's");
         }
+        // Scoring shared with the helpers gives the lead's own logits, in order.
+        let rows: Vec<usize> = (0..25).rev().collect();
+        let (model, eval) = (lead.eval_model(), lead.eval_device());
+        let alone = block_on(crate::training::session::score(&model, &data, &rows, &settings, &eval, &|_| async {}, |_| ())).unwrap();
+        let shared = block_on(crate::training::session::score_shared(&model, &data, ScoreSet::Train, &rows, &settings, &eval, Some(helpers.as_ref()), &|_| async {}, |_| ())).unwrap();
+        assert_eq!(shared.len(), 250);
+        let gap = alone.iter().zip(&shared).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
+        assert!(gap <= 1e-5, "shared logits differ by {gap}");
         // A helper that drifts (here: one extra step of its own) is caught at the next step.
         let ones: Vec<Vec<f32>> = helpers.replicas.borrow()[1].param_sizes().iter().map(|&n| vec![1.0; n]).collect();
         helpers.replicas.borrow_mut()[1].apply(ones).unwrap();

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
 use super::metrics::{EvalMetrics, TestReport, eval_metrics, test_report};
+use super::parallel::{Helpers, ScoreSet};
 use super::{History, TrainError, TrainSettings, Trainer};
 use crate::data::FashionMnist;
 use crate::engine::{BackendKind, gpu_fault};
@@ -150,6 +151,44 @@ pub async fn score<F: Future<Output = ()>>(
     Ok(logits)
 }
 
+/// [`score`] shared with the helpers of a data-parallel run (which hold the same weights):
+/// each helper scores a contiguous part of `indices` of `set` while this replica scores the
+/// first; the logits come back in `indices`' order. `on_batch` counts this replica's images
+/// times the replicas (the parts are equal within one image).
+#[allow(clippy::too_many_arguments)]
+pub async fn score_shared<F: Future<Output = ()>>(
+    model: &Nin,
+    data: &FashionMnist,
+    set: ScoreSet,
+    indices: &[usize],
+    settings: &TrainSettings,
+    device: &Device,
+    helpers: Option<&dyn Helpers>,
+    sleep: &impl Fn(u32) -> F,
+    on_batch: impl Fn(usize),
+) -> Result<Vec<f32>, TrainError> {
+    let Some(helpers) = helpers.filter(|h| h.count() > 0 && indices.len() > 1) else {
+        return score(model, data, indices, settings, device, sleep, on_batch).await;
+    };
+    let parts = super::parallel::slices(indices.len(), 1 + helpers.count());
+    for (helper, part) in parts.iter().skip(1).enumerate() {
+        helpers.score(helper, set, &indices[part.clone()])?;
+    }
+    let n = parts.len();
+    let own = score(model, data, &indices[parts[0].clone()], settings, device, sleep, |done| on_batch((done * n).min(indices.len()))).await;
+    // Every helper answers first (an answer left unread would be taken for the next request).
+    let others = helpers.gather_logits().await;
+    let mut logits = own?;
+    for (part, more) in parts.iter().skip(1).zip(others?) {
+        if more.len() != part.len() * CLASSES {
+            return Err(TrainError::Replica(format!("{} logits for {} images", more.len(), part.len())));
+        }
+        logits.extend(more);
+    }
+    on_batch(indices.len());
+    Ok(logits)
+}
+
 /// Scores `indices` of `data` (see [`score`]): the metrics and every image's logits.
 pub async fn evaluate<F: Future<Output = ()>>(
     model: &Nin,
@@ -159,7 +198,20 @@ pub async fn evaluate<F: Future<Output = ()>>(
     device: &Device,
     sleep: &impl Fn(u32) -> F,
 ) -> Result<(EvalMetrics, Vec<f32>), TrainError> {
-    let logits = score(model, data, indices, settings, device, sleep, |_| ()).await?;
+    evaluate_shared(model, data, indices, settings, device, None, sleep).await
+}
+
+/// [`evaluate`] with a data-parallel run's helpers scoring parts of the (training-file) images.
+pub async fn evaluate_shared<F: Future<Output = ()>>(
+    model: &Nin,
+    data: &FashionMnist,
+    indices: &[usize],
+    settings: &TrainSettings,
+    device: &Device,
+    helpers: Option<&dyn Helpers>,
+    sleep: &impl Fn(u32) -> F,
+) -> Result<(EvalMetrics, Vec<f32>), TrainError> {
+    let logits = score_shared(model, data, ScoreSet::Train, indices, settings, device, helpers, sleep, |_| ()).await?;
     let labels: Vec<u8> = indices.iter().map(|&i| data.labels[i]).collect();
     let metrics = gpu_cause(eval_metrics(&logits, &labels, CLASSES).ok_or(TrainError::BadLogits), sleep).await?;
     Ok((metrics, logits))
@@ -203,7 +255,8 @@ pub async fn train<F: Future<Output = ()>>(
             emit(Event::Stage(Stage::Validating));
             let started = Instant::now();
             let val = trainer.split().val.clone();
-            let evaluated = evaluate(&trainer.eval_model(), data, &val, &trainer.settings, &trainer.eval_device(), &sleep).await;
+            let helpers = trainer.helpers();
+            let evaluated = evaluate_shared(&trainer.eval_model(), data, &val, &trainer.settings, &trainer.eval_device(), helpers.as_deref(), &sleep).await;
             // The last update can make the weights non-finite while its own loss (computed
             // before it) was finite: logits that cannot be scored then mean the run diverged.
             let (metrics, _) = match evaluated {
@@ -231,10 +284,24 @@ pub async fn test<F: Future<Output = ()>>(
     emit: impl Fn(Event),
     sleep: impl Fn(u32) -> F,
 ) -> Result<(TestReport, usize), TrainError> {
+    test_shared(model, data, settings, device, None, emit, sleep).await
+}
+
+/// [`test`] with a data-parallel run's helpers scoring parts of the test images.
+pub async fn test_shared<F: Future<Output = ()>>(
+    model: &Nin,
+    data: &FashionMnist,
+    settings: &TrainSettings,
+    device: &Device,
+    helpers: Option<&dyn Helpers>,
+    emit: impl Fn(Event),
+    sleep: impl Fn(u32) -> F,
+) -> Result<(TestReport, usize), TrainError> {
     let total = settings.test_images.min(data.len());
     let indices: Vec<usize> = (0..total).collect();
     emit(Event::Stage(Stage::Testing { done: 0, total }));
-    let logits = score(model, data, &indices, settings, device, &sleep, |done| emit(Event::Stage(Stage::Testing { done, total }))).await?;
+    let on_batch = |done| emit(Event::Stage(Stage::Testing { done, total }));
+    let logits = score_shared(model, data, ScoreSet::Test, &indices, settings, device, helpers, &sleep, on_batch).await?;
     let report = gpu_cause(test_report(&logits, &data.labels[..total], CLASSES).ok_or(TrainError::BadLogits), &sleep).await?;
     Ok((report, total))
 }

@@ -248,7 +248,7 @@ impl WorkerState {
 /// Runs `job` with its `data` in a Web Worker (see `crate::worker` for why). This side forwards
 /// pause/resume/stop and shows the worker's events; trained weights come back as a Burn record
 /// and are loaded onto this page's device for "try it yourself". With `helpers` (a CPU
-/// [`ToWorker::Train`] only) that many more CPU workers each get the training images and a
+/// [`ToWorker::Train`] only) that many more CPU workers each get the run's images and a
 /// `MessagePort` to the first, which trains data-parallel with them (`crate::worker::replica`);
 /// a helper that fails ends the run with its reason, and all of them end with the run.
 #[allow(clippy::too_many_arguments)]
@@ -300,7 +300,7 @@ pub async fn run_in_worker(live: Live, backend: &ActiveBackend, variant: &str, s
                 for (i, helper) in helper_workers.iter().enumerate() {
                     let (lead_end, helper_end) = host::channel().map_err(RunError::Worker)?;
                     let help = ToWorker::Help { config: config.clone(), settings: settings.clone(), rank: i as u64 + 1 };
-                    helper.send_with_ports(&help, &data[..2], &[helper_end]).map_err(RunError::Worker)?;
+                    helper.send_with_ports(&help, data, &[helper_end]).map_err(RunError::Worker)?;
                     lead_ports.push(lead_end);
                 }
             }

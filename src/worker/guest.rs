@@ -238,7 +238,8 @@ async fn run(config: NinConfig, settings: TrainSettings, backend: BackendKind, b
             post(&FromWorker::Weights, &[&bytes]);
         }
         if ended == Ended::Finished {
-            let (report, images) = session::test(&model, &test, &settings, &trainer.eval_device(), emit, sleep).await?;
+            let helpers = trainer.helpers();
+            let (report, images) = session::test_shared(&model, &test, &settings, &trainer.eval_device(), helpers.as_deref(), emit, sleep).await?;
             post(&FromWorker::Report { report, images }, &[]);
         }
         Ok(ended)

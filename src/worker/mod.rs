@@ -56,8 +56,9 @@ pub enum ToWorker {
     Train { config: NinConfig, settings: TrainSettings, backend: BackendKind },
     /// CPU worker: be helper replica number `rank` (1, 2, ...) of a data-parallel
     /// [`ToWorker::Train`] (see `crate::training::parallel`): compute the gradients of the
-    /// slices the lead worker asks for over the message's one port, apply its averages.
-    /// Buffers: training images, training labels. The lead's `Train` carries one port per helper.
+    /// slices the lead worker asks for over the message's one port, apply its averages, score
+    /// parts of the validation and test images. Buffers: as [`ToWorker::Train`]'s. The lead's
+    /// `Train` carries one port per helper.
     Help { config: NinConfig, settings: TrainSettings, rank: u64 },
     /// Score the test images with loaded weights. Buffers: the weights (a Burn record), test
     /// images, test labels.
@@ -109,6 +110,10 @@ pub enum ReplicaMsg {
     Grads { images: u32, loss_sum: f64, correct: u32, weights_sum: f32 },
     /// Lead to helper: take one optimizer step with the averaged gradients (with the buffer).
     Apply,
+    /// Lead to helper: the logits of these rows of the training file or of the test file.
+    Score { test: bool, rows: Vec<u32> },
+    /// Helper to lead: the logits asked for, row-major (with the buffer).
+    Logits,
     /// Helper to lead: the helper cannot go on.
     Failed(String),
 }
@@ -195,6 +200,8 @@ mod tests {
             ReplicaMsg::Slice { rows: vec![4, 59_999] },
             ReplicaMsg::Grads { images: 16, loss_sum: 36.8, correct: 3, weights_sum: -1.5 },
             ReplicaMsg::Apply,
+            ReplicaMsg::Score { test: true, rows: vec![0, 9_999] },
+            ReplicaMsg::Logits,
             ReplicaMsg::Failed("out of memory".into()),
         ];
         for m in replica {

@@ -5,7 +5,9 @@
 //!
 //! Per step: the lead sends each helper [`ReplicaMsg::Slice`] (its rows of the batch), computes
 //! the first slice itself, gathers the helpers' [`ReplicaMsg::Grads`], averages, sends
-//! [`ReplicaMsg::Apply`] with the average and takes the same step.
+//! [`ReplicaMsg::Apply`] with the average and takes the same step. Validation and test images
+//! are scored the same way: each helper scores a part ([`ReplicaMsg::Score`]) at the weights
+//! every replica holds.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -16,9 +18,9 @@ use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Float32Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::{ReplicaMsg, WorkerFailure, buffers, dataset};
+use super::{ReplicaMsg, WorkerFailure, datasets};
 use crate::model::NinConfig;
-use crate::training::parallel::{Helpers, LocalFuture, Replica, SliceGrads, flatten, unflatten};
+use crate::training::parallel::{Helpers, LocalFuture, Replica, ScoreSet, SliceGrads, flatten, unflatten};
 use crate::training::{TrainError, TrainSettings};
 
 #[wasm_bindgen]
@@ -101,15 +103,7 @@ impl Helpers for PortHelpers {
         Box::pin(async move {
             let mut out = Vec::with_capacity(self.ports.len());
             for (helper, inbox) in self.inboxes.iter().enumerate() {
-                let answer = loop {
-                    if let Some(a) = inbox.borrow_mut().pop_front() {
-                        break a;
-                    }
-                    // The helpers compute while this worker waits; a short timer lets their
-                    // messages in (a helper that died is reported to the page, which ends the run).
-                    TimeoutFuture::new(1).await;
-                };
-                match answer.map_err(|e| replica_error(helper, e))? {
+                match next(inbox).await.map_err(|e| replica_error(helper, e))? {
                     (ReplicaMsg::Grads { images, loss_sum, correct, weights_sum }, grads) => {
                         let params = unflatten(&grads, &self.sizes).map_err(|e| replica_error(helper, e))?;
                         out.push(SliceGrads { images: images as usize, params, loss_sum, correct: correct as usize, weights_sum });
@@ -129,6 +123,37 @@ impl Helpers for PortHelpers {
         }
         Ok(())
     }
+
+    fn score(&self, helper: usize, set: ScoreSet, indices: &[usize]) -> Result<(), TrainError> {
+        let rows = indices.iter().map(|&i| i as u32).collect();
+        send(&self.ports[helper], &ReplicaMsg::Score { test: set == ScoreSet::Test, rows }, None).map_err(|e| replica_error(helper, e))
+    }
+
+    fn gather_logits(&self) -> LocalFuture<'_, Result<Vec<Vec<f32>>, TrainError>> {
+        Box::pin(async move {
+            let mut out = Vec::with_capacity(self.ports.len());
+            for (helper, inbox) in self.inboxes.iter().enumerate() {
+                match next(inbox).await.map_err(|e| replica_error(helper, e))? {
+                    (ReplicaMsg::Logits, logits) => out.push(logits),
+                    (ReplicaMsg::Failed(m), _) => return Err(replica_error(helper, m)),
+                    (other, _) => return Err(replica_error(helper, format!("unexpected message {other:?}"))),
+                }
+            }
+            Ok(out)
+        })
+    }
+}
+
+/// The next message of `inbox`, once it has come. The helpers compute while this worker waits;
+/// a short timer lets their messages in (a helper that died is reported to the page, which
+/// ends the run and every worker).
+async fn next(inbox: &Inbox) -> Result<(ReplicaMsg, Vec<f32>), String> {
+    loop {
+        if let Some(a) = inbox.borrow_mut().pop_front() {
+            return a;
+        }
+        TimeoutFuture::new(1).await;
+    }
 }
 
 /// A helper worker: builds its replica and answers the lead over `port` until the page ends
@@ -142,11 +167,7 @@ pub async fn help(config: NinConfig, settings: TrainSettings, rank: u64, data: V
 }
 
 async fn serve(config: &NinConfig, settings: &TrainSettings, rank: u64, data: Vec<Vec<u8>>, inbox: &Inbox, port: &Port) -> WorkerFailure {
-    let [images, labels] = match buffers(data) {
-        Ok(b) => b,
-        Err(e) => return e,
-    };
-    let train = match dataset(images, labels, "training set") {
+    let (train, test) = match datasets(data) {
         Ok(d) => d,
         Err(e) => return e,
     };
@@ -181,6 +202,17 @@ async fn serve(config: &NinConfig, settings: &TrainSettings, rank: u64, data: Ve
                 let applied = unflatten(&grads, &sizes).and_then(|g| replica.apply(g));
                 if let Err(e) = applied {
                     return WorkerFailure::Train(TrainError::Replica(e.to_string()));
+                }
+            }
+            Ok((ReplicaMsg::Score { test: on_test, rows }, _)) => {
+                let rows: Vec<usize> = rows.into_iter().map(|r| r as usize).collect();
+                match replica.logits(if on_test { &test } else { &train }, &rows).await {
+                    Ok(logits) => {
+                        if let Err(e) = send(port, &ReplicaMsg::Logits, Some(&logits)) {
+                            return WorkerFailure::Crashed(e);
+                        }
+                    }
+                    Err(e) => return e.into(),
                 }
             }
             Ok((other, _)) => return WorkerFailure::Protocol(format!("a helper worker got {other:?}")),

@@ -15,7 +15,7 @@ import { SITE_DIR, startServer, launch, backendKind, fillTraining } from './harn
 const run = promisify(execFile);
 const OUT = resolve(process.env.BENCH_OUT ?? '../../bench-results/parallel.json');
 const BEFORE = process.env.BENCH_BEFORE ? resolve(process.env.BENCH_BEFORE) : null;
-const STEPS = Number(process.env.BENCH_STEPS ?? 8);
+const STEPS = Number(process.env.BENCH_STEPS ?? 24);
 const SHARED = resolve(process.env.BENCH_SHARED ?? '../../../shared/bench');
 const PRESET = process.env.BENCH_PRESET !== '0';
 
