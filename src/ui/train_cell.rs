@@ -147,7 +147,9 @@ pub fn TrainCell() -> impl IntoView {
         let sets = load_data(live, &TrainSettings { train_images: 0, val_images: 0, ..settings.clone() }).await?;
         let (_, record) = record::parse_file(&bytes).map_err(weights)?;
         let job = ToWorker::Test { config: meta.config.clone(), settings: settings.clone(), backend: b.kind };
-        run_in_worker(live, &b, &meta.variant, &settings, &meta.config, job, &[record, &sets.test.images, &sets.test.labels], 0).await?;
+        let memory = settings::memory_estimate(&meta.config, &settings).map(|m| m.total()).unwrap_or(u64::MAX);
+        let helpers = crate::training::parallel::workers(workers.get_untracked(), memory, super::train_form::workers_budget(device_memory), settings.test_images.max(1)) - 1;
+        run_in_worker(live, &b, &meta.variant, &settings, &meta.config, job, &[record, &sets.test.images, &sets.test.labels], helpers).await?;
         live.phase.set(Phase::Done);
         Ok::<TrainSettings, RunError>(settings)
     };

@@ -248,8 +248,9 @@ impl WorkerState {
 /// Runs `job` with its `data` in a Web Worker (see `crate::worker` for why). This side forwards
 /// pause/resume/stop and shows the worker's events; trained weights come back as a Burn record
 /// and are loaded onto this page's device for "try it yourself". With `helpers` (a CPU
-/// [`ToWorker::Train`] only) that many more CPU workers each get the run's images and a
-/// `MessagePort` to the first, which trains data-parallel with them (`crate::worker::replica`);
+/// [`ToWorker::Train`] or [`ToWorker::Test`]) that many more CPU workers each get the job's
+/// buffers and a `MessagePort` to the first, which trains (and scores) data-parallel with them,
+/// or has them score parts of the test images (`crate::worker::replica`);
 /// a helper that fails ends the run with its reason, and all of them end with the run.
 #[allow(clippy::too_many_arguments)]
 pub async fn run_in_worker(live: Live, backend: &ActiveBackend, variant: &str, settings: &TrainSettings, config: &NinConfig, job: ToWorker, data: &[&[u8]], helpers: usize) -> Result<Ended, RunError> {
@@ -277,7 +278,8 @@ pub async fn run_in_worker(live: Live, backend: &ActiveBackend, variant: &str, s
         }
     };
     let worker = TrainingWorker::spawn(backend.kind, on_message).map_err(RunError::Worker)?;
-    let helper_workers = (0..if matches!(job, ToWorker::Train { .. }) { helpers } else { 0 })
+    let helpers = if backend.kind == BackendKind::Cpu && matches!(job, ToWorker::Train { .. } | ToWorker::Test { .. }) { helpers } else { 0 };
+    let helper_workers = (0..helpers)
         .map(|_| {
             let state = state.clone();
             TrainingWorker::spawn(BackendKind::Cpu, move |message: Result<(FromWorker, Vec<Vec<u8>>), WorkerFailure>| match message {
@@ -296,13 +298,15 @@ pub async fn run_in_worker(live: Live, backend: &ActiveBackend, variant: &str, s
         }
         if state.ready.get() && state.helpers_ready.get() == helper_workers.len() && !sent {
             let mut lead_ports = Vec::new();
-            if let ToWorker::Train { config, settings, .. } = &job {
-                for (i, helper) in helper_workers.iter().enumerate() {
-                    let (lead_end, helper_end) = host::channel().map_err(RunError::Worker)?;
-                    let help = ToWorker::Help { config: config.clone(), settings: settings.clone(), rank: i as u64 + 1 };
-                    helper.send_with_ports(&help, data, &[helper_end]).map_err(RunError::Worker)?;
-                    lead_ports.push(lead_end);
-                }
+            for (i, helper) in helper_workers.iter().enumerate() {
+                let help = match &job {
+                    ToWorker::Train { config, settings, .. } => ToWorker::Help { config: config.clone(), settings: settings.clone(), rank: i as u64 + 1 },
+                    ToWorker::Test { config, settings, .. } => ToWorker::HelpScore { config: config.clone(), settings: settings.clone() },
+                    _ => break,
+                };
+                let (lead_end, helper_end) = host::channel().map_err(RunError::Worker)?;
+                helper.send_with_ports(&help, data, &[helper_end]).map_err(RunError::Worker)?;
+                lead_ports.push(lead_end);
             }
             worker.send_with_ports(&job, data, &lead_ports).map_err(RunError::Worker)?;
             sent = true;

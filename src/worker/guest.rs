@@ -63,7 +63,14 @@ pub fn start() {
                 }),
                 None => post(&FromWorker::Failed(WorkerFailure::Protocol("a helper worker needs a port to its lead".into())), &[]),
             },
-            Ok((ToWorker::Test { config, settings, backend }, buffers)) => spawn_local(score(config, settings, backend, buffers)),
+            Ok((ToWorker::Test { config, settings, backend }, buffers)) => spawn_local(score(config, settings, backend, buffers, ports(&event.data()))),
+            Ok((ToWorker::HelpScore { config, settings }, buffers)) => match ports(&event.data()).into_iter().next() {
+                Some(port) => spawn_local(async move {
+                    let failure = super::replica::help_score(config, settings, buffers, port).await;
+                    post(&FromWorker::Failed(failure), &[]);
+                }),
+                None => post(&FromWorker::Failed(WorkerFailure::Protocol("a helper worker needs a port to its lead".into())), &[]),
+            },
             Ok((ToWorker::Control(c), _)) => control.set(c),
             Ok((ToWorker::Open, _)) => spawn_local(async {
                 match gpu::device().await {
@@ -247,14 +254,17 @@ async fn run(config: NinConfig, settings: TrainSettings, backend: BackendKind, b
     end(result.await);
 }
 
-/// Scores the test set with loaded weights.
-async fn score(config: NinConfig, settings: TrainSettings, backend: BackendKind, data: Vec<Vec<u8>>) {
+/// Scores the test set with loaded weights; with `helpers` (ports to helper workers, CPU only)
+/// each scores a part.
+async fn score(config: NinConfig, settings: TrainSettings, backend: BackendKind, data: Vec<Vec<u8>>, helpers: Vec<JsValue>) {
     let result = async {
         let [weights, images, labels] = buffers(data)?;
         let test = dataset(images, labels, "test set")?;
         let device = open(backend, &config, &settings).await?;
         let model = record::from_bytes(weights, &config, &device).map_err(|e| WorkerFailure::Weights(e.to_string()))?;
-        let (report, images) = session::test(&model, &test, &settings, &device, emit, sleep).await?;
+        let helpers = (!helpers.is_empty()).then(|| super::replica::PortHelpers::new(helpers, Vec::new()));
+        let shared = helpers.as_ref().map(|h| h as &dyn crate::training::parallel::Helpers);
+        let (report, images) = session::test_shared(&model, &test, &settings, &device, shared, emit, sleep).await?;
         post(&FromWorker::Report { report, images }, &[]);
         Ok(Ended::Finished)
     };

@@ -60,6 +60,10 @@ pub enum ToWorker {
     /// parts of the validation and test images. Buffers: as [`ToWorker::Train`]'s. The lead's
     /// `Train` carries one port per helper.
     Help { config: NinConfig, settings: TrainSettings, rank: u64 },
+    /// CPU worker: help a [`ToWorker::Test`] by scoring the parts of the test images the lead
+    /// asks for over the message's one port. Buffers: as `Test`'s (the weights, test images,
+    /// test labels). The lead's `Test` carries one port per helper.
+    HelpScore { config: NinConfig, settings: TrainSettings },
     /// Score the test images with loaded weights. Buffers: the weights (a Burn record), test
     /// images, test labels.
     Test { config: NinConfig, settings: TrainSettings, backend: BackendKind },
@@ -174,6 +178,7 @@ mod tests {
             ToWorker::Control(Control::Stop),
             ToWorker::Panic,
             ToWorker::Help { config: NinConfig::book(), settings: Preset::ShortCpu.settings(), rank: 3 },
+            ToWorker::HelpScore { config: NinConfig::book(), settings: Preset::ShortCpu.settings() },
             ToWorker::Open,
             ToWorker::MeasureStep { config: NinConfig::book(), settings: Preset::ShortCpu.settings() },
             ToWorker::Summary { config: NinConfig::book(), input: InputShape::book(), buffer_limit: 1 << 27 },

@@ -220,3 +220,57 @@ async fn serve(config: &NinConfig, settings: &TrainSettings, rank: u64, data: Ve
         }
     }
 }
+
+/// A helper worker of a [`super::ToWorker::Test`]: loads the weights and scores the parts of the
+/// test images the lead asks for, until the page ends the worker.
+pub async fn help_score(config: NinConfig, settings: TrainSettings, data: Vec<Vec<u8>>, port: JsValue) -> WorkerFailure {
+    let port: Port = port.unchecked_into();
+    let (inbox, _handler) = listen(&port);
+    let failure = serve_scores(&config, &settings, data, &inbox, &port).await;
+    let _ = send(&port, &ReplicaMsg::Failed(failure.to_string()), None);
+    failure
+}
+
+async fn serve_scores(config: &NinConfig, settings: &TrainSettings, data: Vec<Vec<u8>>, inbox: &Inbox, port: &Port) -> WorkerFailure {
+    let [weights, images, labels] = match super::buffers(data) {
+        Ok(b) => b,
+        Err(e) => return e,
+    };
+    let test = match super::dataset(images, labels, "test set") {
+        Ok(d) => d,
+        Err(e) => return e,
+    };
+    if let Err(e) = crate::analysis::plan(config, settings.input(config.input_channels)) {
+        return WorkerFailure::Train(e.into());
+    }
+    let device = Device::flex();
+    let model = match crate::training::record::from_bytes(weights, config, &device) {
+        Ok(m) => m,
+        Err(e) => return WorkerFailure::Weights(e.to_string()),
+    };
+    loop {
+        let message = match next(inbox).await {
+            Ok(m) => m,
+            Err(e) => return WorkerFailure::Protocol(e),
+        };
+        match message {
+            (ReplicaMsg::Score { test: true, rows }, _) => {
+                let rows: Vec<usize> = rows.into_iter().map(|r| r as usize).collect();
+                if rows.iter().any(|&r| r >= test.len()) {
+                    return WorkerFailure::Train(TrainError::Replica(format!("rows beyond the {} test images asked for", test.len())));
+                }
+                let mut logits = Vec::with_capacity(rows.len() * 10);
+                for chunk in rows.chunks(64) {
+                    match crate::training::logits(&model, &test, chunk, settings.image_size, &device).await {
+                        Ok(l) => logits.extend(l),
+                        Err(e) => return e.into(),
+                    }
+                }
+                if let Err(e) = send(port, &ReplicaMsg::Logits, Some(&logits)) {
+                    return WorkerFailure::Crashed(e);
+                }
+            }
+            (other, _) => return WorkerFailure::Protocol(format!("a scoring helper got {other:?}")),
+        }
+    }
+}
