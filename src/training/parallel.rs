@@ -136,12 +136,8 @@ impl Replica {
             return Err(TrainError::Replica(format!("rows beyond the {} images asked for", data.len())));
         }
         let model = self.model.as_ref().expect("the model is present between steps").valid();
-        let device = self.device.clone().inner();
-        let mut out = Vec::with_capacity(indices.len() * 10);
-        for chunk in indices.chunks(64) {
-            out.extend(super::logits(&model, data, chunk, self.settings.image_size, &device).await?);
-        }
-        Ok(out)
+        // As the lead scores its own part (same batches); a helper has no page to yield to.
+        super::session::score(&model, data, indices, &self.settings, &self.device.clone().inner(), &|_| std::future::ready(()), |_| ()).await
     }
 
     /// One optimizer step with the lead's averaged gradients.

@@ -259,13 +259,10 @@ async fn serve_scores(config: &NinConfig, settings: &TrainSettings, data: Vec<Ve
                 if rows.iter().any(|&r| r >= test.len()) {
                     return WorkerFailure::Train(TrainError::Replica(format!("rows beyond the {} test images asked for", test.len())));
                 }
-                let mut logits = Vec::with_capacity(rows.len() * 10);
-                for chunk in rows.chunks(64) {
-                    match crate::training::logits(&model, &test, chunk, settings.image_size, &device).await {
-                        Ok(l) => logits.extend(l),
-                        Err(e) => return e.into(),
-                    }
-                }
+                let logits = match crate::training::session::score(&model, &test, &rows, settings, &device, &|_| std::future::ready(()), |_| ()).await {
+                    Ok(l) => l,
+                    Err(e) => return e.into(),
+                };
                 if let Err(e) = send(port, &ReplicaMsg::Logits, Some(&logits)) {
                     return WorkerFailure::Crashed(e);
                 }
