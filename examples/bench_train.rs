@@ -5,6 +5,7 @@
 //! For batch 32 and 128 at 96 and 224 px it runs one warm-up step, then timed Adam steps until
 //! at least `BENCH_SECS` seconds (default 20) have passed, and reports training images/s.
 //! Prints JSON and writes it to the given path (default bench-results/train-native.json).
+//! `BENCH_ONLY=32x96` runs only that batch x size (e.g. under `perf record`).
 
 use std::time::Instant;
 
@@ -38,7 +39,11 @@ fn main() {
     // On wgpu only the smallest setting: on a software Vulkan driver one step at 224 px takes
     // minutes (lavapipe: ~60 s per batch-32 step at 96 px).
     let configs: &[(usize, usize)] = if i == 0 { &[(32, 96), (128, 96), (32, 224), (128, 224)] } else { &[(32, 96)] };
+    let only = std::env::var("BENCH_ONLY").ok();
     for &(batch, size) in configs {
+        if only.as_deref().is_some_and(|o| o != format!("{batch}x{size}")) {
+            continue;
+        }
         let settings = TrainSettings {
             optimizer: OptimizerKind::Adam,
             learning_rate: 0.001,

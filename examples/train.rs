@@ -1,16 +1,19 @@
 //! Native training experiment on the CPU backend, used to choose the short presets and to
 //! measure training speed: `cargo run --release --example train -- [key=value ...]`.
-//! Keys: opt (sgd|momentum|adam), lr, batch, size, epochs, train, val, evals, seed.
+//! Keys: opt (sgd|momentum|adam), lr, batch, size, epochs, train, val, evals, seed, and
+//! workers (replicas of a data-parallel run, as the page's CPU workers; here in this thread).
 //! Prints one line per chunk and per validation point, then images/s.
 
 use burn::prelude::Device;
 use futures_lite::future::block_on;
 use nin_companion::data::shards::{self, Set};
 use nin_companion::model::NinConfig;
+use nin_companion::training::in_process::InProcess;
 use nin_companion::training::{self, OptimizerKind, Preset, Trainer};
 
 fn main() {
     let mut s = Preset::ShortCpu.settings();
+    let mut workers = 1usize;
     for arg in std::env::args().skip(1) {
         let (k, v) = arg.split_once('=').unwrap_or_else(|| panic!("expected key=value, got {arg}"));
         match k {
@@ -23,6 +26,7 @@ fn main() {
             "val" => s.val_images = v.parse().unwrap(),
             "evals" => s.evals_per_epoch = v.parse().unwrap(),
             "seed" => s.seed = v.parse().unwrap(),
+            "workers" => workers = v.parse().unwrap(),
             _ => panic!("unknown key {k}"),
         }
     }
@@ -31,7 +35,13 @@ fn main() {
     let data = shards::read_dir(std::path::Path::new(&dir), Set::Train, s.train_images + s.val_images)
         .unwrap_or_else(|e| panic!("{dir}: {e} (run scripts/setup.sh)"));
     eprintln!("{s:?}");
+    // Helpers first: Burn's CPU random stream is global in a process and each replica reseeds
+    // it; the lead then draws its weights from the run's seed, as every helper did.
+    let helpers = (workers > 1).then(|| InProcess::new(&NinConfig::book(), &s, &data, &Device::flex(), workers - 1).expect("helpers"));
     let mut trainer = Trainer::new(&NinConfig::book(), &s, &data, &Device::flex()).expect("trainer");
+    if let Some(helpers) = helpers {
+        trainer = trainer.with_helpers(std::rc::Rc::new(helpers));
+    }
     let start = std::time::Instant::now();
     let mut train_secs = 0.0;
     while !trainer.finished() {

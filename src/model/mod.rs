@@ -251,7 +251,8 @@ impl NinBlock {
     /// - output: `[batch, c_out, h', w']`, h' = (h + 2p - k) / s + 1; the MLP convs keep h', w'.
     pub fn forward(&self, mut x: Tensor<4>) -> Tensor<4> {
         for layer in &self.convs {
-            x = self.activation.forward(layer.forward(x));
+            let y = if is_pointwise(layer) { pointwise(layer, x) } else { layer.forward(x) };
+            x = self.activation.forward(y);
         }
         x
     }
@@ -263,6 +264,30 @@ impl NinBlock {
 }
 
 // endregion: nin-block
+
+/// A 1x1 convolution with stride 1 and no padding: a matrix product over the channels.
+fn is_pointwise(layer: &Conv2d) -> bool {
+    let [_, _, kh, kw] = layer.weight.dims();
+    kh == 1 && kw == 1 && layer.stride == [1, 1] && layer.dilation == [1, 1] && layer.groups == 1
+        && matches!(layer.padding, PaddingConfig2d::Valid | PaddingConfig2d::Same | PaddingConfig2d::Explicit(0, 0, 0, 0))
+}
+
+/// The same result as `layer.forward(x)` for a [pointwise](is_pointwise) layer, as one batched
+/// matrix product: `[c_out, c_in] x [c_in, h * w]` per image.
+///
+/// # Shapes
+/// - input: `[batch, c_in, h, w]`
+/// - output: `[batch, c_out, h, w]`
+fn pointwise(layer: &Conv2d, x: Tensor<4>) -> Tensor<4> {
+    let [batch, c_in, h, w] = x.dims();
+    let [c_out, ..] = layer.weight.dims();
+    let weight = layer.weight.val().reshape([1, c_out, c_in]);
+    let mut y = weight.matmul(x.reshape([batch, c_in, h * w]));
+    if let Some(bias) = &layer.bias {
+        y = y + bias.val().reshape([1, c_out, 1]);
+    }
+    y.reshape([batch, c_out, h, w])
+}
 
 /// Global average pooling; a unit module so the head enum can hold it.
 #[derive(Module, Debug)]
@@ -497,6 +522,41 @@ mod tests {
         let bound = 1.0 / 250f32.sqrt();
         assert!(bias.iter().all(|b| b.abs() <= bound * 1.0001), "{bias:?} outside +-{bound}");
         assert!(bias.iter().any(|b| b.abs() > bound * 0.3), "{bias:?} is not spread over +-{bound}");
+    }
+
+    /// The 1x1 convolutions run as matrix products (Burn's CPU backend computes a 1x1 conv's
+    /// weight gradient one input channel at a time); the output and all three gradients must
+    /// be Burn's conv2d's.
+    #[test]
+    fn pointwise_equals_burns_conv2d_forward_and_backward() {
+        let _rng = crate::burn_rng_lock();
+        let device = Device::flex().autodiff();
+        let layer = conv(6, 5, 1, 1, 0, &device);
+        assert!(is_pointwise(&layer));
+        assert!(!is_pointwise(&conv(6, 5, 3, 1, 1, &device)) && !is_pointwise(&conv(6, 5, 1, 2, 0, &device)) && !is_pointwise(&conv(6, 5, 1, 1, 1, &device)));
+        let x = Tensor::<4>::random([3, 6, 4, 7], burn::tensor::Distribution::Normal(0.0, 1.0), &device).require_grad();
+        let target = Tensor::<4>::random([3, 5, 4, 7], burn::tensor::Distribution::Normal(0.0, 1.0), &device);
+        let run = |y: Tensor<4>| {
+            let values: Vec<f32> = y.clone().into_data().try_to_vec().unwrap();
+            let grads = (y * target.clone()).sum().backward();
+            let read = |t: Option<Tensor<4>>| t.unwrap().into_data().try_to_vec::<f32>().unwrap();
+            let x_grad = read(x.grad(&grads));
+            let w_grad = read(layer.weight.val().grad(&grads));
+            let b_grad: Vec<f32> = layer.bias.as_ref().unwrap().val().grad(&grads).unwrap().into_data().try_to_vec().unwrap();
+            (values, x_grad, w_grad, b_grad)
+        };
+        let ours = run(pointwise(&layer, x.clone()));
+        let burns = run(layer.forward(x.clone()));
+        let close = |a: &[f32], b: &[f32], what: &str| {
+            assert_eq!(a.len(), b.len(), "{what}");
+            let worst = a.iter().zip(b).map(|(p, q)| (p - q).abs() / (1.0 + q.abs())).fold(0.0f32, f32::max);
+            assert!(worst < 1e-5, "{what}: differs by {worst}");
+        };
+        close(&ours.0, &burns.0, "output");
+        close(&ours.1, &burns.1, "input gradient");
+        close(&ours.2, &burns.2, "weight gradient");
+        close(&ours.3, &burns.3, "bias gradient");
+        assert_eq!(ours.2.len(), 5 * 6);
     }
 
     #[test]

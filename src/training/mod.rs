@@ -5,6 +5,7 @@
 
 pub mod board;
 pub mod card;
+pub mod in_process;
 pub mod metrics;
 pub mod parallel;
 pub mod record;
@@ -170,6 +171,10 @@ impl Parts {
         let device = device.clone().autodiff();
         device.seed(settings.seed);
         let model = config.init(&device)?;
+        // Burn draws a parameter when it is first used: in the first forward pass, between
+        // the dropout masks. Drawn here, in one fixed order, a seed gives the same starting
+        // weights to every replica of a run and to a run on one worker.
+        parallel::materialize(&model);
         let optim = match settings.optimizer {
             OptimizerKind::Sgd => SgdConfig::new().init(),
             OptimizerKind::Momentum => SgdConfig::new()
@@ -212,21 +217,16 @@ impl Trainer {
 
     /// Trains data-parallel from now on: every step, `helpers` compute the gradients of their
     /// slices of the batch while this trainer computes the first slice (see [`parallel`]).
-    /// Call it before the first step: the weights are drawn here, as every helper draws them.
+    /// Call it before the first step (the weights were drawn in [`Parts::build`], as every
+    /// helper draws them).
     pub fn with_helpers(mut self, helpers: std::rc::Rc<dyn parallel::Helpers>) -> Self {
-        if let Some(model) = &self.model {
-            parallel::materialize(model);
-        }
         self.helpers = (helpers.count() > 0).then_some(helpers);
         self
     }
 
-    /// Each parameter's number of values, in visiting order (the weights are drawn first, as
-    /// in [`Self::with_helpers`]).
+    /// Each parameter's number of values, in visiting order.
     pub fn param_sizes(&self) -> Vec<usize> {
-        let model = self.model.as_ref().expect("the model is present between steps");
-        parallel::materialize(model);
-        parallel::param_sizes(model)
+        parallel::param_sizes(self.model.as_ref().expect("the model is present between steps"))
     }
 
     /// The helpers of a data-parallel run (none otherwise).

@@ -115,7 +115,6 @@ impl Replica {
     /// After the seeded initialisation its random stream (dropout) is its own.
     pub fn new(config: &NinConfig, settings: &TrainSettings, device: &Device, rank: u64) -> Result<Self, TrainError> {
         let Parts { device, model, optim, loss } = Parts::build(config, settings, device)?;
-        materialize(&model);
         device.seed(settings.seed ^ rank.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         Ok(Replica { device, model: Some(model), optim, loss, settings: settings.clone() })
     }
@@ -164,8 +163,8 @@ impl Replica {
 /// Draws every parameter's initial values now. Burn initialises parameters lazily, at their
 /// first use: in a single trainer the last block's weights are drawn after the first step's
 /// dropout mask, so a replica that re-seeds its stream after building would start elsewhere.
-/// The lead ([`super::Trainer::with_helpers`]) and every [`Replica`] call this right after
-/// building, from the same seed: the same weights everywhere.
+/// Every trainer and [`Replica`] calls this right after building (`Parts::build`), from the
+/// run's seed: the same weights everywhere, whatever the number of workers.
 pub fn materialize(model: &Nin) {
     struct Touch;
     impl ModuleVisitor for Touch {
@@ -440,50 +439,38 @@ mod tests {
         assert!(to_gradients(&model, vec![vec![0.0; 3]], &inner).is_err());
     }
 
-    /// Helpers in this thread: each [`Replica`] computes its slice when the lead gathers.
-    struct InProcess {
-        replicas: std::cell::RefCell<Vec<Replica>>,
-        asked: std::cell::RefCell<Vec<Vec<usize>>>,
-        data: FashionMnist,
-        scored: std::cell::RefCell<Vec<Vec<usize>>>,
+    /// A helper trains with dropout on, as the lead does (a helper without it would learn
+    /// another thing from its half of every batch): the same rows twice give other gradients
+    /// with the book's dropout and the same ones without it.
+    #[test]
+    fn a_helper_draws_dropout_masks() {
+        let _rng = crate::burn_rng_lock();
+        let settings = TrainSettings { batch_size: 4, image_size: 67, train_images: 4, val_images: 1, ..crate::training::Preset::ShortCpu.settings() };
+        let data = FashionMnist { images: (0..5 * 784).map(|i| ((i * 31 + i / 784 * 7) % 256) as u8).collect(), labels: vec![1, 4, 7, 0, 2] };
+        let twice = |config: &NinConfig| {
+            let replica = Replica::new(config, &settings, &Device::flex(), 1).unwrap();
+            let a = block_on(replica.gradients(&data, &[0, 1, 2, 3])).unwrap();
+            let b = block_on(replica.gradients(&data, &[0, 1, 2, 3])).unwrap();
+            a.params != b.params
+        };
+        assert!(twice(&NinConfig::book()), "the book's NiN: the second slice drew other dropout masks");
+        assert!(!twice(&no_dropout()), "without dropout the same rows give the same gradients");
     }
 
-    impl Helpers for InProcess {
-        fn count(&self) -> usize {
-            self.replicas.borrow().len()
-        }
-        fn compute(&self, helper: usize, indices: &[usize]) -> Result<(), TrainError> {
-            self.asked.borrow_mut()[helper] = indices.to_vec();
-            Ok(())
-        }
-        fn gather(&self) -> LocalFuture<'_, Result<Vec<SliceGrads>, TrainError>> {
-            Box::pin(async move {
-                let mut out = Vec::new();
-                for (r, rows) in self.replicas.borrow().iter().zip(self.asked.borrow().iter()) {
-                    out.push(r.gradients(&self.data, rows).await?);
-                }
-                Ok(out)
-            })
-        }
-        fn apply(&self, averaged: &[Vec<f32>]) -> Result<(), TrainError> {
-            for r in self.replicas.borrow_mut().iter_mut() {
-                r.apply(averaged.to_vec()).map_err(|e| TrainError::Replica(e.to_string()))?;
-            }
-            Ok(())
-        }
-        fn score(&self, helper: usize, _set: ScoreSet, indices: &[usize]) -> Result<(), TrainError> {
-            self.scored.borrow_mut()[helper] = indices.to_vec();
-            Ok(())
-        }
-        fn gather_logits(&self) -> LocalFuture<'_, Result<Vec<Vec<f32>>, TrainError>> {
-            Box::pin(async move {
-                let mut out = Vec::new();
-                for (r, rows) in self.replicas.borrow().iter().zip(self.scored.borrow().iter()) {
-                    out.push(r.logits(&self.data, rows).await?);
-                }
-                Ok(out)
-            })
-        }
+    /// A trainer draws its weights when it is built, as a replica does: with the book's
+    /// dropout, one worker and every replica of a run start from the seed's weights (Burn
+    /// would otherwise draw them at first use, after other draws).
+    #[test]
+    fn a_trainer_and_a_replica_start_from_the_same_weights() {
+        let _rng = crate::burn_rng_lock();
+        let settings = TrainSettings { batch_size: 4, image_size: 67, train_images: 4, val_images: 1, ..crate::training::Preset::ShortCpu.settings() };
+        let data = FashionMnist { images: vec![0; 5 * 784], labels: vec![0; 5] };
+        let trainer = crate::training::Trainer::new(&NinConfig::book(), &settings, &data, &Device::flex()).unwrap();
+        let replica = Replica::new(&NinConfig::book(), &settings, &Device::flex(), 1).unwrap();
+        let other = Replica::new(&NinConfig::book(), &TrainSettings { seed: settings.seed + 1, ..settings.clone() }, &Device::flex(), 1).unwrap();
+        let a = values(&trainer.eval_model());
+        assert_eq!(a, values(replica.model.as_ref().unwrap()));
+        assert_ne!(a, values(other.model.as_ref().unwrap()), "another seed draws other weights");
     }
 
     fn values(model: &Nin) -> Vec<f32> {
@@ -517,12 +504,7 @@ mod tests {
         let device = Device::flex();
         let mut single = crate::training::Trainer::new(&config, &settings, &data, &device).unwrap();
         let one = block_on(single.train_chunk(&data, 3)).unwrap();
-        let helpers = std::rc::Rc::new(InProcess {
-            replicas: std::cell::RefCell::new((1..=2).map(|rank| Replica::new(&config, &settings, &device, rank).unwrap()).collect()),
-            asked: std::cell::RefCell::new(vec![Vec::new(); 2]),
-            data: data.clone(),
-            scored: std::cell::RefCell::new(vec![Vec::new(); 2]),
-        });
+        let helpers = std::rc::Rc::new(super::super::in_process::InProcess::new(&config, &settings, &data, &device, 2).unwrap());
         let mut lead = crate::training::Trainer::new(&config, &settings, &data, &device).unwrap().with_helpers(helpers.clone());
         assert_eq!(lead.replicas(), 3);
         let three = block_on(lead.train_chunk(&data, 3)).unwrap();
@@ -541,7 +523,7 @@ mod tests {
         assert!(mean <= 1e-7, "weights after 3 steps differ by {mean} on average");
         let start = values(&no_dropout().init(&Device::flex()).unwrap());
         assert!(a.iter().zip(&start).any(|(x, y)| x != y), "the steps changed the weights");
-        for r in helpers.replicas.borrow().iter() {
+        for r in helpers.replicas().borrow().iter() {
             assert_eq!(values(r.model.as_ref().unwrap()), b, "a helper's weights equal the lead's");
         }
         // Scoring shared with the helpers gives the lead's own logits, in order.
@@ -553,14 +535,14 @@ mod tests {
         let gap = alone.iter().zip(&shared).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
         assert!(gap <= 1e-5, "shared logits differ by {gap}");
         // A helper that drifts (here: one extra step of its own) is caught at the next step.
-        let ones: Vec<Vec<f32>> = helpers.replicas.borrow()[1].param_sizes().iter().map(|&n| vec![1.0; n]).collect();
-        helpers.replicas.borrow_mut()[1].apply(ones).unwrap();
+        let ones: Vec<Vec<f32>> = helpers.replicas().borrow()[1].param_sizes().iter().map(|&n| vec![1.0; n]).collect();
+        helpers.replicas().borrow_mut()[1].apply(ones).unwrap();
         match block_on(lead.train_chunk(&data, 1)) {
             Err(TrainError::Replica(m)) => assert!(m.contains("worker 3 holds other weights"), "{m}"),
             other => panic!("a drifted helper went unnoticed: {other:?}"),
         }
         // A helper asked for rows outside its data refuses with a typed error.
-        let r = &helpers.replicas.borrow()[0];
+        let r = &helpers.replicas().borrow()[0];
         assert!(matches!(block_on(r.gradients(&data, &[99])), Err(TrainError::Replica(_))));
         assert!(matches!(block_on(r.gradients(&data, &[])), Err(TrainError::Replica(_))));
         assert_eq!(unflatten(&flatten(&[vec![1.0, 2.0], vec![3.0]]), &[2, 1]).unwrap(), vec![vec![1.0, 2.0], vec![3.0]]);

@@ -12,9 +12,9 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
+use std::task::{Poll, Waker};
 
 use burn::prelude::Device;
-use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Float32Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -56,13 +56,28 @@ fn receive(data: &JsValue) -> Result<(ReplicaMsg, Vec<f32>), String> {
     Ok((msg, grads))
 }
 
-/// Messages in arrival order, filled by a port's handler.
-type Inbox = Rc<RefCell<VecDeque<Result<(ReplicaMsg, Vec<f32>), String>>>>;
+/// Messages in arrival order, filled by a port's handler, and the task waiting for the next one.
+#[derive(Default)]
+struct Queue {
+    messages: VecDeque<Result<(ReplicaMsg, Vec<f32>), String>>,
+    waiting: Option<Waker>,
+}
+
+type Inbox = Rc<RefCell<Queue>>;
 
 fn listen(port: &Port) -> (Inbox, Closure<dyn FnMut(web_sys::MessageEvent)>) {
     let inbox: Inbox = Rc::default();
     let filled = inbox.clone();
-    let handler = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| filled.borrow_mut().push_back(receive(&event.data())));
+    let handler = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+        let waiting = {
+            let mut queue = filled.borrow_mut();
+            queue.messages.push_back(receive(&event.data()));
+            queue.waiting.take()
+        };
+        if let Some(waker) = waiting {
+            waker.wake();
+        }
+    });
     port.set_onmessage(handler.as_ref().unchecked_ref());
     (inbox, handler)
 }
@@ -144,16 +159,20 @@ impl Helpers for PortHelpers {
     }
 }
 
-/// The next message of `inbox`, once it has come. The helpers compute while this worker waits;
-/// a short timer lets their messages in (a helper that died is reported to the page, which
-/// ends the run and every worker).
-async fn next(inbox: &Inbox) -> Result<(ReplicaMsg, Vec<f32>), String> {
-    loop {
-        if let Some(a) = inbox.borrow_mut().pop_front() {
-            return a;
+/// The next message of `inbox`, once it has come: the port's handler wakes this task when a
+/// message arrives (a helper that died is reported to the page, which ends the run and every
+/// worker).
+fn next(inbox: &Inbox) -> impl Future<Output = Result<(ReplicaMsg, Vec<f32>), String>> + '_ {
+    std::future::poll_fn(move |cx| {
+        let mut queue = inbox.borrow_mut();
+        match queue.messages.pop_front() {
+            Some(message) => Poll::Ready(message),
+            None => {
+                queue.waiting = Some(cx.waker().clone());
+                Poll::Pending
+            }
         }
-        TimeoutFuture::new(1).await;
-    }
+    })
 }
 
 /// A helper worker: builds its replica and answers the lead over `port` until the page ends
@@ -181,11 +200,7 @@ async fn serve(config: &NinConfig, settings: &TrainSettings, rank: u64, data: Ve
     };
     let sizes = replica.param_sizes();
     loop {
-        let Some(message) = inbox.borrow_mut().pop_front() else {
-            TimeoutFuture::new(1).await;
-            continue;
-        };
-        match message {
+        match next(inbox).await {
             Ok((ReplicaMsg::Slice { rows }, _)) => {
                 let rows: Vec<usize> = rows.into_iter().map(|r| r as usize).collect();
                 match replica.gradients(&train, &rows).await {

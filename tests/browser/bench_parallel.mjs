@@ -4,7 +4,9 @@
 // threads (../shared/bench/tfjs) and PyTorch on the CPU (../shared/bench/torch_step.py, where
 // $BENCH_PYTHON has torch). With BENCH_BEFORE=<another built site> (today's main) its
 // single-worker speed is measured in the same run. Also the CPU preset from Start to the test
-// report with the default worker count against 1 worker (time, validation curve, test accuracy).
+// report with the default worker count against 1 worker (time, validation curve, test accuracy),
+// and on BENCH_BEFORE's site (today's main, which has no worker field) in the same run.
+// BENCH_SPEED=0 skips the speed part, BENCH_PRESET=0 the preset part.
 // Writes JSON to $BENCH_OUT (default ../../bench-results/parallel.json) and prints it.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -18,6 +20,7 @@ const BEFORE = process.env.BENCH_BEFORE ? resolve(process.env.BENCH_BEFORE) : nu
 const STEPS = Number(process.env.BENCH_STEPS ?? 24);
 const SHARED = resolve(process.env.BENCH_SHARED ?? '../../../shared/bench');
 const PRESET = process.env.BENCH_PRESET !== '0';
+const SPEED = process.env.BENCH_SPEED !== '0';
 
 /** One page on the CPU backend; `cores` fakes navigator.hardwareConcurrency. */
 async function withPage(dir, cores, act) {
@@ -59,7 +62,7 @@ async function speed(page, workers) {
 
 /** The CPU preset from Start to the test report: wall time, validation accuracies, test accuracy. */
 async function preset(page, workers) {
-  await page.getByTestId('train-workers').selectOption(String(workers));
+  if (workers) await page.getByTestId('train-workers').selectOption(String(workers));
   await page.getByTestId('train-preset').selectOption('cpu');
   const ms = await startAndWait(page);
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
@@ -91,25 +94,30 @@ async function torch() {
 }
 
 const result = { date: new Date().toISOString(), steps: STEPS, page: {} };
-result.page.workers_1 = await withPage(SITE_DIR, 0, (p) => speed(p, 1));
-result.page.workers_2 = await withPage(SITE_DIR, 0, (p) => speed(p, 2));
-result.page.workers_4_faked = await withPage(SITE_DIR, 4, (p) => speed(p, 0));
-if (BEFORE) result.page.before_main = await withPage(BEFORE, 0, (p) => speed(p, 0));
-result.tfjs_wasm_tuned_2_threads = await tfjs();
-result.pytorch_cpu = await torch();
+if (SPEED) {
+  result.page.workers_1 = await withPage(SITE_DIR, 0, (p) => speed(p, 1));
+  result.page.workers_2 = await withPage(SITE_DIR, 0, (p) => speed(p, 2));
+  result.page.workers_4_faked = await withPage(SITE_DIR, 4, (p) => speed(p, 0));
+  if (BEFORE) result.page.before_main = await withPage(BEFORE, 0, (p) => speed(p, 0));
+  result.tfjs_wasm_tuned_2_threads = await tfjs();
+  result.pytorch_cpu = await torch();
+}
 if (PRESET) {
   result.cpu_preset = await withPage(SITE_DIR, 0, async (p) => ({ default: await preset(p, 2), one: await preset(p, 1) }));
+  if (BEFORE) result.cpu_preset.before_main = await withPage(BEFORE, 0, (p) => preset(p, 0));
 }
 const r = (a, b) => (a && b ? Number((a / b).toFixed(3)) : null);
-const base = (result.page.before_main ?? result.page.workers_1).images_per_s;
-const tf = result.tfjs_wasm_tuned_2_threads.imgs_per_s;
+const base = (result.page.before_main ?? result.page.workers_1)?.images_per_s;
+const tf = result.tfjs_wasm_tuned_2_threads?.imgs_per_s;
 result.ratios = {
-  workers_2_over_single: r(result.page.workers_2.images_per_s, base),
-  workers_4_faked_over_single: r(result.page.workers_4_faked.images_per_s, base),
-  workers_2_over_tfjs_tuned_2_threads: r(result.page.workers_2.images_per_s, tf),
+  workers_2_over_single: r(result.page.workers_2?.images_per_s, base),
+  workers_4_faked_over_single: r(result.page.workers_4_faked?.images_per_s, base),
+  workers_2_over_tfjs_tuned_2_threads: r(result.page.workers_2?.images_per_s, tf),
   single_over_tfjs_tuned_2_threads: r(base, tf),
-  pytorch_over_workers_2: r(result.pytorch_cpu.imgs_per_s, result.page.workers_2.images_per_s),
+  pytorch_over_workers_2: r(result.pytorch_cpu?.imgs_per_s, result.page.workers_2?.images_per_s),
   cpu_preset_time_default_over_one: result.cpu_preset ? r(result.cpu_preset.default.start_to_report_ms, result.cpu_preset.one.start_to_report_ms) : null,
+  cpu_preset_time_default_over_main: result.cpu_preset?.before_main ? r(result.cpu_preset.default.start_to_report_ms, result.cpu_preset.before_main.start_to_report_ms) : null,
+  cpu_preset_time_one_over_main: result.cpu_preset?.before_main ? r(result.cpu_preset.one.start_to_report_ms, result.cpu_preset.before_main.start_to_report_ms) : null,
 };
 await mkdir(dirname(OUT), { recursive: true });
 await writeFile(OUT, JSON.stringify(result, null, 2));
