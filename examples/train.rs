@@ -35,8 +35,8 @@ fn main() {
     let data = shards::read_dir(std::path::Path::new(&dir), Set::Train, s.train_images + s.val_images)
         .unwrap_or_else(|e| panic!("{dir}: {e} (run scripts/setup.sh)"));
     eprintln!("{s:?}");
-    // Helpers first: Burn's CPU random stream is global in a process and each replica reseeds
-    // it; the lead then draws its weights from the run's seed, as every helper did.
+    // Helpers first, as for the seed figures in the README: Burn's CPU random stream is global
+    // in a process, so the order decides which draws each replica's dropout masks get.
     let helpers = (workers > 1).then(|| InProcess::new(&NinConfig::book(), &s, &data, &Device::flex(), workers - 1).expect("helpers"));
     let mut trainer = Trainer::new(&NinConfig::book(), &s, &data, &Device::flex()).expect("trainer");
     if let Some(helpers) = helpers {

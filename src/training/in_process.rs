@@ -21,9 +21,7 @@ pub struct InProcess {
 
 impl InProcess {
     /// `count` helpers (ranks 1..=count, as the page numbers its workers) of a run of `config`
-    /// with `settings` on `device`, training on `data` (the lead's training file). Build them
-    /// before the lead's `Trainer`: Burn's CPU random stream is global in a process and each
-    /// replica reseeds it, so the lead must draw its weights (seeded) after them.
+    /// with `settings` on `device`, training on `data` (the lead's training file).
     pub fn new(config: &NinConfig, settings: &TrainSettings, data: &FashionMnist, device: &Device, count: usize) -> Result<Self, TrainError> {
         let replicas = (1..=count as u64).map(|rank| Replica::new(config, settings, device, rank)).collect::<Result<Vec<_>, _>>()?;
         Ok(InProcess { replicas: RefCell::new(replicas), asked: RefCell::new(vec![Vec::new(); count]), scored: RefCell::new(vec![Vec::new(); count]), data: data.clone() })

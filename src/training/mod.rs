@@ -12,6 +12,7 @@ pub mod record;
 pub mod session;
 pub mod settings;
 
+use burn::module::{ModuleVisitor, Param};
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig, momentum::MomentumConfig};
 use burn::prelude::*;
@@ -174,7 +175,7 @@ impl Parts {
         // Burn draws a parameter when it is first used: in the first forward pass, between
         // the dropout masks. Drawn here, in one fixed order, a seed gives the same starting
         // weights to every replica of a run and to a run on one worker.
-        parallel::materialize(&model);
+        materialize(&model);
         let optim = match settings.optimizer {
             OptimizerKind::Sgd => SgdConfig::new().init(),
             OptimizerKind::Momentum => SgdConfig::new()
@@ -185,6 +186,21 @@ impl Parts {
         let loss = CrossEntropyLossConfig::new().init(&device);
         Ok(Parts { device, model, optim, loss })
     }
+}
+
+/// Draws every parameter's initial values now. Burn initialises parameters lazily, at their
+/// first use: in the first forward pass, after the first dropout mask for the last block, so a
+/// single trainer and the replicas of a data-parallel run (which re-seed their streams after
+/// building) would start from other weights. [`Parts::build`] calls this right after building,
+/// from the run's seed: the same weights everywhere, whatever the number of workers.
+fn materialize(model: &Nin) {
+    struct Touch;
+    impl ModuleVisitor for Touch {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            let _ = param.val();
+        }
+    }
+    model.visit(&mut Touch);
 }
 
 impl Trainer {

@@ -160,21 +160,6 @@ impl Replica {
     }
 }
 
-/// Draws every parameter's initial values now. Burn initialises parameters lazily, at their
-/// first use: in a single trainer the last block's weights are drawn after the first step's
-/// dropout mask, so a replica that re-seeds its stream after building would start elsewhere.
-/// Every trainer and [`Replica`] calls this right after building (`Parts::build`), from the
-/// run's seed: the same weights everywhere, whatever the number of workers.
-pub fn materialize(model: &Nin) {
-    struct Touch;
-    impl ModuleVisitor for Touch {
-        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-            let _ = param.val();
-        }
-    }
-    model.visit(&mut Touch);
-}
-
 /// The sum of all of `model`'s weights, computed on its device in one fixed order: bit-equal on
 /// replicas that hold the same weights (same code, same shapes, same order), so a replica that
 /// drifted from the lead (a lost or misapplied step) shows at the next step.

@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { SITE_DIR, startServer, launch, backendKind, fillTraining } from './harness.mjs';
+import { SITE_DIR, withCpuPage, fillTraining } from './harness.mjs';
 
 const run = promisify(execFile);
 const OUT = resolve(process.env.BENCH_OUT ?? '../../bench-results/parallel.json');
@@ -21,23 +21,6 @@ const STEPS = Number(process.env.BENCH_STEPS ?? 24);
 const SHARED = resolve(process.env.BENCH_SHARED ?? '../../../shared/bench');
 const PRESET = process.env.BENCH_PRESET !== '0';
 const SPEED = process.env.BENCH_SPEED !== '0';
-
-/** One page on the CPU backend; `cores` fakes navigator.hardwareConcurrency. */
-async function withPage(dir, cores, act) {
-  const site = await startServer({ dir });
-  const browser = await launch({ webgpu: false });
-  try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
-    if (cores) await context.addInitScript(`Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => ${cores} });`);
-    const page = await context.newPage();
-    await page.goto(site.url);
-    if ((await backendKind(page)) !== 'Cpu') throw new Error('not on the CPU backend');
-    return await act(page);
-  } finally {
-    await browser.close();
-    site.server.close();
-  }
-}
 
 async function startAndWait(page) {
   const before = Number(await page.getByTestId('train-cell').getAttribute('data-finished'));
@@ -95,16 +78,16 @@ async function torch() {
 
 const result = { date: new Date().toISOString(), steps: STEPS, page: {} };
 if (SPEED) {
-  result.page.workers_1 = await withPage(SITE_DIR, 0, (p) => speed(p, 1));
-  result.page.workers_2 = await withPage(SITE_DIR, 0, (p) => speed(p, 2));
-  result.page.workers_4_faked = await withPage(SITE_DIR, 4, (p) => speed(p, 0));
-  if (BEFORE) result.page.before_main = await withPage(BEFORE, 0, (p) => speed(p, 0));
+  result.page.workers_1 = await withCpuPage(SITE_DIR, 0, (p) => speed(p, 1));
+  result.page.workers_2 = await withCpuPage(SITE_DIR, 0, (p) => speed(p, 2));
+  result.page.workers_4_faked = await withCpuPage(SITE_DIR, 4, (p) => speed(p, 0));
+  if (BEFORE) result.page.before_main = await withCpuPage(BEFORE, 0, (p) => speed(p, 0));
   result.tfjs_wasm_tuned_2_threads = await tfjs();
   result.pytorch_cpu = await torch();
 }
 if (PRESET) {
-  result.cpu_preset = await withPage(SITE_DIR, 0, async (p) => ({ default: await preset(p, 2), one: await preset(p, 1) }));
-  if (BEFORE) result.cpu_preset.before_main = await withPage(BEFORE, 0, (p) => preset(p, 0));
+  result.cpu_preset = await withCpuPage(SITE_DIR, 0, async (p) => ({ default: await preset(p, 2), one: await preset(p, 1) }));
+  if (BEFORE) result.cpu_preset.before_main = await withCpuPage(BEFORE, 0, (p) => preset(p, 0));
 }
 const r = (a, b) => (a && b ? Number((a / b).toFixed(3)) : null);
 const base = (result.page.before_main ?? result.page.workers_1)?.images_per_s;

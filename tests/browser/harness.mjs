@@ -265,3 +265,23 @@ export async function traceMainThread(page) {
     return { tasks, marks: marks.map((e) => ({ name: e.name, ts: e.ts })) };
   };
 }
+
+/**
+ * For the benchmarks: `act(page)` on the site in `dir` in headless Chromium without WebGPU (no
+ * service worker), checked to be on the CPU backend; `cores` fakes navigator.hardwareConcurrency.
+ */
+export async function withCpuPage(dir, cores, act) {
+  const site = await startServer({ dir });
+  const browser = await launch({ webgpu: false });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+    if (cores) await context.addInitScript(`Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => ${cores} });`);
+    const page = await context.newPage();
+    await page.goto(site.url);
+    if ((await backendKind(page)) !== 'Cpu') throw new Error('not on the CPU backend');
+    return await act(page);
+  } finally {
+    await browser.close();
+    site.server.close();
+  }
+}

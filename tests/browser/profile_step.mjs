@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SITE_DIR, startServer, launch, backendKind, fillTraining } from './harness.mjs';
+import { SITE_DIR, withCpuPage, fillTraining } from './harness.mjs';
 
 const FROM = Number(process.env.PROFILE_FROM ?? 4);
 const TO = Number(process.env.PROFILE_TO ?? 14);
@@ -55,42 +55,37 @@ function family(name) {
   return 'other';
 }
 
-const named = process.env.NAMED_WASM;
-const dir = named ? await namedSite(named) : SITE_DIR;
-const site = await startServer({ dir });
-const browser = await launch({ webgpu: false });
-const chunks = [];
-let result;
-try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
-  const page = await context.newPage();
-  await page.goto(site.url);
-  if ((await backendKind(page)) !== 'Cpu') throw new Error('not on the CPU backend');
+/** Trains on one worker and traces its steps FROM..TO: the trace's events, the steps, the time. */
+async function traceSteps(page) {
   await page.getByTestId('train-workers').selectOption('1');
   await page.getByTestId('train-preset').selectOption('book');
   await page.getByTestId('train-optimizer').selectOption('adam');
   await fillTraining(page, { lr: '0.001', batch: '32', size: '96', epochs: '1', train: String(32 * (TO + 2)), val: '32', test: '32', seed: '1' });
   const step = () => page.getByTestId('train-progress').evaluate((p) => Number(p.value)).catch(() => 0);
+  const reach = (n) => page.waitForFunction((k) => Number(document.querySelector('[data-testid="train-progress"]')?.value ?? 0) >= k, n, { timeout: 600_000, polling: 100 });
   await page.getByTestId('train-start').click();
-  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-progress"]')?.value ?? 0) >= n, FROM, { timeout: 600_000, polling: 100 });
-  const cdp = await context.newCDPSession(page);
-  cdp.on('Tracing.dataCollected', ({ value }) => {
-    for (const e of value) if (e.name === 'ProfileChunk' || e.name === 'Profile' || e.name === 'thread_name') chunks.push(e);
-  });
+  await reach(FROM);
+  const cdp = await page.context().newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value.filter((e) => e.name === 'ProfileChunk')));
   await cdp.send('Tracing.start', { categories: 'disabled-by-default-v8.cpu_profiler', transferMode: 'ReportEvents' });
   const t0 = performance.now();
   const s0 = await step();
-  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-progress"]')?.value ?? 0) >= n, TO, { timeout: 600_000, polling: 100 });
-  const s1 = await step();
+  await reach(TO);
+  const steps = (await step()) - s0;
   const wall = performance.now() - t0;
   const complete = new Promise((ok) => cdp.once('Tracing.tracingComplete', ok));
   await cdp.send('Tracing.end');
   await complete;
+  return { events, steps, wall };
+}
 
+/** Self time per function of the busiest sampled thread (the training worker). */
+function busiestThread(events) {
   // Samples per (pid, tid, profile id): nodes arrive in chunks; a sample's self time is the
   // time delta to the next sample.
   const profiles = new Map();
-  for (const e of chunks.filter((c) => c.name === 'ProfileChunk')) {
+  for (const e of events) {
     const key = `${e.pid}:${e.tid}:${e.id}`;
     const p = profiles.get(key) ?? { nodes: new Map(), samples: [], deltas: [] };
     const data = e.args?.data ?? {};
@@ -99,9 +94,8 @@ try {
     p.deltas.push(...(data.timeDeltas ?? []));
     profiles.set(key, p);
   }
-  // The training worker is the thread with the most wasm samples.
   let best = null;
-  for (const [key, p] of profiles) {
+  for (const p of profiles.values()) {
     const self = new Map();
     let total = 0;
     p.samples.forEach((id, i) => {
@@ -111,32 +105,39 @@ try {
       total += dt;
     });
     const busy = total - (self.get('(idle)') ?? 0) - (self.get('(program)') ?? 0);
-    if (!best || busy > best.busy) best = { key, self, total, busy };
+    if (!best || busy > best.busy) best = { self, total, busy };
   }
   if (!best) throw new Error('no CPU profile in the trace');
-  const ms = (us) => Math.round(us / 100) / 10;
-  const functions = [...best.self].sort((a, b) => b[1] - a[1]).slice(0, 40).map(([name, us]) => ({ name: name.slice(0, 160), ms: ms(us), share: Number((us / best.total).toFixed(4)) }));
-  const families = new Map();
-  for (const [name, us] of best.self) {
-    const f = name === '(idle)' || name === '(program)' || name === '(garbage collector)' ? name : family(name);
-    families.set(f, (families.get(f) ?? 0) + us);
-  }
-  result = {
-    date: new Date().toISOString(),
-    setting: 'Adam, batch 32, 96 px, 1 CPU worker',
-    steps: s1 - s0,
-    wall_ms: Math.round(wall),
-    ms_per_step: Math.round(wall / Math.max(1, s1 - s0)),
-    named_module: Boolean(named),
-    thread_sampled_ms: ms(best.total),
-    families: [...families].sort((a, b) => b[1] - a[1]).map(([f, us]) => ({ family: f, ms: ms(us), share: Number((us / best.total).toFixed(4)) })),
-    functions,
-  };
+  return best;
+}
+
+const named = process.env.NAMED_WASM;
+const dir = named ? await namedSite(named) : SITE_DIR;
+let traced;
+try {
+  traced = await withCpuPage(dir, 0, traceSteps);
 } finally {
-  await browser.close();
-  site.server.close();
   if (named) await rm(dir, { recursive: true, force: true });
 }
+const { self, total } = busiestThread(traced.events);
+const ms = (us) => Math.round(us / 100) / 10;
+const share = (us) => Number((us / total).toFixed(4));
+const families = new Map();
+for (const [name, us] of self) {
+  const f = name === '(idle)' || name === '(program)' || name === '(garbage collector)' ? name : family(name);
+  families.set(f, (families.get(f) ?? 0) + us);
+}
+const result = {
+  date: new Date().toISOString(),
+  setting: 'Adam, batch 32, 96 px, 1 CPU worker',
+  steps: traced.steps,
+  wall_ms: Math.round(traced.wall),
+  ms_per_step: Math.round(traced.wall / Math.max(1, traced.steps)),
+  named_module: Boolean(named),
+  thread_sampled_ms: ms(total),
+  families: [...families].sort((a, b) => b[1] - a[1]).map(([f, us]) => ({ family: f, ms: ms(us), share: share(us) })),
+  functions: [...self].sort((a, b) => b[1] - a[1]).slice(0, 40).map(([name, us]) => ({ name: name.slice(0, 160), ms: ms(us), share: share(us) })),
+};
 const out = process.argv[2];
 if (out) await writeFile(out, JSON.stringify(result, null, 2));
 console.log(JSON.stringify(result, null, 2));
