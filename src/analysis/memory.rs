@@ -20,7 +20,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{AnalysisError, InputShape, LayerKind, ShapePlan, plan};
-use crate::model::{HeadConfig, NinConfig, StageConfig};
+use crate::model::config::{HeadConfig, NinConfig, StageConfig};
 
 const F32: u64 = 4;
 
@@ -222,7 +222,7 @@ pub fn prediction_peak(config: &NinConfig, side: usize) -> Result<(u64, usize), 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{NinConfig, VGG11, VGG16, VGG19};
+    use crate::model::config::{NinConfig, VGG11, VGG16, VGG19};
     // (VGG layouts: conv blocks then max pooling; the NiN members put blocks in their place.)
 
     /// Measured with PyTorch 2 (CPU) on the d2l NiN, batch 128 at 224 px, SGD: autograd's saved

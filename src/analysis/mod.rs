@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod memory;
 
-use crate::model::{HeadConfig, NinBlockConfig, NinConfig, StageConfig};
+use crate::model::config::{HeadConfig, NinBlockConfig, NinConfig, StageConfig};
 
 /// Bytes per activation element: the app computes in f32.
 pub const BYTES_PER_ELEMENT: u64 = 4;
@@ -643,7 +643,7 @@ mod tests {
 
     #[test]
     fn vgg11_fully_connected_layers_match_the_arithmetic() {
-        use crate::model::VGG11;
+        use crate::model::config::VGG11;
         let p = plan(&NinConfig::vgg(&VGG11, 10), InputShape::book()).unwrap();
         // five blocks of 3x3 convs with 2x2 pools: 224 -> 7; 512 x 7 x 7 = 25,088 features
         let fc: Vec<u64> = p.rows.iter().filter(|r| matches!(r.kind, LayerKind::Linear { .. })).map(|r| r.params).collect();

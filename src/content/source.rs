@@ -1,8 +1,8 @@
 //! The real source of the model, embedded at build time, so the code cells can never drift from
 //! what runs. Regions are marked in the source with `// region: NAME` / `// endregion: NAME`.
 
-/// `src/model/mod.rs` as compiled into this binary.
-pub const MODEL_SOURCE: &str = include_str!("../model/mod.rs");
+/// `src/model/config.rs` and `src/model/mod.rs` as compiled into this binary.
+pub const MODEL_SOURCE: &str = concat!(include_str!("../model/config.rs"), "\n", include_str!("../model/mod.rs"));
 
 /// The lines between `// region: name` and `// endregion: name`, without the markers and with
 /// their common indentation removed.

@@ -14,9 +14,13 @@ use crate::model::NinConfig;
 
 pub struct InProcess {
     replicas: RefCell<Vec<Replica>>,
-    asked: RefCell<Vec<Vec<usize>>>,
-    scored: RefCell<Vec<Vec<usize>>>,
+    /// Each helper's request since the last gather, as a port's queue holds it: a gather
+    /// waits for every helper, so one never asked is an error here (a worker would wait forever).
+    asked: RefCell<Vec<Option<Vec<usize>>>>,
+    scored: RefCell<Vec<Option<(ScoreSet, Vec<usize>)>>>,
     data: FashionMnist,
+    /// The test file the helpers score for [`ScoreSet::Test`] (the training file until set).
+    test: Option<FashionMnist>,
 }
 
 impl InProcess {
@@ -24,7 +28,13 @@ impl InProcess {
     /// with `settings` on `device`, training on `data` (the lead's training file).
     pub fn new(config: &NinConfig, settings: &TrainSettings, data: &FashionMnist, device: &Device, count: usize) -> Result<Self, TrainError> {
         let replicas = (1..=count as u64).map(|rank| Replica::new(config, settings, device, rank)).collect::<Result<Vec<_>, _>>()?;
-        Ok(InProcess { replicas: RefCell::new(replicas), asked: RefCell::new(vec![Vec::new(); count]), scored: RefCell::new(vec![Vec::new(); count]), data: data.clone() })
+        Ok(InProcess { replicas: RefCell::new(replicas), asked: RefCell::new(vec![None; count]), scored: RefCell::new(vec![None; count]), data: data.clone(), test: None })
+    }
+
+    /// Helpers that score `test` when asked for test images, as a page's helpers hold it.
+    pub fn with_test(mut self, test: &FashionMnist) -> Self {
+        self.test = Some(test.clone());
+        self
     }
 
     /// The helpers' replicas (tests read their weights or make one drift).
@@ -38,14 +48,15 @@ impl Helpers for InProcess {
         self.replicas.borrow().len()
     }
     fn compute(&self, helper: usize, indices: &[usize]) -> Result<(), TrainError> {
-        self.asked.borrow_mut()[helper] = indices.to_vec();
+        self.asked.borrow_mut()[helper] = Some(indices.to_vec());
         Ok(())
     }
     fn gather(&self) -> LocalFuture<'_, Result<Vec<SliceGrads>, TrainError>> {
         Box::pin(async move {
+            let asked: Vec<_> = self.asked.borrow_mut().iter_mut().map(Option::take).collect();
             let mut out = Vec::new();
-            for (r, rows) in self.replicas.borrow().iter().zip(self.asked.borrow().iter()) {
-                out.push(r.gradients(&self.data, rows).await?);
+            for (helper, (r, rows)) in self.replicas.borrow().iter().zip(asked).enumerate() {
+                out.push(r.gradients(&self.data, &rows.ok_or_else(|| never_asked(helper))?).await?);
             }
             Ok(out)
         })
@@ -56,17 +67,28 @@ impl Helpers for InProcess {
         }
         Ok(())
     }
-    fn score(&self, helper: usize, _set: ScoreSet, indices: &[usize]) -> Result<(), TrainError> {
-        self.scored.borrow_mut()[helper] = indices.to_vec();
+    fn score(&self, helper: usize, set: ScoreSet, indices: &[usize]) -> Result<(), TrainError> {
+        self.scored.borrow_mut()[helper] = Some((set, indices.to_vec()));
         Ok(())
     }
     fn gather_logits(&self) -> LocalFuture<'_, Result<Vec<Vec<f32>>, TrainError>> {
         Box::pin(async move {
+            let asked: Vec<_> = self.scored.borrow_mut().iter_mut().map(Option::take).collect();
             let mut out = Vec::new();
-            for (r, rows) in self.replicas.borrow().iter().zip(self.scored.borrow().iter()) {
-                out.push(r.logits(&self.data, rows).await?);
+            for (helper, (r, asked)) in self.replicas.borrow().iter().zip(asked).enumerate() {
+                let (set, rows) = asked.ok_or_else(|| never_asked(helper))?;
+                let data = match set {
+                    ScoreSet::Test => self.test.as_ref().unwrap_or(&self.data),
+                    ScoreSet::Train => &self.data,
+                };
+                out.push(r.logits(data, &rows).await?);
             }
             Ok(out)
         })
     }
+}
+
+/// What a page's lead would do instead: wait forever for a helper it never asked.
+fn never_asked(helper: usize) -> TrainError {
+    TrainError::Replica(format!("worker {} was never asked, and the lead would wait for it forever", helper + 2))
 }

@@ -9,6 +9,7 @@ pub mod in_process;
 pub mod metrics;
 pub mod parallel;
 pub mod record;
+pub mod scoring;
 pub mod session;
 pub mod settings;
 
@@ -57,9 +58,19 @@ pub struct Split {
     pub val: Vec<usize>,
 }
 
-/// A seeded random split: `val_images` for validation, then `train_images` for training.
+/// The images of the training file a run's split draws from: the first shards that hold its
+/// `val_images + train_images` images, i.e. exactly what the run downloads. It depends on the
+/// settings alone, so a seed gives the same split however many shards the page has cached
+/// (issue 25: the split drew over every cached shard, and a share link stopped reproducing).
+pub fn split_pool(settings: &TrainSettings) -> usize {
+    let shard = crate::data::shards::SHARD_IMAGES;
+    (settings.val_images + settings.train_images).div_ceil(shard) * shard
+}
+
+/// A seeded random split of [`split_pool`]'s images: `val_images` for validation, then
+/// `train_images` for training. A smaller file (native tests) draws from what it has.
 pub fn split(available: usize, settings: &TrainSettings) -> Split {
-    let mut all: Vec<usize> = (0..available).collect();
+    let mut all: Vec<usize> = (0..available.min(split_pool(settings))).collect();
     all.shuffle(&mut StdRng::seed_from_u64(settings.seed));
     let val = all[..settings.val_images.min(available)].to_vec();
     let end = (settings.val_images + settings.train_images).min(available);
@@ -397,7 +408,7 @@ async fn parallel_gradients(
     device: &Device,
     helpers: &dyn parallel::Helpers,
 ) -> Result<(GradientsParams, f64, usize), TrainError> {
-    let parts = parallel::slices(indices.len(), 1 + helpers.count());
+    let parts = parallel::slices(indices.len(), 1 + helpers.count())?;
     for (helper, part) in parts.iter().skip(1).enumerate() {
         helpers.compute(helper, &indices[part.clone()])?;
     }

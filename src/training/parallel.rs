@@ -41,12 +41,14 @@ pub fn workers(chosen: usize, per_worker_bytes: u64, budget_bytes: u64, batch: u
     chosen.clamp(1, MAX_WORKERS).min(fit).min(batch.max(1))
 }
 
-/// The batch rows each of `workers` replicas computes: as even as possible, the first slices
-/// one image larger when the batch does not divide; never an empty slice (fewer replicas work
-/// when the batch is smaller than `workers`).
-pub fn slices(batch: usize, workers: usize) -> Vec<Range<usize>> {
-    let n = workers.clamp(1, batch.max(1));
-    let (base, extra) = (batch / n, batch % n);
+/// The one rule that splits `items` rows (a batch, or images to score) between `replicas`
+/// replicas: exactly `replicas` contiguous parts in replica order (the lead's first), as even
+/// as possible, the first parts one row larger when `items` does not divide; a part is empty
+/// when there are fewer rows than replicas. The lead asks every helper for its part, empty or
+/// not, and every helper answers, so the two sides can never disagree on who waits for whom.
+pub fn parts(items: usize, replicas: usize) -> Vec<Range<usize>> {
+    let n = replicas.max(1);
+    let (base, extra) = (items / n, items % n);
     let mut start = 0;
     (0..n)
         .map(|i| {
@@ -55,8 +57,18 @@ pub fn slices(batch: usize, workers: usize) -> Vec<Range<usize>> {
             start += len;
             r
         })
-        .filter(|r| !r.is_empty())
         .collect()
+}
+
+/// A training batch's slices: [`parts`] of the batch, which must hold at least one row per
+/// replica (the page never runs more workers than a batch has images, see [`workers`]); a
+/// batch smaller than that is an error rather than a helper waiting for rows that never come.
+pub fn slices(batch: usize, replicas: usize) -> Result<Vec<Range<usize>>, TrainError> {
+    let parts = parts(batch, replicas);
+    if parts.iter().any(|p| p.is_empty()) {
+        return Err(TrainError::Replica(format!("a batch of {batch} images cannot give each of {} workers a slice", parts.len())));
+    }
+    Ok(parts)
 }
 
 /// One replica's gradients of its slice, on the host: per float parameter, in the module's
@@ -136,7 +148,7 @@ impl Replica {
         }
         let model = self.model.as_ref().expect("the model is present between steps").valid();
         // As the lead scores its own part (same batches); a helper has no page to yield to.
-        super::session::score(&model, data, indices, &self.settings, &self.device.clone().inner(), &|_| std::future::ready(()), |_| ()).await
+        super::scoring::score(&model, data, indices, &self.settings, &self.device.clone().inner(), &|_| std::future::ready(()), |_| ()).await
     }
 
     /// One optimizer step with the lead's averaged gradients.
@@ -341,15 +353,33 @@ mod tests {
 
     #[test]
     fn slices_cover_the_batch_evenly() {
-        assert_eq!(slices(32, 2), vec![0..16, 16..32]);
-        assert_eq!(slices(10, 3), vec![0..4, 4..7, 7..10]);
-        assert_eq!(slices(2, 4), vec![0..1, 1..2]);
-        assert_eq!(slices(7, 1), vec![0..7]);
-        assert_eq!(slices(5, 0), vec![0..5]);
-        for (b, w) in [(1, 1), (17, 4), (128, 16), (3, 8)] {
-            let s = slices(b, w);
-            assert_eq!(s.iter().map(|r| r.len()).sum::<usize>(), b);
-            assert!(s.windows(2).all(|p| p[0].end == p[1].start && p[0].len() >= p[1].len() && p[0].len() - p[1].len() <= 1));
+        assert_eq!(slices(32, 2).unwrap(), vec![0..16, 16..32]);
+        assert_eq!(slices(10, 3).unwrap(), vec![0..4, 4..7, 7..10]);
+        assert_eq!(slices(7, 1).unwrap(), vec![0..7]);
+        assert_eq!(slices(5, 0).unwrap(), vec![0..5]);
+        assert!(matches!(slices(2, 4), Err(TrainError::Replica(_))), "fewer rows than workers is refused, not left to hang");
+        assert_eq!(parts(2, 4), vec![0..1, 1..2, 2..2, 2..2]);
+        assert_eq!(parts(0, 3), vec![0..0, 0..0, 0..0]);
+    }
+
+    /// Issue 25.1: for every worker count the page can run (1..=8) and every count of images
+    /// 0..20, there is one part per replica and every image is in exactly one part, the parts
+    /// in order and as even as possible.
+    #[test]
+    fn parts_give_every_replica_a_part_and_every_image_one_replica() {
+        for replicas in 1..=MAX_WORKERS {
+            for items in 0..=20 {
+                let p = parts(items, replicas);
+                assert_eq!(p.len(), replicas, "{items} images, {replicas} replicas");
+                let mut seen = vec![0; items];
+                for r in &p {
+                    for i in r.clone() {
+                        seen[i] += 1;
+                    }
+                }
+                assert!(seen.iter().all(|&n| n == 1), "{items} images, {replicas} replicas: {p:?}");
+                assert!(p.windows(2).all(|w| w[0].end == w[1].start && w[0].len() >= w[1].len() && w[0].len() - w[1].len() <= 1), "{p:?}");
+            }
         }
     }
 
@@ -386,6 +416,7 @@ mod tests {
         let (x, y) = super::super::batch(&data, &all, 67, &device);
         let whole = block_on(slice_gradients(&model, &loss, x, y)).unwrap();
         let parts: Vec<SliceGrads> = slices(7, 2)
+            .unwrap()
             .into_iter()
             .map(|r| {
                 let (x, y) = super::super::batch(&data, &all[r], 67, &device);

@@ -17,14 +17,11 @@ use super::metrics::{EvalMetrics, TestReport, eval_metrics, test_report};
 use super::parallel::{Helpers, ScoreSet};
 use super::{History, TrainError, TrainSettings, Trainer};
 use crate::data::FashionMnist;
-use crate::engine::{BackendKind, gpu_fault};
+use crate::engine::BackendKind;
 use crate::model::Nin;
 
-/// Classes in Fashion-MNIST.
-const CLASSES: usize = 10;
-/// Largest batch for scoring (validation and test): enough to keep WebGPU busy, small enough
-/// that one CPU batch between two yields stays short.
-const SCORE_BATCH: usize = 64;
+pub use super::scoring::score;
+use super::scoring::{CLASSES, gpu_cause};
 
 /// What the user asked the run to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,44 +110,6 @@ async fn hold<F: Future<Output = ()>>(control: &impl Fn() -> Control, emit: &imp
     }
 }
 
-/// A recorded GPU fault explains a failure better than what it caused (a readback that failed,
-/// a loss or logits that are not finite), and ends a run whose results can no longer be trusted
-/// even when nothing failed yet. Without one, `result` stands.
-async fn gpu_cause<T, F: Future<Output = ()>>(result: Result<T, TrainError>, sleep: &impl Fn(u32) -> F) -> Result<T, TrainError> {
-    if let Some(fault) = gpu_fault::current() {
-        return Err(TrainError::Gpu(fault));
-    }
-    match result {
-        Err(e @ (TrainError::Readback(_) | TrainError::Diverged { .. } | TrainError::BadLogits)) => {
-            // The device's error and loss events may arrive a moment after the failed readback.
-            sleep(50).await;
-            Err(gpu_fault::current().map(TrainError::Gpu).unwrap_or(e))
-        }
-        other => other,
-    }
-}
-
-/// Logits of `indices`, row-major, one batch at a time with a yield between batches;
-/// `on_batch(images_done)` after each.
-pub async fn score<F: Future<Output = ()>>(
-    model: &Nin,
-    data: &FashionMnist,
-    indices: &[usize],
-    settings: &TrainSettings,
-    device: &Device,
-    sleep: &impl Fn(u32) -> F,
-    on_batch: impl Fn(usize),
-) -> Result<Vec<f32>, TrainError> {
-    let mut logits = Vec::with_capacity(indices.len() * CLASSES);
-    for chunk in indices.chunks(settings.batch_size.clamp(1, SCORE_BATCH)) {
-        let batch = super::logits(model, data, chunk, settings.image_size, device).await;
-        logits.extend(gpu_cause(batch, sleep).await?);
-        on_batch(logits.len() / CLASSES);
-        sleep(0).await;
-    }
-    Ok(logits)
-}
-
 /// [`score`] shared with the helpers of a data-parallel run (which hold the same weights):
 /// each helper scores a contiguous part of `indices` of `set` while this replica scores the
 /// first; the logits come back in `indices`' order. `on_batch` counts this replica's images
@@ -167,10 +126,11 @@ pub async fn score_shared<F: Future<Output = ()>>(
     sleep: &impl Fn(u32) -> F,
     on_batch: impl Fn(usize),
 ) -> Result<Vec<f32>, TrainError> {
-    let Some(helpers) = helpers.filter(|h| h.count() > 0 && indices.len() > 1) else {
+    let Some(helpers) = helpers.filter(|h| h.count() > 0) else {
         return score(model, data, indices, settings, device, sleep, on_batch).await;
     };
-    let parts = super::parallel::slices(indices.len(), 1 + helpers.count());
+    // Every helper is asked, even for no image: each answers, and the lead waits for each.
+    let parts = super::parallel::parts(indices.len(), 1 + helpers.count());
     for (helper, part) in parts.iter().skip(1).enumerate() {
         helpers.score(helper, set, &indices[part.clone()])?;
     }
@@ -179,7 +139,11 @@ pub async fn score_shared<F: Future<Output = ()>>(
     // Every helper answers first (an answer left unread would be taken for the next request).
     let others = helpers.gather_logits().await;
     let mut logits = own?;
-    for (part, more) in parts.iter().skip(1).zip(others?) {
+    let others = others?;
+    if others.len() != parts.len() - 1 {
+        return Err(TrainError::Replica(format!("{} answers from {} helpers", others.len(), parts.len() - 1)));
+    }
+    for (part, more) in parts.iter().skip(1).zip(others) {
         if more.len() != part.len() * CLASSES {
             return Err(TrainError::Replica(format!("{} logits for {} images", more.len(), part.len())));
         }
@@ -314,6 +278,7 @@ mod tests {
     use futures_lite::future::block_on;
 
     use super::*;
+    use crate::engine::gpu_fault;
     use crate::model::NinConfig;
     use crate::training::Preset;
 
@@ -430,6 +395,63 @@ mod tests {
         let result = block_on(train(&mut trainer, &data, BackendKind::Cpu, || Control::Run, |_| (), |_| async {}));
         assert_eq!(result, Err(TrainError::Diverged { step: 1 }));
         assert!(trainer.history.train[0].loss.is_finite(), "the first step's loss was finite");
+    }
+
+    /// The book's NiN with 6 channels per block (10 in the last): the same layers, cheap enough
+    /// to score thousands of images in a test.
+    fn narrow() -> NinConfig {
+        let mut config = NinConfig::book();
+        let last = config.stages.len() - 1;
+        for (i, stage) in config.stages.iter_mut().enumerate() {
+            if let crate::model::StageConfig::Block(b) = stage {
+                if i != last {
+                    b.channels = vec![6; b.channels.len()];
+                }
+            }
+        }
+        config
+    }
+
+    /// Issue 25.1: with 3 or more workers and fewer images to score than workers, the lead
+    /// asked only the helpers with images and waited for all of them: the page hung at
+    /// "Training...". For every worker count 1..=8 and every count of validation and test
+    /// images 0..20, scoring shared with the helpers (which, like a port, fail when never
+    /// asked) gives one worker's logits, each image once, in order.
+    #[test]
+    fn shared_scoring_ends_and_equals_one_worker_for_every_split() {
+        let _rng = crate::burn_rng_lock();
+        let (data, test_set) = (noise(24), noise(21));
+        let settings = TrainSettings { batch_size: 8, image_size: 67, train_images: 8, val_images: 4, ..Preset::ShortCpu.settings() };
+        let config = narrow();
+        let device = Device::flex();
+        let trainer = Trainer::new(&config, &settings, &data, &device).unwrap();
+        let (model, eval) = (trainer.eval_model(), trainer.eval_device());
+        let all: Vec<usize> = (0..20).collect();
+        let alone = block_on(score(&model, &data, &all, &settings, &eval, &|_| async {}, |_| ())).unwrap();
+        let alone_test = block_on(score(&model, &test_set, &all, &settings, &eval, &|_| async {}, |_| ())).unwrap();
+        for workers in 1..=crate::training::parallel::MAX_WORKERS {
+            let helpers = crate::training::in_process::InProcess::new(&config, &settings, &data, &device, workers - 1).unwrap().with_test(&test_set);
+            for count in 0..=20 {
+                // Validation: the first `count` rows, in reverse (scored in the order asked).
+                let rows: Vec<usize> = (0..count).rev().collect();
+                let shared = block_on(score_shared(&model, &data, ScoreSet::Train, &rows, &settings, &eval, Some(&helpers), &|_| async {}, |_| ()));
+                let shared = shared.unwrap_or_else(|e| panic!("{workers} workers, {count} validation images: {e}"));
+                let expected: Vec<f32> = rows.iter().flat_map(|&r| alone[r * CLASSES..(r + 1) * CLASSES].iter().copied()).collect();
+                assert_eq!(shared.len(), expected.len(), "{workers} workers, {count} images: each image scored once");
+                let gap = expected.iter().zip(&shared).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
+                assert!(gap <= 1e-5, "{workers} workers, {count} validation images: logits differ by {gap}");
+                // The test report: the first `count` test images (a run scores at least one).
+                if count == 0 {
+                    continue;
+                }
+                let s = TrainSettings { test_images: count, ..settings.clone() };
+                let (report, n) = block_on(test_shared(&model, &test_set, &s, &eval, Some(&helpers), |_| (), |_| async {}))
+                    .unwrap_or_else(|e| panic!("{workers} workers, {count} test images: {e}"));
+                let one = test_report(&alone_test[..count * CLASSES], &test_set.labels[..count], CLASSES);
+                assert_eq!(n, count);
+                assert_eq!(Some(report), one, "{workers} workers, {count} test images");
+            }
+        }
     }
 
     #[test]

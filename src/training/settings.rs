@@ -203,20 +203,36 @@ pub struct Speed {
     /// estimate for other settings is rough, and the page says which run it comes from.
     pub batch_size: usize,
     pub image_size: usize,
+    /// CPU workers the run trained on (1 on WebGPU, and in speeds saved before workers
+    /// existed): a run on another count is estimated by [`worker_scaling`].
+    #[serde(default = "one_worker")]
+    pub workers: usize,
+}
+
+fn one_worker() -> usize {
+    1
+}
+
+/// How much faster `to` CPU workers train than `from`, as measured on this page: data-parallel
+/// workers do not scale linearly (each step exchanges the gradients), and 2 workers ran 1.78x
+/// one (README, "CPU training on every core"); `(to / from)^0.85` gives 1.80x for 2 and is
+/// the same rule for every other count.
+pub fn worker_scaling(from: usize, to: usize) -> f64 {
+    (to.max(1) as f64 / from.max(1) as f64).powf(0.85)
 }
 
 impl Speed {
     /// From a run's last progress: `steps` optimizer steps (three forward passes' worth per
     /// image, as [`run_cost`] counts) and `val_points` validations of `settings.val_images`
     /// images took `steps * batch / images_per_s` seconds of active time.
-    pub fn measured(forward_flops_per_image: u64, settings: &TrainSettings, steps: usize, val_points: usize, images_per_s: f64) -> Option<Speed> {
+    pub fn measured(forward_flops_per_image: u64, settings: &TrainSettings, steps: usize, val_points: usize, images_per_s: f64, workers: usize) -> Option<Speed> {
         let trained = (steps * settings.batch_size) as f64;
         if trained == 0.0 || !images_per_s.is_finite() || images_per_s <= 0.0 || forward_flops_per_image == 0 {
             return None;
         }
         let secs = trained / images_per_s;
         let work = forward_flops_per_image as f64 * (3.0 * trained + (val_points * settings.val_images) as f64);
-        Some(Speed { flops_per_s: work / secs, batch_size: settings.batch_size, image_size: settings.image_size })
+        Some(Speed { flops_per_s: work / secs, batch_size: settings.batch_size, image_size: settings.image_size, workers: workers.max(1) })
     }
 
     /// Whether the figure can give a time (a stored one may have been edited).
@@ -224,9 +240,11 @@ impl Speed {
         self.flops_per_s.is_finite() && self.flops_per_s > 0.0
     }
 
-    /// Seconds a run of `cost` (testing included) takes at this speed.
-    pub fn secs_for(&self, cost: &RunCost) -> f64 {
-        cost.total_flops as f64 / self.flops_per_s
+    /// Seconds a run of `cost` (testing included) takes at this speed on `workers` workers
+    /// (issue 25: the estimate ignored the count, about 2x too long when a 1-worker speed
+    /// estimated a 2-worker run).
+    pub fn secs_for(&self, cost: &RunCost, workers: usize) -> f64 {
+        cost.total_flops as f64 / (self.flops_per_s * worker_scaling(self.workers, workers))
     }
 }
 
@@ -423,24 +441,41 @@ mod tests {
         // A CPU-preset run: 120 steps of 32 images and 4 validations of 300 in 240 s.
         let s = Preset::ShortCpu.settings();
         let cost = run_cost(&config, &s).unwrap();
-        let speed = Speed::measured(cost.forward_flops_per_image, &s, 120, 4, 120.0 * 32.0 / 240.0).unwrap();
+        let speed = Speed::measured(cost.forward_flops_per_image, &s, 120, 4, 120.0 * 32.0 / 240.0, 1).unwrap();
         assert_eq!((speed.batch_size, speed.image_size), (32, 96));
         let without_test = RunCost { total_flops: cost.total_flops - cost.forward_flops_per_image * s.test_images as u64, ..cost };
-        assert!((speed.secs_for(&without_test) - 240.0).abs() < 1e-6, "{}", speed.secs_for(&without_test));
+        assert!((speed.secs_for(&without_test, 1) - 240.0).abs() < 1e-6, "{}", speed.secs_for(&without_test, 1));
         // Twice the training images take about twice as long at the same speed.
         let double = run_cost(&config, &TrainSettings { epochs: 2, ..s.clone() }).unwrap();
-        let ratio = speed.secs_for(&double) / speed.secs_for(&cost);
+        let ratio = speed.secs_for(&double, 1) / speed.secs_for(&cost, 1);
         assert!(ratio > 1.8 && ratio < 2.0, "{ratio}");
         // Nothing measured, nothing claimed; a stored speed that is not finite gives no time.
         assert!(!Speed { flops_per_s: 0.0, ..speed }.usable() && !Speed { flops_per_s: f64::INFINITY, ..speed }.usable() && speed.usable());
-        assert_eq!(Speed::measured(cost.forward_flops_per_image, &s, 0, 0, 10.0), None);
-        assert_eq!(Speed::measured(cost.forward_flops_per_image, &s, 10, 1, 0.0), None);
-        assert_eq!(Speed::measured(cost.forward_flops_per_image, &s, 10, 1, f64::NAN), None);
+        assert_eq!(Speed::measured(cost.forward_flops_per_image, &s, 0, 0, 10.0, 1), None);
+        assert_eq!(Speed::measured(cost.forward_flops_per_image, &s, 10, 1, 0.0, 1), None);
+        assert_eq!(Speed::measured(cost.forward_flops_per_image, &s, 10, 1, f64::NAN, 1), None);
+    }
+
+    /// Issue 25.7: a speed measured on 1 worker estimated a 2-worker run as if it ran on one
+    /// (about 2x too long); a speed saved before workers existed counts as 1 worker.
+    #[test]
+    fn the_time_estimate_follows_the_worker_count() {
+        let config = NinConfig::book();
+        let s = Preset::ShortCpu.settings();
+        let cost = run_cost(&config, &s).unwrap();
+        let one = Speed::measured(cost.forward_flops_per_image, &s, 120, 4, 16.0, 1).unwrap();
+        let two = Speed::measured(cost.forward_flops_per_image, &s, 120, 4, 16.0 * 1.78, 2).unwrap();
+        let (a, b) = (one.secs_for(&cost, 2), two.secs_for(&cost, 2));
+        assert!((a / b - 1.0).abs() < 0.02, "1-worker speed for a 2-worker run: {a:.0} s, measured on 2: {b:.0} s");
+        assert!((one.secs_for(&cost, 1) / one.secs_for(&cost, 2) - 1.80).abs() < 0.01);
+        assert!((one.secs_for(&cost, 4) * 4f64.powf(0.85) / one.secs_for(&cost, 1) - 1.0).abs() < 1e-9);
+        let old: Speed = serde_json::from_str(r#"{"flops_per_s":1e9,"batch_size":32,"image_size":96}"#).unwrap();
+        assert_eq!(old.workers, 1);
     }
 
     #[test]
     fn saved_speeds_are_checked() {
-        let good = Speed { flops_per_s: 1e9, batch_size: 32, image_size: 96 };
+        let good = Speed { flops_per_s: 1e9, batch_size: 32, image_size: 96, workers: 1 };
         let json = serde_json::to_string(&vec![(crate::engine::BackendKind::Cpu, good)]).unwrap();
         assert_eq!(parse_speeds(&json), Some(vec![(crate::engine::BackendKind::Cpu, good)]));
         assert_eq!(parse_speeds("{"), None);

@@ -23,6 +23,24 @@ fn split_is_seeded_disjoint_and_sized() {
     assert_ne!(a, split(1000, &TrainSettings { seed: 8, ..s }));
 }
 
+/// Issue 25.2: the split drew over every shard downloaded so far, so the same seed split
+/// otherwise once a longer run had cached more shards. Now: one shard cached or all of them,
+/// the same image indices.
+#[test]
+fn the_split_depends_on_the_seed_and_settings_not_on_what_is_cached() {
+    let shard = crate::data::shards::SHARD_IMAGES;
+    let small = TrainSettings { train_images: 1_000, val_images: 200, seed: 0, ..Preset::ShortCpu.settings() };
+    assert_eq!(split(shard, &small), split(60_000, &small), "1 shard cached vs all");
+    assert_eq!(split(2 * shard, &small), split(60_000, &small), "2 shards cached vs all");
+    let two = TrainSettings { train_images: 3_000, val_images: 500, seed: u64::MAX, ..small.clone() };
+    assert_eq!(split_pool(&two), 2 * shard);
+    let a = split(2 * shard, &two);
+    assert_eq!(a, split(60_000, &two));
+    assert!(a.train.iter().chain(&a.val).all(|&i| i < 2 * shard), "only the shards the run downloads");
+    let whole = TrainSettings { train_images: 55_000, val_images: 5_000, ..small };
+    assert_eq!(split_pool(&whole), 60_000);
+}
+
 #[test]
 fn batch_is_resized_on_the_device_and_scaled_to_unit_range() {
     let _rng = crate::burn_rng_lock();

@@ -360,7 +360,12 @@ pub fn TrainCell() -> impl IntoView {
                             <b>{t().time}</b>": "
                             {match backend().and_then(|b| speeds.get(b.kind)) {
                                 Some(speed) => {
-                                    let secs = speed.secs_for(&cost);
+                                    // The workers this run would really use (memory and batch cap the choice).
+                                    let run_workers = match backend().map(|b| b.kind) {
+                                        Some(BackendKind::Cpu) => crate::training::parallel::workers(workers.get(), memory.total(), super::train_form::workers_budget(device_memory), s.batch_size),
+                                        _ => 1,
+                                    };
+                                    let secs = speed.secs_for(&cost, run_workers);
                                     view! {
                                         <span data-testid="train-estimate" data-secs=format!("{secs:.3}")>
                                             {tr::time_estimate(lang.get(), &format::clock(secs), speed.batch_size, speed.image_size)}

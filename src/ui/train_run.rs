@@ -341,7 +341,7 @@ pub fn measured_speed(live: Live, config: &NinConfig, settings: &TrainSettings) 
     let progress = live.progress.get_untracked()?;
     let cost = settings::run_cost(config, settings).ok()?;
     let val_points = live.history.with_untracked(|h| h.val.len());
-    settings::Speed::measured(cost.forward_flops_per_image, settings, progress.step, val_points, progress.images_per_s)
+    settings::Speed::measured(cost.forward_flops_per_image, settings, progress.step, val_points, progress.images_per_s, progress.workers)
 }
 
 /// The board's record of a run that ended (finished or stopped).

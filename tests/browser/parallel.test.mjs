@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { startServer, launch, openPage, backendKind, fillTraining, startAndWait, traceMainThread, TINY_CPU, CPU_WORKER } from './harness.mjs';
+import { startServer, launch, openPage, backendKind, fillTraining, startAndWait, traceMainThread, TINY_CPU, CPU_WORKER, NO_SW } from './harness.mjs';
 
 let site;
 before(async () => {
@@ -124,3 +124,33 @@ test('CPU, 2 workers: one per core by default, learns like 1 worker, pause/stop 
     await browser.close();
   }
 });
+
+// Issue 25.1: with 3 or more workers and fewer validation or test images than workers, the lead
+// asked only the helpers that had images and waited for every helper: the run never ended
+// ("Training..."). Laptops with 4 and 8 cores get 4 and 8 workers by default.
+for (const [cores, workers] of [[4, 3], [8, 4]]) {
+  test(`CPU, ${cores} cores faked: ${workers} workers with 2 validation and 3 test images end "done"`, async () => {
+    const browser = await launch({ webgpu: false });
+    try {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...NO_SW });
+      await context.addInitScript(`Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => ${cores} });`);
+      const page = await context.newPage();
+      const problems = [];
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+      await page.goto(site.url);
+      assert.equal(await backendKind(page), 'Cpu');
+      assert.equal(await page.getByTestId('train-workers').inputValue(), String(cores), 'one worker per core by default');
+      await page.getByTestId('train-workers').selectOption(String(workers));
+      await fillTraining(page, { size: '67', batch: '8', train: '16', val: '2', test: '3', epochs: '1', lr: '0.001', seed: '1' });
+      assert.equal(await startAndWait(page, 300_000), 'done', await page.getByTestId('train-status').textContent());
+      assert.equal(await page.getByTestId('train-progress-text').getAttribute('data-workers'), String(workers));
+      // The test report counts each of the 3 test images once.
+      const counts = await page.$$eval('[data-testid="confusion"] tbody td', (tds) => tds.map((t) => Number(t.textContent)));
+      assert.equal(counts.reduce((a, b) => a + b, 0), 3, `confusion matrix ${counts}`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await browser.close();
+    }
+  });
+}
