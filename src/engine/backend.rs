@@ -110,7 +110,7 @@ impl AdapterReport {
             self.max_compute_invocations_per_workgroup,
             self.max_compute_workgroup_storage_size,
         ];
-        REQUIRED_LIMITS.into_iter().zip(limits).find(|((_, need), have)| !(*have >= *need as f64)).map(|((name, need), have)| {
+        REQUIRED_LIMITS.into_iter().zip(limits).find(|((_, need), have)| !matches!(have.partial_cmp(&(*need as f64)), Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal))).map(|((name, need), have)| {
             CpuReason::LimitTooLow { name: name.to_string(), have: if have.is_finite() { have.max(0.0) as u64 } else { 0 }, need }
         })
     }

@@ -12,12 +12,15 @@ use super::{TrainError, TrainSettings};
 use crate::data::FashionMnist;
 use crate::model::NinConfig;
 
+/// A helper's scoring request: which file, which rows.
+type ScoreRequest = (ScoreSet, Vec<usize>);
+
 pub struct InProcess {
     replicas: RefCell<Vec<Replica>>,
     /// Each helper's request since the last gather, as a port's queue holds it: a gather
     /// waits for every helper, so one never asked is an error here (a worker would wait forever).
     asked: RefCell<Vec<Option<Vec<usize>>>>,
-    scored: RefCell<Vec<Option<(ScoreSet, Vec<usize>)>>>,
+    scored: RefCell<Vec<Option<ScoreRequest>>>,
     data: FashionMnist,
     /// The test file the helpers score for [`ScoreSet::Test`] (the training file until set).
     test: Option<FashionMnist>,
@@ -54,11 +57,22 @@ impl Helpers for InProcess {
     fn gather(&self) -> LocalFuture<'_, Result<Vec<SliceGrads>, TrainError>> {
         Box::pin(async move {
             let asked: Vec<_> = self.asked.borrow_mut().iter_mut().map(Option::take).collect();
-            let mut out = Vec::new();
-            for (helper, (r, rows)) in self.replicas.borrow().iter().zip(asked).enumerate() {
-                out.push(r.gradients(&self.data, &rows.ok_or_else(|| never_asked(helper))?).await?);
+            // The replicas leave their cell while they compute (no borrow held across an await).
+            let replicas = self.replicas.take();
+            let mut out = Ok(Vec::new());
+            for (helper, (r, rows)) in replicas.iter().zip(asked).enumerate() {
+                let answer = match rows {
+                    Some(rows) => r.gradients(&self.data, &rows).await,
+                    None => Err(never_asked(helper)),
+                };
+                match (&mut out, answer) {
+                    (Ok(all), Ok(a)) => all.push(a),
+                    (Ok(_), Err(e)) => out = Err(e),
+                    (Err(_), _) => {}
+                }
             }
-            Ok(out)
+            *self.replicas.borrow_mut() = replicas;
+            out
         })
     }
     fn apply(&self, averaged: &[Vec<f32>]) -> Result<(), TrainError> {
@@ -74,16 +88,22 @@ impl Helpers for InProcess {
     fn gather_logits(&self) -> LocalFuture<'_, Result<Vec<Vec<f32>>, TrainError>> {
         Box::pin(async move {
             let asked: Vec<_> = self.scored.borrow_mut().iter_mut().map(Option::take).collect();
-            let mut out = Vec::new();
-            for (helper, (r, asked)) in self.replicas.borrow().iter().zip(asked).enumerate() {
-                let (set, rows) = asked.ok_or_else(|| never_asked(helper))?;
-                let data = match set {
-                    ScoreSet::Test => self.test.as_ref().unwrap_or(&self.data),
-                    ScoreSet::Train => &self.data,
+            let replicas = self.replicas.take();
+            let mut out = Ok(Vec::new());
+            for (helper, (r, asked)) in replicas.iter().zip(asked).enumerate() {
+                let answer = match asked {
+                    Some((ScoreSet::Test, rows)) => r.logits(self.test.as_ref().unwrap_or(&self.data), &rows).await,
+                    Some((ScoreSet::Train, rows)) => r.logits(&self.data, &rows).await,
+                    None => Err(never_asked(helper)),
                 };
-                out.push(r.logits(data, &rows).await?);
+                match (&mut out, answer) {
+                    (Ok(all), Ok(a)) => all.push(a),
+                    (Ok(_), Err(e)) => out = Err(e),
+                    (Err(_), _) => {}
+                }
             }
-            Ok(out)
+            *self.replicas.borrow_mut() = replicas;
+            out
         })
     }
 }
