@@ -4,8 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Loss and accuracy of a set of images, plus the plateau diagnostics.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Loss and accuracy of a set of images, plus the plateau diagnostics. Saved with runs: a
+/// field missing from saved JSON takes its zero value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct EvalMetrics {
     pub images: usize,
     /// Mean cross-entropy.

@@ -105,7 +105,8 @@ pub fn batch(data: &FashionMnist, indices: &[usize], size: usize, device: &Devic
 }
 
 /// One point of the training-loss curve: the mean over the steps of a chunk.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TrainPoint {
     /// Fractional epoch at the end of the chunk.
     pub epoch: f64,
@@ -115,7 +116,8 @@ pub struct TrainPoint {
 }
 
 /// One validation point.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ValPoint {
     pub epoch: f64,
     pub step: usize,
@@ -124,6 +126,7 @@ pub struct ValPoint {
 
 /// The curves of a run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct History {
     pub train: Vec<TrainPoint>,
     pub val: Vec<ValPoint>,

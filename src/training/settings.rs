@@ -44,8 +44,10 @@ impl OptimizerKind {
     }
 }
 
-/// Everything a training run needs besides the model config.
+/// Everything a training run needs besides the model config. Saved runs and downloads keep
+/// it: a field missing from saved JSON (one added after it was saved) takes the book's value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TrainSettings {
     pub optimizer: OptimizerKind,
     pub learning_rate: f64,
@@ -63,6 +65,12 @@ pub struct TrainSettings {
     pub evals_per_epoch: usize,
     /// Seeds the split, the shuffling, the weights and dropout.
     pub seed: u64,
+}
+
+impl Default for TrainSettings {
+    fn default() -> Self {
+        Preset::Book.settings()
+    }
 }
 
 /// The presets of the training cell.

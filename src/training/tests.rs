@@ -203,3 +203,48 @@ fn a_half_precision_record_loads_back_as_f32() {
         assert!((a - b).abs() < 1e-2 * (1.0 + a.abs()), "{a} vs {b}");
     }
 }
+
+/// Every object in `value`'s JSON may lose any one field and still load: what a run saved
+/// before a field was added looks like (issue 26: a new field dropped every saved run).
+pub(crate) fn assert_every_field_may_be_missing<T: serde::Serialize + serde::de::DeserializeOwned>(value: &T) {
+    fn paths(v: &serde_json::Value, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+        if let serde_json::Value::Object(map) = v {
+            for (k, child) in map {
+                at.push(k.clone());
+                out.push(at.clone());
+                paths(child, at, out);
+                at.pop();
+            }
+        }
+    }
+    let full = serde_json::to_value(value).unwrap();
+    let mut all = Vec::new();
+    paths(&full, &mut Vec::new(), &mut all);
+    assert!(!all.is_empty());
+    for path in all {
+        let mut v = full.clone();
+        let mut at = &mut v;
+        for k in &path[..path.len() - 1] {
+            at = at.get_mut(k).unwrap();
+        }
+        at.as_object_mut().unwrap().remove(path.last().unwrap());
+        if let Err(e) = serde_json::from_value::<T>(v) {
+            panic!("{} without {}: {e}", std::any::type_name::<T>(), path.join("."));
+        }
+    }
+}
+
+#[test]
+fn saved_settings_and_curves_load_without_any_one_field() {
+    assert_every_field_may_be_missing(&Preset::ShortCpu.settings());
+    let metrics = metrics::EvalMetrics { images: 4, loss: 2.3, accuracy: 0.25, dead_logits: 1, logit_spread: 0.1, logit_offset: 0.2 };
+    let history = History {
+        train: vec![TrainPoint { epoch: 0.5, step: 3, loss: 2.2, accuracy: 0.2 }],
+        val: vec![ValPoint { epoch: 0.5, step: 3, metrics }],
+    };
+    assert_every_field_may_be_missing(&history);
+    // Settings saved today (2026-12-04), as the run board holds them.
+    let today = r#"{"optimizer":"Adam","learning_rate":0.001,"batch_size":32,"image_size":96,"epochs":1,"train_images":3840,"val_images":300,"test_images":1000,"evals_per_epoch":4,"seed":1}"#;
+    let s: TrainSettings = serde_json::from_str(today).unwrap();
+    assert_eq!((s.batch_size, s.seed, s.train_images), (32, 1, 3840));
+}
