@@ -49,6 +49,49 @@ pub fn clear() {
     *FAULT.lock().unwrap_or_else(|e| e.into_inner()) = None;
 }
 
+/// Forgets a recorded out-of-memory fault, and only that: an allocation that failed leaves the
+/// device usable (unlike a loss), so once its request has been answered with the fault, the next
+/// request starts clean. Returns whether one was forgotten.
+pub fn forget_out_of_memory() -> bool {
+    let mut slot = FAULT.lock().unwrap_or_else(|e| e.into_inner());
+    let was = matches!(*slot, Some(GpuFault::OutOfMemory(_)));
+    if was {
+        *slot = None;
+    }
+    was
+}
+
+impl GpuFault {
+    /// An allocation failed: the request was too large for the GPU, the device still works.
+    /// Every other fault means the device cannot be trusted any more.
+    pub fn is_out_of_memory(&self) -> bool {
+        matches!(self, GpuFault::OutOfMemory(_))
+    }
+}
+
+/// What a request on the GPU taught the page about its memory (see [`learn`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemoryEvent {
+    /// A request estimated at this many bytes ran out of GPU memory.
+    RanOut(u64),
+    /// A request on the GPU went through.
+    WentThrough,
+    /// The student switched backends.
+    Switched,
+}
+
+/// The GPU memory this page assumes after `event`, from what it assumed before (`None`:
+/// nothing is assumed; `Some(n)`: a request of `n` bytes ran out, so as much is refused).
+/// Browsers do not say how much memory a GPU has, and running out can be passing (another
+/// tab or program held memory), so the limit never outlives the next success or a switch of
+/// backend: no reload is needed to try again.
+pub fn learn(known: Option<u64>, event: MemoryEvent) -> Option<u64> {
+    match event {
+        MemoryEvent::RanOut(bytes) => Some(known.map_or(bytes, |k| k.min(bytes))),
+        MemoryEvent::WentThrough | MemoryEvent::Switched => None,
+    }
+}
+
 /// The fault for a WebGPU error event's `error` object, by its class (GPUValidationError,
 /// GPUOutOfMemoryError, GPUInternalError) and message.
 pub fn classify(class: &str, message: &str) -> GpuFault {
@@ -125,6 +168,27 @@ mod tests {
         // Anything unknown (a future error class) is still a fault, never a panic.
         assert!(matches!(classify("", "odd"), GpuFault::Validation(m) if m == "odd"));
         assert_eq!(classify("GPUValidationError", &"x".repeat(1000)), GpuFault::Validation("x".repeat(400)));
+    }
+
+    #[test]
+    fn what_running_out_of_gpu_memory_teaches_does_not_need_a_reload_to_forget() {
+        use MemoryEvent::*;
+        assert_eq!(learn(None, RanOut(500)), Some(500));
+        assert_eq!(learn(Some(500), RanOut(800)), Some(500), "the smallest request that ran out");
+        assert_eq!(learn(Some(500), RanOut(300)), Some(300));
+        assert_eq!(learn(Some(300), WentThrough), None, "a later request that went through");
+        assert_eq!(learn(Some(300), Switched), None, "a switch of backend");
+        assert!(GpuFault::OutOfMemory("x".into()).is_out_of_memory() && !GpuFault::Lost("x".into()).is_out_of_memory());
+        // An out-of-memory fault is forgotten before the next request; a loss is kept.
+        let _lock = crate::burn_rng_lock();
+        clear();
+        record(GpuFault::OutOfMemory("alloc".into()));
+        assert!(forget_out_of_memory());
+        assert_eq!(current(), None);
+        record(GpuFault::Lost("destroyed".into()));
+        assert!(!forget_out_of_memory());
+        assert_eq!(current(), Some(GpuFault::Lost("destroyed".into())));
+        clear();
     }
 
     #[test]

@@ -111,7 +111,11 @@ pub fn decode(query: &str) -> (ShareState, Vec<Ignored>) {
             "side" => number(MAX_SIDE as u64).map(|n| state.side = Some(n as usize)),
             "batch" => number(MAX_BATCH as u64).map(|n| state.batch = Some(n as usize)),
             "opt" => OptimizerKind::from_id(value).map(|o| state.optimizer = Some(o)).ok_or(IgnoredReason::Malformed),
-            "seed" => number(u32::MAX as u64).map(|n| state.seed = Some(n)),
+            // Every u64 is a seed, 0 included (the training cell's SEED rule).
+            "seed" => value
+                .parse::<u64>()
+                .map(|n| state.seed = Some(n))
+                .map_err(|_| if value.chars().all(|c| c.is_ascii_digit()) { IgnoredReason::OutOfRange } else { IgnoredReason::Malformed }),
             "variant" => {
                 variant_text = Some(value.to_string());
                 Ok(())
@@ -159,9 +163,21 @@ mod tests {
     }
 
     #[test]
+    fn every_valid_seed_round_trips() {
+        let big = u32::MAX as u64 + 1;
+        for seed in [0, 1, u32::MAX as u64, big, u64::MAX] {
+            let state = ShareState { seed: Some(seed), ..Default::default() };
+            assert_eq!(decode(&encode(&state)), (state, vec![]), "seed {seed}");
+        }
+        // One past u64::MAX and a negative seed are named, not kept.
+        assert_eq!(decode("seed=18446744073709551616").1[0].reason, IgnoredReason::OutOfRange);
+        assert_eq!(decode("seed=-1").1[0].reason, IgnoredReason::Malformed);
+    }
+
+    #[test]
     fn malformed_parts_are_dropped_with_a_reason_and_the_rest_kept() {
         use IgnoredReason::*;
-        let (s, ignored) = decode("ex=ex1&side=99999999999999999999999&batch=-3&opt=rmsprop&foo=1&seed=0&variant=vgg11");
+        let (s, ignored) = decode("ex=ex1&side=99999999999999999999999&batch=-3&opt=rmsprop&foo=1&seed=18446744073709551616&variant=vgg11");
         assert_eq!(s.exercise, Some(Exercise::MlpDepth));
         assert_eq!((s.side, s.batch, s.optimizer, s.seed, s.variant), (None, None, None, None, None));
         let reasons: Vec<(&str, IgnoredReason)> = ignored.iter().map(|i| (i.key.as_str(), i.reason)).collect();

@@ -138,7 +138,7 @@ pub static EN: ExUi = ExUi {
     training_burn: "Training, what our engine keeps (Burn; the training cell checks this)",
     kept_minimal: "Kept: what must be",
     kept_burn: "Kept by Burn",
-    conventions: "Two ways to count what the backward pass needs. What must be kept: each stored tensor once — a ReLU's output (which is also the next convolution's input), max pooling's indices, dropout's mask, the input batch; PyTorch keeps exactly this (982.8 MB saved at batch 128, 224 px, against 979 MB here). What Burn keeps: its ReLU keeps its input, the convolution's output, while the next layer keeps the ReLU's output, so every convolution costs two maps; its dropout multiplies by a mask of 4-byte floats and keeps both factors. That is why our engine needs about twice the minimum, and why the training cell checks the second figure.",
+    conventions: "Two ways to count what the backward pass needs. What must be kept: each stored tensor once — a ReLU's output (which is also the next convolution's input), max pooling's indices, dropout's mask, the input batch; PyTorch keeps exactly this (937.2 MiB saved at batch 128, 224 px, against 933.7 MiB here; MiB as everywhere on this page, 1 MiB = 1,048,576 bytes). What Burn keeps: its ReLU keeps its input, the convolution's output, while the next layer keeps the ReLU's output, so every convolution costs two maps; its dropout multiplies by a mask of 4-byte floats and keeps both factors. That is why our engine needs about twice the minimum, and why the training cell checks the second figure.",
     measure_step: "Measure one training step here",
     measuring: "Measuring one training step in a worker…",
     input_batch: "the input batch",
@@ -194,7 +194,7 @@ pub static JA: ExUi = ExUi {
     training_burn: "訓練時にこのエンジンが保持する量（Burn。訓練セルはこちらで判定）",
     kept_minimal: "保持が必要な量",
     kept_burn: "Burn が保持する量",
-    conventions: "逆伝播に必要なものの数え方は 2 通りあります。保持が必要な量: 保存するテンソルを 1 回ずつ数えます。ReLU の出力（次の畳み込みの入力でもあります）、最大値プーリングのインデックス、ドロップアウトのマスク、入力バッチです。PyTorch はちょうどこれを保持します（バッチ 128・224 px で 982.8 MB、ここでの計算は 979 MB）。Burn が保持する量: Burn の ReLU は入力（畳み込みの出力）を保持し、次の層は ReLU の出力を保持するので、畳み込み 1 つにつきマップ 2 枚になります。ドロップアウトは 4 バイトの浮動小数のマスクを掛け、両方の因子を保持します。このためこのエンジンは最小量のおよそ 2 倍を必要とし、訓練セルは後者で判定します。",
+    conventions: "逆伝播に必要なものの数え方は 2 通りあります。保持が必要な量: 保存するテンソルを 1 回ずつ数えます。ReLU の出力（次の畳み込みの入力でもあります）、最大値プーリングのインデックス、ドロップアウトのマスク、入力バッチです。PyTorch はちょうどこれを保持します（バッチ 128・224 px で 937.2 MiB、ここでの計算は 933.7 MiB。このページの他の箇所と同じく 1 MiB = 1,048,576 バイト）。Burn が保持する量: Burn の ReLU は入力（畳み込みの出力）を保持し、次の層は ReLU の出力を保持するので、畳み込み 1 つにつきマップ 2 枚になります。ドロップアウトは 4 バイトの浮動小数のマスクを掛け、両方の因子を保持します。このためこのエンジンは最小量のおよそ 2 倍を必要とし、訓練セルは後者で判定します。",
     measure_step: "ここで訓練の 1 ステップを測る",
     measuring: "ワーカーで訓練の 1 ステップを測定中…",
     input_batch: "入力バッチ",
@@ -274,6 +274,47 @@ pub fn variant_label(lang: Lang, key: &str) -> &'static str {
     }
 }
 
+/// What reading the stored run board left out, as one sentence (`None`: nothing).
+pub fn runs_dropped(lang: Lang, d: &crate::training::board::Dropped) -> Option<String> {
+    use crate::format::{bytes, grouped};
+    let max = grouped(crate::training::board::MAX_POINTS as u64);
+    if let Some(size) = d.too_large {
+        let (size, cap) = (bytes(size as u64), bytes(crate::training::board::MAX_TEXT as u64));
+        return Some(match lang {
+            Lang::En => format!("The saved run board was {size}, more than the {cap} the page reads, so it was not read and the board starts empty."),
+            Lang::Ja => format!("保存されていた比較ボードは {size} あり、ページが読み込む上限 {cap} を超えていたため読み込まず、空のボードから始めます。"),
+        });
+    }
+    let mut parts = Vec::new();
+    let n = |v: usize| grouped(v as u64);
+    match lang {
+        Lang::En => {
+            if d.older > 0 {
+                parts.push(format!("{} older runs beyond the board's limit", n(d.older)));
+            }
+            if d.broken > 0 {
+                parts.push(format!("{} saved entries that were not runs the board can draw", n(d.broken)));
+            }
+            if d.points > 0 {
+                parts.push(format!("{} curve points (a run keeps at most {max} per curve, evenly spaced)", n(d.points)));
+            }
+            (!parts.is_empty()).then(|| format!("Reading the saved run board left out {}.", parts.join("; ")))
+        }
+        Lang::Ja => {
+            if d.older > 0 {
+                parts.push(format!("上限を超えた古い実行 {} 件", n(d.older)));
+            }
+            if d.broken > 0 {
+                parts.push(format!("ボードに描けない保存データ {} 件", n(d.broken)));
+            }
+            if d.points > 0 {
+                parts.push(format!("曲線の点 {} 個（1 本の曲線に残すのは等間隔に最大 {max} 個）", n(d.points)));
+            }
+            (!parts.is_empty()).then(|| format!("保存されていた比較ボードを読み込む際、{}を除きました。", parts.join("、")))
+        }
+    }
+}
+
 /// The run board's summary, written from the runs' measurements: the best validation
 /// accuracy, the best test accuracy and the fastest run. `runs` are (name, best val, test,
 /// images/s).
@@ -340,6 +381,25 @@ mod tests {
             assert_ne!(variant_label(Lang::En, key), "Variant", "{key}");
         }
         crate::i18n::assert_translated(&RUNS_EN, &RUNS_JA);
+        // Exercise 4's note prints its bytes as the calculator does (MiB), not as "MB".
+        use crate::analysis::{InputShape, memory};
+        let ours = memory::training(&crate::model::NinConfig::book(), InputShape::new(128, 1, 224, 224), 0, memory::Convention::Minimal).unwrap();
+        for text in [EN.conventions, JA.conventions] {
+            assert!(!text.contains(" MB"), "{text}");
+            assert!(text.contains(&crate::format::bytes(ours.saved_for_backward())), "{text}");
+            assert!(text.contains(&crate::format::bytes(982_774_788)), "PyTorch's measured bytes: {text}");
+        }
+        use crate::training::board::Dropped;
+        assert_eq!(runs_dropped(Lang::En, &Dropped::default()), None);
+        let d = Dropped { older: 6, broken: 500_000, points: 35_000, too_large: None };
+        assert_eq!(
+            runs_dropped(Lang::En, &d).unwrap(),
+            "Reading the saved run board left out 6 older runs beyond the board's limit; 500,000 saved entries that were not runs the board can draw; 35,000 curve points (a run keeps at most 10,000 per curve, evenly spaced)."
+        );
+        assert!(runs_dropped(Lang::Ja, &d).unwrap().contains("500,000 件"));
+        let big = Dropped { too_large: Some(7 << 20), ..Dropped::default() };
+        assert!(runs_dropped(Lang::En, &big).unwrap().contains("7.0 MiB, more than the 5.0 MiB"));
+        assert!(runs_dropped(Lang::Ja, &big).unwrap().contains("7.0 MiB"));
         let runs = vec![("a".to_string(), 0.4, Some(0.38), 10.0), ("b".to_string(), 0.6, None, 20.0)];
         let summary = runs_summary(Lang::En, &runs);
         assert_eq!(summary, ["Highest validation accuracy: b (60.0 %).", "Highest test accuracy: a (38.0 %).", "Fastest: b at 20.0 images/s, 2.0× the slowest (a)."]);

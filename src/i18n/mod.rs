@@ -244,7 +244,7 @@ pub static EN: Ui = Ui {
     fig_nin: "NiN (this chapter)",
     fig_figure_label: "Figure",
     code_cell_block: "Code · the NiN block (src/model/mod.rs)",
-    code_cell_model: "Code · the NiN model (src/model/mod.rs)",
+    code_cell_model: "Code · the NiN model (src/model/config.rs)",
     code_cell_note: "This is the Rust source that runs on this page, embedded when the site was built.",
     motivation_title: "Where the parameters are: VGG-11 against NiN",
     motivation_model: "Model",
@@ -323,7 +323,7 @@ pub static JA: Ui = Ui {
     fig_nin: "NiN（本章）",
     fig_figure_label: "図",
     code_cell_block: "コード · NiN ブロック（src/model/mod.rs）",
-    code_cell_model: "コード · NiN モデル（src/model/mod.rs）",
+    code_cell_model: "コード · NiN モデル（src/model/config.rs）",
     code_cell_note: "このページで実際に動いている Rust のソースコードで、サイトのビルド時に埋め込まれたものです。",
     motivation_title: "パラメータはどこにあるか: VGG-11 と NiN の比較",
     motivation_model: "モデル",
@@ -486,10 +486,10 @@ pub fn field_error(lang: Lang, label: &str, rule: crate::fields::Rule, error: &c
     use crate::fields::{FieldError as E, Rule as R};
     let n = |v: u64| crate::format::grouped(v);
     let rule_text = match (lang, rule) {
-        (Lang::En, R::Whole { min, max }) if max == u64::MAX => format!("a whole number of at least {}", n(min)),
+        // Every range names its largest value, u64::MAX too (a seed above it is refused for
+        // being too large, not "at least 0").
         (Lang::En, R::Whole { min, max }) => format!("a whole number from {} to {}", n(min), n(max)),
         (Lang::En, R::Decimal { above, below }) => format!("a number above {above} and below {below} (such as 0.001)"),
-        (Lang::Ja, R::Whole { min, max }) if max == u64::MAX => format!("{} 以上の整数", n(min)),
         (Lang::Ja, R::Whole { min, max }) => format!("{} から {} までの整数", n(min), n(max)),
         (Lang::Ja, R::Decimal { above, below }) => format!("{above} より大きく {below} より小さい数（例: 0.001）"),
     };
@@ -560,6 +560,24 @@ pub fn gpu_fault(lang: Lang, f: &GpuFault) -> String {
 }
 
 /// A failed summary run as a sentence.
+/// The shape summary at `batch` needs about `needed` bytes of GPU memory and the GPU ran out
+/// (`ran_out_now`), or a request of `ran_out_at` bytes ran out before, so this one is not sent;
+/// the batch that fits under it. WebGPU stays on: only the request was too large.
+pub fn summary_out_of_memory(lang: Lang, batch: usize, needed: u64, ran_out_at: u64, ran_out_now: bool, largest_fits: usize) -> String {
+    let (needed, at) = (crate::format::bytes(needed), crate::format::bytes(ran_out_at));
+    let n = crate::format::grouped(largest_fits as u64);
+    match (lang, ran_out_now, largest_fits) {
+        (Lang::En, true, 0) => format!("The GPU ran out of memory: batch {batch} needs about {needed}, too much for this GPU now, and even one image does not fit under it. WebGPU stays on; close other tabs or programs that use the GPU, or switch to the CPU."),
+        (Lang::En, true, _) => format!("The GPU ran out of memory: batch {batch} needs about {needed}, too much for this GPU now. WebGPU stays on: try a smaller batch, at most {n}."),
+        (Lang::En, false, 0) => format!("Batch {batch} needs about {needed}; a request of {at} ran out of GPU memory on this page, and even one image does not fit under it. Switch backends to try again."),
+        (Lang::En, false, _) => format!("Batch {batch} needs about {needed}; a request of {at} ran out of GPU memory on this page, so this one is not sent. Use a batch of at most {n} (a request that goes through, or a switch of backend, lifts this limit)."),
+        (Lang::Ja, true, 0) => format!("GPU のメモリが足りなくなりました。バッチ {batch} には約 {needed} が必要で、今のこの GPU には大きすぎ、画像 1 枚でも収まりません。WebGPU はそのまま使えます。GPU を使う他のタブやプログラムを閉じるか、CPU に切り替えてください。"),
+        (Lang::Ja, true, _) => format!("GPU のメモリが足りなくなりました。バッチ {batch} には約 {needed} が必要で、今のこの GPU には大きすぎます。WebGPU はそのまま使えます。バッチを {n} 以下に減らしてください。"),
+        (Lang::Ja, false, 0) => format!("バッチ {batch} には約 {needed} が必要です。このページでは {at} の要求で GPU のメモリが足りなくなり、画像 1 枚でも収まりません。もう一度試すにはバックエンドを切り替えてください。"),
+        (Lang::Ja, false, _) => format!("バッチ {batch} には約 {needed} が必要です。このページでは {at} の要求で GPU のメモリが足りなくなったため、この要求は送りません。バッチを {n} 以下にしてください（GPU での要求が成功するか、バックエンドを切り替えるとこの制限は外れます）。"),
+    }
+}
+
 pub fn summary_error(lang: Lang, e: &SummaryError) -> String {
     use SummaryError as S;
     match (lang, e) {
@@ -603,6 +621,30 @@ mod tests {
         }
         let ja_texts = ja.iter().filter(|l| l.chars().any(|c| ('\u{3040}'..='\u{9fff}').contains(&c))).count();
         assert!(ja_texts * 10 >= ja.len() * 8, "most Japanese strings contain Japanese: {ja_texts}/{}", ja.len());
+    }
+
+    #[test]
+    fn a_seed_above_u64_names_the_largest_seed() {
+        let typed = "18446744073709551616";
+        let error = crate::fields::whole(typed, crate::fields::SEED).unwrap_err();
+        let en = field_error(Lang::En, "Seed", crate::fields::SEED, &error);
+        let ja = field_error(Lang::Ja, "シード", crate::fields::SEED, &error);
+        assert_eq!(en, "Seed must be a whole number from 0 to 18,446,744,073,709,551,615, not \"18446744073709551616\".");
+        assert!(ja.contains("0 から 18,446,744,073,709,551,615 までの整数"), "{ja}");
+        assert!(!en.contains("at least") && !ja.contains("以上"));
+    }
+
+    #[test]
+    fn a_summary_too_large_for_the_gpu_names_a_batch_that_fits() {
+        for lang in Lang::ALL {
+            for now in [true, false] {
+                let text = summary_out_of_memory(lang, 1000, 3 << 30, 2 << 30, now, 640);
+                assert!(text.contains("1000") && text.contains("640") && text.contains("3.0 GiB"), "{text}");
+                assert!(summary_out_of_memory(lang, 1000, 3 << 30, 2 << 30, now, 0) != text);
+            }
+        }
+        assert!(summary_out_of_memory(Lang::En, 8, 1, 1, true, 4).contains("WebGPU stays on"));
+        assert!(summary_out_of_memory(Lang::Ja, 8, 1, 1, true, 4).contains("WebGPU はそのまま"));
     }
 
     #[test]

@@ -107,6 +107,8 @@ pub struct TrainUi {
     pub shipped_test_images: &'static str,
     /// The button offered when the GPU failed during a run (or the worker crashed on WebGPU).
     pub continue_on_cpu: &'static str,
+    /// The same offer after the scoring of a trained or loaded model failed: score it again.
+    pub score_on_cpu: &'static str,
     /// In the check line on WebGPU, where the memory budget would be.
     pub gpu_memory_unknown: &'static str,
     /// In the check line on WebGPU after a run ran out of memory.
@@ -115,7 +117,7 @@ pub struct TrainUi {
 
 pub static EN: TrainUi = TrainUi {
     title: "Train NiN on Fashion-MNIST",
-    intro: "Pick a preset or edit the fields, then press Train. The data (about 30 MB) downloads once per visit. \
+    intro: "Pick a preset or edit the fields, then press Train. A run downloads only the Fashion-MNIST shards it needs and this page does not have yet (the line under the fields says how much). \
             Curves update while it runs; Pause keeps everything, Stop ends the run and keeps the curves.",
     preset: "Preset",
     preset_book: "The book's settings",
@@ -205,6 +207,7 @@ pub static EN: TrainUi = TrainUi {
     worker_failed: "The training worker failed:",
     use_cpu_instead: "Switch to the CPU backend and its preset",
     continue_on_cpu: "Continue on the CPU: a new run with the same settings",
+    score_on_cpu: "Score the same model again on the CPU",
     load_shipped: "Load the trained NiN (about 4 MB)",
     shipped_title: "The trained NiN: trained by this site's engine, measured by this page",
     shipped_trained: "Trained",
@@ -220,7 +223,7 @@ pub static EN: TrainUi = TrainUi {
 
 pub static JA: TrainUi = TrainUi {
     title: "Fashion-MNIST で NiN を訓練する",
-    intro: "プリセットを選ぶか各欄を編集し、「訓練」を押してください。データ（約 30 MB）は訪問ごとに一度だけ読み込みます。\
+    intro: "プリセットを選ぶか各欄を編集し、「訓練」を押してください。実行に必要な Fashion-MNIST のシャードのうち、このページにまだないものだけを読み込みます（量は各欄の下の行に表示されます）。\
             実行中は曲線が更新されます。「一時停止」はすべてを保持し、「停止」は実行を終えて曲線を残します。",
     preset: "プリセット",
     preset_book: "本書の設定",
@@ -310,6 +313,7 @@ pub static JA: TrainUi = TrainUi {
     worker_failed: "訓練用ワーカーが失敗しました:",
     use_cpu_instead: "CPU バックエンドと CPU 用プリセットに切り替える",
     continue_on_cpu: "CPU で続ける（同じ設定で新しく実行）",
+    score_on_cpu: "同じモデルを CPU でもう一度採点する",
     load_shipped: "訓練済みの NiN を読み込む（約 4 MB）",
     shipped_title: "訓練済みの NiN: このサイトのエンジンで訓練し、このページで測定",
     shipped_trained: "訓練",
@@ -588,5 +592,11 @@ mod tests {
         let d = DataError::Http { url: "data/x.gz".into(), status: 404 };
         assert_ne!(data_error(Lang::En, &d), data_error(Lang::Ja, &d));
         assert!(train_error(Lang::Ja, &TrainError::Diverged { step: 3 }).contains("発散"));
+        // The download's size comes from the manifest (the line under the fields), never a
+        // fixed figure in the intro: a run fetches only the shards it needs.
+        for intro in [EN.intro, JA.intro] {
+            assert!(!intro.contains("MB") && !intro.contains("MiB"), "{intro}");
+        }
+        assert!(EN.intro.contains("shards it needs") && JA.intro.contains("シャード"));
     }
 }

@@ -22,9 +22,15 @@ pub struct RunRecord {
     pub stopped: bool,
 }
 
-/// Longest name kept; more points than a curve can have.
+/// Longest name kept.
 const MAX_NAME: usize = 60;
-const MAX_POINTS: usize = 100_000;
+/// Most training and most validation points kept per run: a longer history is thinned evenly
+/// (its last point kept) so that no stored run can make the chart draw a million points. A
+/// run of the book's settings has about 4,300 training points.
+pub const MAX_POINTS: usize = 10_000;
+/// Longest stored board read, in bytes: longer text is set aside before it is parsed. Browsers
+/// give a site about 5 MiB of localStorage, so the page never writes more than this itself.
+pub const MAX_TEXT: usize = 5 * 1024 * 1024;
 
 fn unit(x: f64) -> bool {
     x.is_finite() && (0.0..=1.0).contains(&x)
@@ -34,8 +40,7 @@ impl RunRecord {
     /// Whether every number the board draws or prints is sane (finite, in range).
     fn is_sane(&self) -> bool {
         let s = &self.settings;
-        let points_ok = self.history.train.len() + self.history.val.len() <= MAX_POINTS
-            && self.history.train.iter().all(|p| p.epoch.is_finite() && p.epoch >= 0.0 && p.loss.is_finite() && unit(p.accuracy))
+        let points_ok = self.history.train.iter().all(|p| p.epoch.is_finite() && p.epoch >= 0.0 && p.loss.is_finite() && unit(p.accuracy))
             && self.history.val.iter().all(|p| p.epoch.is_finite() && p.epoch >= 0.0 && p.metrics.loss.is_finite() && unit(p.metrics.accuracy));
         points_ok
             && self.test_accuracy.is_none_or(unit)
@@ -48,22 +53,104 @@ impl RunRecord {
     }
 }
 
+/// Every `k`-th point of `points` and its last one, at most `max` in all; how many were removed.
+fn thin<T>(points: &mut Vec<T>, max: usize) -> usize {
+    let len = points.len();
+    if len <= max || max < 2 {
+        return 0;
+    }
+    // `max - 1` evenly spaced points from the start, then the last point.
+    let step = (len - 1).div_ceil(max - 1);
+    let last = points.pop();
+    let mut i = 0;
+    points.retain(|_| {
+        let keep = i % step == 0;
+        i += 1;
+        keep
+    });
+    points.extend(last);
+    len - points.len()
+}
+
+/// What reading a stored board left out (each part is named to the student).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Dropped {
+    /// The stored text's size in bytes, when it was over [`MAX_TEXT`] (and not read at all).
+    pub too_large: Option<usize>,
+    /// Older runs beyond the board's limit.
+    pub older: usize,
+    /// Entries that were not a run, or had numbers a chart cannot draw.
+    pub broken: usize,
+    /// Points removed from runs with more than [`MAX_POINTS`].
+    pub points: usize,
+}
+
+impl Dropped {
+    pub fn is_empty(&self) -> bool {
+        *self == Dropped::default()
+    }
+}
+
+/// A stored board as read: its runs, and what was left out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loaded {
+    pub runs: Vec<RunRecord>,
+    pub dropped: Dropped,
+}
+
+/// Reads the top-level list one entry at a time, keeping at most `max` runs (the newest), so
+/// that a list of millions of entries costs one entry of memory at a time.
+struct Board {
+    max: usize,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Board {
+    type Value = Loaded;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Loaded, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Board {
+    type Value = Loaded;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of runs")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Loaded, A::Error> {
+        let mut runs = std::collections::VecDeque::new();
+        let mut dropped = Dropped::default();
+        while let Some(value) = seq.next_element::<serde_json::Value>()? {
+            let Some(mut run) = serde_json::from_value::<RunRecord>(value).ok().filter(RunRecord::is_sane) else {
+                dropped.broken += 1;
+                continue;
+            };
+            run.name = run.name.chars().filter(|c| !c.is_control()).take(MAX_NAME).collect();
+            dropped.points += thin(&mut run.history.train, MAX_POINTS) + thin(&mut run.history.val, MAX_POINTS);
+            runs.push_back(run);
+            if runs.len() > self.max {
+                runs.pop_front();
+                dropped.older += 1;
+            }
+        }
+        Ok(Loaded { runs: runs.into(), dropped })
+    }
+}
+
 /// The saved board from `json`: its sane runs, the newest `max` of them, names cut to 60
-/// characters. `None` when the text is not a list of runs at all (the caller sets it aside).
-pub fn parse(json: &str, max: usize) -> Option<Vec<RunRecord>> {
-    let runs: Vec<serde_json::Value> = serde_json::from_str(json).ok()?;
-    let mut out: Vec<RunRecord> = runs
-        .into_iter()
-        .filter_map(|v| serde_json::from_value::<RunRecord>(v).ok())
-        .filter(RunRecord::is_sane)
-        .map(|mut r| {
-            r.name = r.name.chars().filter(|c| !c.is_control()).take(MAX_NAME).collect();
-            r
-        })
-        .collect();
-    let extra = out.len().saturating_sub(max);
-    out.drain(..extra);
-    Some(out)
+/// characters, at most [`MAX_POINTS`] points per curve, and what was left out. Text over
+/// [`MAX_TEXT`] is not parsed (an empty board that says so). `None` when the text is not a
+/// list at all (the caller sets it aside); nesting deeper than serde_json's limit is that too.
+pub fn parse(json: &str, max: usize) -> Option<Loaded> {
+    if json.len() > MAX_TEXT {
+        return Some(Loaded { runs: Vec::new(), dropped: Dropped { too_large: Some(json.len()), ..Dropped::default() } });
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    let loaded = serde::de::DeserializeSeed::deserialize(Board { max }, &mut deserializer).ok()?;
+    deserializer.end().ok()?;
+    Some(loaded)
 }
 
 #[cfg(test)]
@@ -89,7 +176,7 @@ mod tests {
     #[test]
     fn a_saved_board_reads_back() {
         let runs = vec![run(1), run(2)];
-        assert_eq!(parse(&serde_json::to_string(&runs).unwrap(), 24), Some(runs));
+        assert_eq!(parse(&serde_json::to_string(&runs).unwrap(), 24), Some(Loaded { runs, dropped: Dropped::default() }));
     }
 
     #[test]
@@ -100,26 +187,61 @@ mod tests {
         }
         // A record of another shape (an older version's) is dropped, the others stay.
         let json = format!("[{{\"id\": 1, \"name\": \"old\"}}, {}]", serde_json::to_string(&run(2)).unwrap());
-        assert_eq!(parse(&json, 24).unwrap().len(), 1);
+        assert_eq!(parse(&json, 24).unwrap().runs.len(), 1);
         // Numbers a chart cannot draw: out-of-range values drop their record; a number beyond
         // f64 (JSON has no NaN or infinity) makes the whole text unreadable.
         let mut wild = run(3);
         wild.test_accuracy = Some(7.0);
         let mut zero = run(5);
         zero.settings.batch_size = 0;
-        let kept = parse(&serde_json::to_string(&vec![wild, zero, run(6)]).unwrap(), 24).unwrap();
+        let kept = parse(&serde_json::to_string(&vec![wild, zero, run(6)]).unwrap(), 24).unwrap().runs;
         assert_eq!(kept.iter().map(|r| r.id).collect::<Vec<_>>(), vec![6]);
         let json = serde_json::to_string(&vec![run(6)]).unwrap().replace("\"loss\":2.3", "\"loss\":1e999");
         assert_eq!(parse(&json, 24), None);
         // Markup and control characters in a name are text; a long name is cut.
         let mut named = run(7);
         named.name = format!("<img src=x onerror=alert(1)>\u{7}{}", "x".repeat(200));
-        let kept = parse(&serde_json::to_string(&vec![named]).unwrap(), 24).unwrap();
+        let kept = parse(&serde_json::to_string(&vec![named]).unwrap(), 24).unwrap().runs;
         assert_eq!(kept[0].name.chars().count(), 60);
         assert!(!kept[0].name.contains('\u{7}'));
         // Only the newest `max` runs stay.
         let many: Vec<RunRecord> = (1..=30).map(run).collect();
-        let kept = parse(&serde_json::to_string(&many).unwrap(), 24).unwrap();
+        let kept = parse(&serde_json::to_string(&many).unwrap(), 24).unwrap().runs;
         assert_eq!((kept.len(), kept[0].id), (24, 7));
+    }
+
+    #[test]
+    fn a_hostile_board_is_bounded_and_says_what_it_dropped() {
+        // A huge list: read one entry at a time, only the newest runs kept, the rest counted.
+        let mut json = String::from("[");
+        for _ in 0..500_000 {
+            json += "0,";
+        }
+        json += &serde_json::to_string(&run(1)).unwrap();
+        json += "]";
+        assert!(json.len() <= MAX_TEXT);
+        let loaded = parse(&json, 24).unwrap();
+        assert_eq!(loaded.runs.iter().map(|r| r.id).collect::<Vec<_>>(), [1]);
+        assert_eq!(loaded.dropped, Dropped { broken: 500_000, ..Dropped::default() });
+        let many: Vec<RunRecord> = (1..=30).map(run).collect();
+        assert_eq!(parse(&serde_json::to_string(&many).unwrap(), 24).unwrap().dropped, Dropped { older: 6, ..Dropped::default() });
+        // A run with too many points: thinned to MAX_POINTS per curve, its last point kept.
+        let mut long = run(2);
+        long.history.train = (0..45_001).map(|i| TrainPoint { epoch: i as f64 / 1000.0, step: i, loss: 1.0, accuracy: 0.5 }).collect();
+        let loaded = parse(&serde_json::to_string(&vec![long]).unwrap(), 24).unwrap();
+        let train = &loaded.runs[0].history.train;
+        assert!(train.len() <= MAX_POINTS && train.len() > MAX_POINTS / 2, "{}", train.len());
+        assert_eq!((train[0].step, train.last().unwrap().step), (0, 45_000));
+        assert_eq!(loaded.dropped, Dropped { points: 45_001 - train.len(), ..Dropped::default() });
+        // Text over the cap is not parsed at all.
+        let huge = format!("[{}]", " ".repeat(MAX_TEXT));
+        assert_eq!(parse(&huge, 24), Some(Loaded { runs: vec![], dropped: Dropped { too_large: Some(MAX_TEXT + 2), ..Dropped::default() } }));
+        // Deep nesting: refused by the parser's depth limit, not a stack overflow.
+        let deep = format!("[{}{}]", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(parse(&deep, 24), None);
+        let deep_object = format!("[{}1{}]", "{\"a\":".repeat(50_000), "}".repeat(50_000));
+        assert_eq!(parse(&deep_object, 24), None);
+        // Trailing text after the list makes it unreadable, as before.
+        assert_eq!(parse("[] x", 24), None);
     }
 }

@@ -378,6 +378,15 @@ pub fn validate(
     if settings.test_images == 0 {
         return Err(SettingsError::ZeroTest);
     }
+    fits(config, settings, buffer_limit, memory_budget)
+}
+
+/// The shape and memory part of [`validate`]: whether one training step of `config` with
+/// `settings` fits the backend's buffers and memory, with the largest batch that does when not.
+pub fn fits(config: &NinConfig, settings: &TrainSettings, buffer_limit: u64, memory_budget: u64) -> Result<MemoryEstimate, SettingsError> {
+    if settings.batch_size == 0 {
+        return Err(SettingsError::ZeroBatch);
+    }
     // Shapes first (a too-small image is a shape error, whatever the batch).
     let one = TrainSettings { batch_size: 1, ..settings.clone() };
     let per_image = memory_estimate(config, &one)?;
@@ -389,24 +398,28 @@ pub fn validate(
     if largest_weights > buffer_limit {
         return Err(SettingsError::WeightsTooLarge { bytes: largest_weights, limit: buffer_limit });
     }
+    // The batch suggested on either refusal fits both the buffer and the memory budget (a
+    // batch under the buffer limit could still be refused for memory next).
+    let fits_buffer = buffer_limit / per_image.largest_tensor_bytes.max(1);
+    let fits_memory = memory_budget.saturating_sub(per_image.weights_bytes) / per_image.activations_bytes.max(1);
+    let largest_fits = usize::try_from(fits_buffer.min(fits_memory)).unwrap_or(usize::MAX);
     if estimate.largest_tensor_bytes > buffer_limit {
-        return Err(SettingsError::BatchTooLarge {
-            batch: settings.batch_size,
-            bytes: estimate.largest_tensor_bytes,
-            limit: buffer_limit,
-            largest_fits: (buffer_limit / per_image.largest_tensor_bytes.max(1)) as usize,
-        });
+        return Err(SettingsError::BatchTooLarge { batch: settings.batch_size, bytes: estimate.largest_tensor_bytes, limit: buffer_limit, largest_fits });
     }
     if estimate.total() > memory_budget {
-        let room = memory_budget.saturating_sub(per_image.weights_bytes);
-        return Err(SettingsError::OutOfMemory {
-            batch: settings.batch_size,
-            needed: estimate.total(),
-            budget: memory_budget,
-            largest_fits: (room / per_image.activations_bytes.max(1)) as usize,
-        });
+        return Err(SettingsError::OutOfMemory { batch: settings.batch_size, needed: estimate.total(), budget: memory_budget, largest_fits });
     }
     Ok(estimate)
+}
+
+/// The settings of exercise 4's measured training step (`config` at `batch` images of `side`
+/// px, on the CPU backend), or why it cannot run: the training form's own buffer and memory
+/// check, so that a batch too large for the worker's memory is refused with the largest batch
+/// that fits before anything is posted (it crashed the worker).
+pub fn measure_step(config: &NinConfig, side: usize, batch: usize, optimizer: OptimizerKind, buffer_limit: u64, memory_budget: u64) -> Result<TrainSettings, SettingsError> {
+    let settings = TrainSettings { optimizer, batch_size: batch, image_size: side, ..Preset::ShortCpu.settings() };
+    fits(config, &settings, buffer_limit, memory_budget)?;
+    Ok(settings)
 }
 
 #[cfg(test)]
@@ -522,6 +535,25 @@ mod tests {
         }
         // With a 1 GiB binding limit (SwiftShader) the batch itself fits.
         assert!(validate(&NinConfig::book(), &Preset::Book.settings(), 60_000, 10_000, GIB, 64 * GIB).is_ok());
+    }
+
+    #[test]
+    fn exercise_4_measures_only_a_step_that_fits() {
+        let book = NinConfig::book();
+        let cpu = crate::engine::backend::CPU_BUFFER_LIMIT_BYTES;
+        let ok = measure_step(&book, 224, 8, OptimizerKind::Adam, cpu, 2 * GIB).unwrap();
+        assert_eq!((ok.batch_size, ok.image_size, ok.optimizer), (8, 224, OptimizerKind::Adam));
+        // The batch field allows a million images: refused with the largest batch that fits.
+        match measure_step(&book, 224, 1_000_000, OptimizerKind::Adam, cpu, 2 * GIB) {
+            Err(SettingsError::OutOfMemory { batch, largest_fits, .. } | SettingsError::BatchTooLarge { batch, largest_fits, .. }) => {
+                assert_eq!(batch, 1_000_000);
+                assert!((1..1_000).contains(&largest_fits), "{largest_fits}");
+                let fitting = measure_step(&book, 224, largest_fits, OptimizerKind::Adam, cpu, 2 * GIB).unwrap();
+                assert!(memory_estimate(&book, &fitting).unwrap().total() <= 2 * GIB);
+            }
+            other => panic!("a million images at 224 px must not be measured: {other:?}"),
+        }
+        assert!(matches!(measure_step(&book, 224, 0, OptimizerKind::Sgd, cpu, 2 * GIB), Err(SettingsError::ZeroBatch)));
     }
 
     #[test]

@@ -70,7 +70,7 @@ pub fn App() -> impl IntoView {
     });
 
     provide_context(GpuMemory(RwSignal::new(None)));
-    provide_context(super::shipped::ShippedRequests(RwSignal::new(0)));
+    provide_context(super::shipped::ShippedRequests(RwSignal::new(0), RwSignal::new(None)));
     let update = super::offline::UpdateReady(RwSignal::new(false));
     provide_context(update);
     super::offline::register(update);

@@ -31,12 +31,18 @@ pub fn BackendPanel() -> impl IntoView {
         None => Some(t().backend_starting.to_string()),
         Some(Ok(_)) => None,
     };
+    // A switch of backend forgets what an out-of-memory error taught (it may have been passing).
+    let gpu_memory = expect_context::<super::state::GpuMemory>();
     let choose_gpu = move |_| {
         if let Some(Ok(gpu)) = backends.webgpu.get_untracked() {
+            gpu_memory.switched();
             backends.active.set(BackendState::Ready(gpu));
         }
     };
-    let choose_cpu = move |_| backends.active.set(BackendState::Ready(ActiveBackend::cpu(CpuReason::Chosen)));
+    let choose_cpu = move |_| {
+        gpu_memory.switched();
+        backends.active.set(BackendState::Ready(ActiveBackend::cpu(CpuReason::Chosen)));
+    };
 
     view! {
         <section class="backend-panel" aria-label=move || t().backend_label>

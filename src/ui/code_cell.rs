@@ -18,12 +18,12 @@ fn class(token: Token) -> &'static str {
     }
 }
 
-/// Shows the region `name` of `src/model/mod.rs`.
+/// Shows the region `name` of `src/model` (config.rs, then mod.rs).
 #[component]
 pub fn CodeCell(name: &'static str, title: fn(&Ui) -> &'static str) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     // A missing region is a build bug; show it rather than hide the cell.
-    let code = region(MODEL_SOURCE, name).unwrap_or_else(|| format!("// region `{name}` not found in src/model/mod.rs"));
+    let code = region(MODEL_SOURCE, name).unwrap_or_else(|| format!("// region `{name}` not found in src/model"));
     let code: &'static str = Box::leak(code.into_boxed_str());
     let spans = highlight(code)
         .into_iter()

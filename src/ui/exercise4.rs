@@ -9,14 +9,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::exercises::{Inputs, InputsForm, ShareLink, width};
-use super::state::{BackendState, Backends, GpuMemory};
+use super::state::{BackendState, Backends, CPU_MEMORY_BUDGET, GpuMemory};
 use crate::analysis::LayerKind;
 use crate::engine::BackendKind;
 use crate::exercises::{self, Exercise, Resources};
 use crate::format;
 use crate::i18n::{self, Lang, exercises as tx};
 use crate::model::NinConfig;
-use crate::training::{Preset, TrainSettings};
+use crate::training::TrainSettings;
 use crate::worker::host::TrainingWorker;
 use crate::worker::{FromWorker, ToWorker, WorkerFailure};
 
@@ -30,14 +30,13 @@ enum Measure {
 }
 
 /// One training step in a fresh CPU worker: how much its WebAssembly memory grew.
-async fn measure(side: usize, batch: usize, optimizer: crate::training::OptimizerKind) -> Result<u64, WorkerFailure> {
+async fn measure(settings: TrainSettings) -> Result<u64, WorkerFailure> {
     let inbox = std::rc::Rc::new(std::cell::RefCell::new(std::collections::VecDeque::new()));
     let deliver = {
         let inbox = inbox.clone();
         move |m: Result<(FromWorker, Vec<Vec<u8>>), WorkerFailure>| inbox.borrow_mut().push_back(m.map(|(m, _)| m))
     };
     let worker = TrainingWorker::spawn(BackendKind::Cpu, deliver)?;
-    let settings = TrainSettings { optimizer, batch_size: batch, image_size: side, ..Preset::ShortCpu.settings() };
     loop {
         let next = inbox.borrow_mut().pop_front();
         match next {
@@ -91,10 +90,21 @@ pub fn Calculator() -> impl IntoView {
 
     let start_measure = move |_| {
         let Ok(r) = result.get_untracked() else { return };
+        // The training form's memory check, before a worker is asked: a step too large for
+        // the CPU backend's memory crashed the worker; it is refused with the largest batch
+        // that fits.
+        let cpu = crate::engine::backend::CPU_BUFFER_LIMIT_BYTES;
+        let settings = match crate::training::settings::measure_step(&NinConfig::book(), r.side, r.batch, r.optimizer, cpu, CPU_MEMORY_BUDGET) {
+            Ok(settings) => settings,
+            Err(e) => {
+                measured.set(Measure::Failed(i18n::train::settings_error(lang.get_untracked(), &e)));
+                return;
+            }
+        };
         measured.set(Measure::Running);
         spawn_local(async move {
             let figure = r.training_burn.saved_for_backward().saturating_add(r.training_burn.backward);
-            measured.set(match measure(r.side, r.batch, r.optimizer).await {
+            measured.set(match measure(settings).await {
                 Ok(grown) => Measure::Done { grown, figure, batch: r.batch, side: r.side },
                 Err(e) => Measure::Failed(e.to_string()),
             });

@@ -26,16 +26,23 @@ const STORAGE_KEY: &str = "nin-runs-v1";
 /// Oldest runs are dropped beyond this (localStorage holds a few MB).
 const MAX_RUNS: usize = 24;
 
-/// All runs, newest last.
+/// All runs, newest last; and what reading the saved board left out (named above the board).
 #[derive(Clone, Copy)]
-pub struct Runs(pub RwSignal<Vec<RunRecord>>);
+pub struct Runs(pub RwSignal<Vec<RunRecord>>, pub RwSignal<crate::training::board::Dropped>);
 
 impl Runs {
     /// The saved runs; a missing entry gives an empty board, an unreadable one (another
-    /// version's, or damaged) is set aside with a notice.
+    /// version's, or damaged) is set aside with a notice. A board that had to be cut (too
+    /// large, too many runs or points, entries that are not runs) is saved back as read, so
+    /// that the note about it shows once.
     pub fn load() -> Self {
-        let runs = super::storage::get_with(STORAGE_KEY, super::storage::Stored::RunBoard, |json| crate::training::board::parse(json, MAX_RUNS));
-        Runs(RwSignal::new(runs.unwrap_or_default()))
+        let loaded = super::storage::get_with(STORAGE_KEY, super::storage::Stored::RunBoard, |json| crate::training::board::parse(json, MAX_RUNS));
+        let (runs, dropped) = loaded.map(|l| (l.runs, l.dropped)).unwrap_or_default();
+        let board = Runs(RwSignal::new(runs), RwSignal::new(dropped));
+        if !dropped.is_empty() {
+            board.save();
+        }
+        board
     }
 
     fn save(&self) {
@@ -165,6 +172,7 @@ pub fn RunBoard() -> impl IntoView {
                 <h3>{move || t().title}</h3>
             </div>
             <p class="cell-note">{move || t().intro}</p>
+            {move || tx::runs_dropped(lang.get(), &runs.1.get()).map(|text| view! { <p class="note" role="status" data-testid="runs-dropped">{text}</p> })}
             <Show when=move || !runs.0.get().is_empty() fallback=move || view! { <p class="note" data-testid="runs-empty">{move || t().empty}</p> }>
                 {chart}
                 {table}

@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 
 use serde::{Deserialize, Serialize};
 
-use super::state::{BackendState, Backends, RunAll};
+use super::state::{BackendState, Backends, GpuMemory, RunAll};
 use crate::analysis::InputShape;
 use crate::engine::{BackendKind, CpuReason, SummaryError, SummaryReport, run_shape_summary};
 use crate::figure::map_tiles;
@@ -30,6 +30,9 @@ enum CellStatus {
 enum CellError {
     Field(Field, crate::fields::FieldError),
     Run(SummaryError),
+    /// Too large for the GPU's memory: it ran out now (`now`), or a request of `ran_out_at`
+    /// bytes ran out before; the largest batch that fits under it. WebGPU stays on.
+    GpuMemory { batch: usize, needed: u64, ran_out_at: u64, now: bool, largest_fits: usize },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -66,6 +69,17 @@ impl CellError {
         match self {
             CellError::Field(f, e) => i18n::field_error(lang, f.label(lang), f.rule(), e),
             CellError::Run(e) => i18n::summary_error(lang, e),
+            CellError::GpuMemory { batch, needed, ran_out_at, now, largest_fits } => {
+                i18n::summary_out_of_memory(lang, *batch, *needed, *ran_out_at, *now, *largest_fits)
+            }
+        }
+    }
+
+    /// A smaller batch to offer.
+    fn smaller_batch(&self) -> Option<usize> {
+        match self {
+            CellError::GpuMemory { largest_fits, .. } => (*largest_fits > 0).then_some(*largest_fits),
+            _ => None,
         }
     }
 }
@@ -89,6 +103,13 @@ fn parse_input(batch: &str, channels: &str, height: &str, width: &str) -> Result
     ))
 }
 
+/// The error for a summary of `needed` bytes when a request of `ran_out_at` bytes ran out of
+/// GPU memory (this one, when `now`), with the largest batch under it.
+fn too_large(config: &NinConfig, input: InputShape, needed: u64, ran_out_at: u64, now: bool) -> CellError {
+    let largest_fits = crate::engine::summary::largest_batch_within(config, input, ran_out_at.saturating_sub(1)).unwrap_or(0);
+    CellError::GpuMemory { batch: input.batch, needed, ran_out_at, now, largest_fits }
+}
+
 /// What the cell keeps across reloads: its inputs and its last result.
 #[derive(Serialize, Deserialize)]
 struct Saved {
@@ -101,6 +122,7 @@ const SAVE_KEY: &str = "nin.cell.shape-summary.v1";
 #[component]
 pub fn ShapeSummaryCell() -> impl IntoView {
     let backends = expect_context::<Backends>();
+    let gpu_memory = expect_context::<GpuMemory>();
     let lang = expect_context::<RwSignal<Lang>>();
     let t = move || lang.get().ui();
     let saved: Option<Saved> = super::storage::get(SAVE_KEY, super::storage::Stored::ShapeCell);
@@ -134,26 +156,47 @@ pub fn ShapeSummaryCell() -> impl IntoView {
                 return;
             }
         };
+        let config = NinConfig::book();
+        // What the GPU's memory allows, as far as this page has learned it.
+        let needed = crate::engine::summary::summary_bytes(&config, input).ok();
+        if backend.kind == BackendKind::WebGpu
+            && let (Some(needed), Some(budget)) = (needed, gpu_memory.budget(BackendKind::WebGpu))
+            && needed > budget
+        {
+            status.set(CellStatus::Failed(too_large(&config, input, needed, budget.saturating_add(1), false)));
+            finished.update(|n| *n += 1);
+            save(None);
+            return;
+        }
         status.set(CellStatus::Running);
         spawn_local(async move {
             // Let the browser paint "running" before the work starts.
             TimeoutFuture::new(0).await;
-            let config = NinConfig::book();
             // On WebGPU the GPU worker computes it (the page's own module has only the CPU backend).
             let result = match backend.kind {
                 BackendKind::WebGpu => super::gpu_engine::summary(&config, input, backend.buffer_limit_bytes()).await,
                 BackendKind::Cpu => run_shape_summary(&burn::prelude::Device::flex(), &config, input, backend.buffer_limit_bytes()).await,
             };
-            // WebGPU failed under it: the page goes on on the CPU and says why.
+            // Out of GPU memory: the request was too large, the GPU is fine; remember how much
+            // it needed and offer a batch under it. Any other GPU failure: the page goes on on
+            // the CPU and says why.
+            let mut ran_out = None;
             match &result {
+                Err(SummaryError::Gpu(fault)) if fault.is_out_of_memory() && backend.kind == BackendKind::WebGpu => {
+                    let needed = needed.unwrap_or(u64::MAX);
+                    gpu_memory.ran_out_at(needed);
+                    ran_out = Some(too_large(&config, input, needed, needed, true));
+                }
                 Err(SummaryError::Gpu(fault)) => backends.webgpu_failed(CpuReason::PageGpuFailed(fault.clone())),
                 Err(SummaryError::Worker(what)) => backends.webgpu_failed(CpuReason::WorkerCrashed(what.clone())),
+                Ok(_) if backend.kind == BackendKind::WebGpu => gpu_memory.went_through(),
                 _ => {}
             }
             save(result.as_ref().ok().map(|r| (r.clone(), backend.kind)));
-            status.set(match result {
-                Ok(report) => CellStatus::Done { report, backend: backend.kind, restored: false },
-                Err(e) => CellStatus::Failed(CellError::Run(e)),
+            status.set(match (result, ran_out) {
+                (_, Some(error)) => CellStatus::Failed(error),
+                (Ok(report), _) => CellStatus::Done { report, backend: backend.kind, restored: false },
+                (Err(e), _) => CellStatus::Failed(CellError::Run(e)),
             });
             finished.update(|n| *n += 1);
         });
@@ -221,7 +264,19 @@ pub fn ShapeSummaryCell() -> impl IntoView {
                     match status.get() {
                         CellStatus::Idle => view! { <p class="hint">{lang.ui().shape_hint}</p> }.into_any(),
                         CellStatus::Running => view! { <div class="progress indeterminate" role="progressbar" aria-label=lang.ui().progress_forward><span></span></div> }.into_any(),
-                        CellStatus::Failed(error) => view! { <p class="error" role="alert" data-testid="cell-error">{error.message(lang)}</p> }.into_any(),
+                        CellStatus::Failed(error) => {
+                            let smaller = error.smaller_batch();
+                            view! {
+                                <p class="error" role="alert" data-testid="cell-error">{error.message(lang)}</p>
+                                {smaller.map(|n| view! {
+                                    <button type="button" data-testid="shape-use-batch" on:click=move |_| {
+                                        batch.set(n.to_string());
+                                        run();
+                                    }>{format!("{} {n}", lang.train().use_batch)}</button>
+                                })}
+                            }
+                            .into_any()
+                        }
                         CellStatus::Done { report, backend, restored } => view! {
                             {restored.then(|| view! { <p class="hint" data-testid="restored">{lang.ui().restored_note}</p> })}
                             {summary_table(lang, report, backend)}

@@ -12,9 +12,10 @@ use crate::training::card::{MODEL_DIR, MODEL_NAME, ModelCard};
 use crate::training::TrainSettings;
 
 /// "Load the trained NiN" from another cell (the try-it cell) asks the training cell through
-/// this counter.
+/// this counter; the second signal holds why the last request could not start (a training
+/// field that breaks its rule), shown next to each "Load the trained NiN" button.
 #[derive(Clone, Copy)]
-pub struct ShippedRequests(pub RwSignal<u32>);
+pub struct ShippedRequests(pub RwSignal<u32>, pub RwSignal<Option<super::train_run::RunError>>);
 
 pub fn file_name() -> String {
     format!("{MODEL_NAME}.ninw")

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::engine::gpu_fault::{MemoryEvent, learn};
 use crate::engine::{ActiveBackend, BackendKind, CpuReason};
 
 /// The backend the cells run on, once start-up has decided.
@@ -68,16 +69,34 @@ pub struct RunAll(pub RwSignal<u32>);
 pub const CPU_MEMORY_BUDGET: u64 = 2 << 30;
 
 /// GPU memory as this page has learned it. Browsers do not say how much memory a GPU has
-/// (WebGPU reports only per-buffer limits), so nothing is assumed until a run runs out: then
-/// the estimate of that run is remembered, and larger ones are refused with the largest batch
-/// that fits under it.
+/// (WebGPU reports only per-buffer limits), so nothing is assumed until a request (a run, a
+/// shape summary) runs out: then its estimate is remembered, and as large ones are refused
+/// with the largest batch that fits under it, until a request on the GPU goes through or the
+/// backend is switched (`gpu_fault::learn`): never a reload.
 #[derive(Clone, Copy)]
 pub struct GpuMemory(pub RwSignal<Option<u64>>);
 
 impl GpuMemory {
-    /// A run estimated at `bytes` ran out of GPU memory.
+    fn learn(&self, event: MemoryEvent) {
+        let next = learn(self.0.get_untracked(), event);
+        if next != self.0.get_untracked() {
+            self.0.set(next);
+        }
+    }
+
+    /// A request estimated at `bytes` ran out of GPU memory.
     pub fn ran_out_at(&self, bytes: u64) {
-        self.0.update(|known| *known = Some(known.map_or(bytes, |k| k.min(bytes))));
+        self.learn(MemoryEvent::RanOut(bytes));
+    }
+
+    /// A request on the GPU went through: what ran out before may have been passing.
+    pub fn went_through(&self) {
+        self.learn(MemoryEvent::WentThrough);
+    }
+
+    /// The student switched backends.
+    pub fn switched(&self) {
+        self.learn(MemoryEvent::Switched);
     }
 
     /// What a run may allocate in all on `kind`: the CPU's fixed budget; on WebGPU just under

@@ -23,6 +23,16 @@ use crate::training::settings::{self, RunCost};
 use crate::training::{History, Preset, TrainSettings, record};
 use crate::worker::{ToWorker, WorkerFailure};
 
+/// What the cell last did on the backend, so that "go on on the CPU" after a GPU failure
+/// repeats that: a training run, or the scoring of a loaded file or of the shipped model.
+#[derive(Clone)]
+enum Job {
+    Train,
+    /// A weights file the student picked: its name and bytes.
+    File(String, std::rc::Rc<Vec<u8>>),
+    Shipped,
+}
+
 #[component]
 pub fn TrainCell() -> impl IntoView {
     let backends = expect_context::<Backends>();
@@ -91,8 +101,10 @@ pub fn TrainCell() -> impl IntoView {
         Ok::<(TrainSettings, settings::MemoryEstimate, RunCost), RunError>((settings, memory, cost))
     });
 
+    let last_job = StoredValue::new_local(Job::Train);
     let start = move || {
         let Some(b) = backend() else { return };
+        last_job.set_value(Job::Train);
         let (settings, memory) = match checked.get_untracked() {
             Ok((s, m, _)) => (s, m),
             Err(e) => {
@@ -107,6 +119,7 @@ pub fn TrainCell() -> impl IntoView {
         live.report.set(None);
         live.settings.set(Some(settings.clone()));
         let (variant, config) = target.0.get_untracked();
+        live.shown.set(Some((variant.to_string(), config.clone())));
         spawn_local(async move {
             match run(live, b.clone(), variant, settings.clone(), config.clone(), workers).await {
                 // Stopped before a step: nothing to keep.
@@ -116,6 +129,9 @@ pub fn TrainCell() -> impl IntoView {
                         speeds.set(b.kind, speed);
                     }
                     runs.add(run_record(live, variant, &config, settings));
+                    if b.kind == BackendKind::WebGpu {
+                        gpu_memory.went_through();
+                    }
                 }
                 Err(e) => {
                     // Out of GPU memory: remember how much this run needed, so the check
@@ -142,6 +158,7 @@ pub fn TrainCell() -> impl IntoView {
         let (nin, meta) = record::from_file(&bytes, &burn::prelude::Device::flex()).map_err(weights)?;
         let settings = TrainSettings { image_size: meta.image_size, ..form };
         live.settings.set(Some(settings.clone()));
+        live.shown.set(Some((meta.variant.clone(), meta.config.clone())));
         keep_model(live, nin, &meta.variant, &settings, &meta.config);
         loaded.set(Some((name.clone(), meta.image_size)));
         let sets = load_data(live, &TrainSettings { train_images: 0, val_images: 0, ..settings.clone() }).await?;
@@ -153,6 +170,21 @@ pub fn TrainCell() -> impl IntoView {
         live.phase.set(Phase::Done);
         Ok::<TrainSettings, RunError>(settings)
     };
+    // Scores a weights file's bytes (picked now, or again after the GPU failed while scoring it).
+    let score_bytes = move |b: ActiveBackend, form: TrainSettings, name: String, bytes: std::rc::Rc<Vec<u8>>| {
+        last_job.set_value(Job::File(name.clone(), bytes.clone()));
+        live.report.set(None);
+        // A file has no curves: the previous run's must not go with its report (or its JSON).
+        live.history.set(History::default());
+        live.progress.set(None);
+        shipped_card.set(None);
+        spawn_local(async move {
+            if let Err(e) = score_file(b, form, name, bytes.to_vec()).await {
+                live.phase.set(Phase::Failed(e));
+            }
+            live.finished.update(|n| *n += 1);
+        });
+    };
     let load_weights = move |file: web_sys::File| {
         let Some(b) = backend() else { return };
         let form = match fields.parse(lang.get_untracked()) {
@@ -160,28 +192,30 @@ pub fn TrainCell() -> impl IntoView {
             Err(e) => return live.phase.set(Phase::Failed(e)),
         };
         let name = file.name();
-        live.report.set(None);
-        shipped_card.set(None);
         spawn_local(async move {
-            let result = async {
-                let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
-                    .await
-                    .map_err(|e| RunError::Weights(format!("{name}: {e:?}")))?;
-                score_file(b, form, name.clone(), js_sys::Uint8Array::new(&buffer).to_vec()).await
+            match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => score_bytes(b, form, name, std::rc::Rc::new(js_sys::Uint8Array::new(&buffer).to_vec())),
+                Err(e) => {
+                    live.phase.set(Phase::Failed(RunError::Weights(format!("{name}: {e:?}"))));
+                    live.finished.update(|n| *n += 1);
+                }
             }
-            .await;
-            if let Err(e) = result {
-                live.phase.set(Phase::Failed(e));
-            }
-            live.finished.update(|n| *n += 1);
         });
     };
     // The NiN this site ships, trained by our own engine (models/, issue 16): its card, then
     // the same scoring as a loaded file, on all 10,000 test images, measured here; it joins the
     // run board beside the student's runs.
+    let super::shipped::ShippedRequests(shipped_requests, shipped_error) = expect_context::<super::shipped::ShippedRequests>();
     let load_shipped = move || {
         let Some(b) = backend() else { return };
-        let Ok(form) = fields.parse(lang.get_untracked()) else { return };
+        // The scoring uses the form's batch size: a field that breaks its rule is named next
+        // to the button that asked (here, and in the try-it cell).
+        let form = match fields.parse(lang.get_untracked()) {
+            Ok(form) => form,
+            Err(e) => return shipped_error.set(Some(e)),
+        };
+        shipped_error.set(None);
+        last_job.set_value(Job::Shipped);
         let form = TrainSettings { test_images: super::train_form::TEST_AVAILABLE, ..form };
         live.report.set(None);
         live.history.set(History::default());
@@ -205,7 +239,6 @@ pub fn TrainCell() -> impl IntoView {
         });
     };
     // "Load the trained NiN" from the try-it cell asks through this counter.
-    let shipped_requests = expect_context::<super::shipped::ShippedRequests>().0;
     Effect::new(move |previous: Option<u32>| {
         let n = shipped_requests.get();
         if previous.is_some_and(|p| p != n) && !live.phase.get_untracked().is_running() {
@@ -231,11 +264,21 @@ pub fn TrainCell() -> impl IntoView {
         Phase::Failed(e) if backend().is_some_and(|b| b.kind == BackendKind::WebGpu) => e.cpu_instead(),
         _ => None,
     };
+    // It repeats what failed: a training run, or the scoring of the same model.
+    let scoring_failed = move || !matches!(last_job.with_value(Job::clone), Job::Train);
     let continue_on_cpu = move |reason: CpuReason| {
         // Keep the fields as they are (the preset follows the backend only until a choice).
         user_picked.set(true);
         backends.use_cpu(reason);
-        start();
+        match last_job.with_value(Job::clone) {
+            Job::Train => start(),
+            Job::Shipped => load_shipped(),
+            Job::File(name, bytes) => match (backend(), fields.parse(lang.get_untracked())) {
+                (Some(b), Ok(form)) => score_bytes(b, form, name, bytes),
+                (_, Err(e)) => live.phase.set(Phase::Failed(e)),
+                (None, _) => {}
+            },
+        }
     };
     let running = move || live.phase.get().is_running();
     let paused = move || matches!(live.phase.get(), Phase::Paused { .. });
@@ -416,8 +459,9 @@ pub fn TrainCell() -> impl IntoView {
                 </button>
             })}
             {move || cpu_instead().map(|reason| view! {
-                <button type="button" class="run" data-testid="train-continue-cpu" on:click=move |_| continue_on_cpu(reason.clone())>
-                    {move || t().continue_on_cpu}
+                <button type="button" class="run" data-testid="train-continue-cpu" data-job=move || if scoring_failed() { "score" } else { "train" }
+                    on:click=move |_| continue_on_cpu(reason.clone())>
+                    {move || if scoring_failed() { t().score_on_cpu } else { t().continue_on_cpu }}
                 </button>
             })}
             {move || load_bar().map(|(done, total)| view! {
@@ -443,9 +487,10 @@ pub fn TrainCell() -> impl IntoView {
                 <button type="button" class="run" data-testid="train-load-shipped" disabled=running on:click=move |_| load_shipped()>
                     {move || t().load_shipped}
                 </button>
+                {move || shipped_error.get().map(|e| view! { " "<span class="error" role="alert" data-testid="train-shipped-error">{e.message(lang.get())}</span> })}
             </div>
             {move || shipped_card.get().map(|card| view! { <super::shipped::CardView card=card/> })}
-            <Results report=live.report history=live.history settings=live.settings model=model/>
+            <Results report=live.report history=live.history settings=live.settings shown=live.shown model=model/>
         </div>
     }
 }

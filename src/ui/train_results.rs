@@ -72,6 +72,7 @@ pub fn Results(
     report: RwSignal<Option<(TestReport, usize)>>,
     history: RwSignal<History>,
     settings: RwSignal<Option<TrainSettings>>,
+    shown: RwSignal<Option<(String, crate::model::NinConfig)>>,
     model: TrainedModel,
 ) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
@@ -161,12 +162,14 @@ pub fn Results(
         let h = history.get_untracked();
         let s = settings.get_untracked();
         let r = report.get_untracked();
-        let trained = model.0.get_value();
-        let variant = trained.as_ref().map_or("book", |t| t.variant.as_str()).to_string();
+        // Labelled with the run whose curves and settings these are (not the model "try it"
+        // holds, which a failed run or a loaded file leaves from another run).
+        let shown = shown.get_untracked();
+        let variant = shown.as_ref().map_or("book", |(v, _)| v.as_str()).to_string();
         let file = RunFile {
             model: crate::i18n::exercises::variant_label(Lang::En, &variant).to_string(),
             variant: &variant,
-            config: trained.as_ref().map(|t| &t.config),
+            config: shown.as_ref().map(|(_, c)| c),
             settings: &s,
             history: &h,
             test: r.as_ref().map(|r| &r.0),
@@ -183,6 +186,9 @@ pub fn Results(
         });
     };
     let has_curves = move || !history.get().train.is_empty();
+    // A loaded file has no curves, but its test report is worth a download.
+    let has_run = move || has_curves() || report.with(Option::is_some);
+    let json_name = move || format!("nin-{}-run.json", shown.with_untracked(|s| s.as_ref().map_or("book".to_string(), |(v, _)| v.clone())));
     let has_model = move || {
         model.1.get();
         model.0.with_value(|m| m.is_some())
@@ -190,15 +196,16 @@ pub fn Results(
 
     view! {
         {summary}
-        <Show when=move || has_curves() || has_model()>
+        <Show when=move || has_run() || has_model()>
             <div class="downloads" role="group" aria-label=move || t().downloads>
                 <span>{move || t().downloads}": "</span>
                 <button type="button" data-testid="download-csv" disabled=move || !has_curves()
                     on:click=move |_| download("nin-curves.csv", history.get_untracked().to_csv().as_bytes(), "text/csv")>
                     {move || t().csv}
                 </button>
-                <button type="button" data-testid="download-json" disabled=move || !has_curves()
-                    on:click=move |_| download("nin-run.json", &json(), "application/json")>
+                <button type="button" data-testid="download-json" disabled=move || !has_run()
+                    data-variant=move || shown.get().map(|(v, _)| v).unwrap_or_default()
+                    on:click=move |_| download(&json_name(), &json(), "application/json")>
                     {move || t().json}
                 </button>
                 <button type="button" data-testid="download-weights" disabled=move || !has_model() on:click=move |_| weights()>

@@ -145,6 +145,10 @@ pub struct Live {
     pub progress: RwSignal<Option<Progress>>,
     pub report: RwSignal<Option<(TestReport, usize)>>,
     pub settings: RwSignal<Option<TrainSettings>>,
+    /// The variant and config of the run (or loaded model) whose curves, settings and report
+    /// the cell shows: what the JSON download is labelled with, whatever model "try it" holds
+    /// (a failed run leaves the previous run's model there).
+    pub shown: RwSignal<Option<(String, NinConfig)>>,
     pub model: TrainedModel,
     /// Finished runs (a test waits for it to change).
     pub finished: RwSignal<u32>,
@@ -159,6 +163,7 @@ impl Live {
             progress: RwSignal::new(None),
             report: RwSignal::new(None),
             settings: RwSignal::new(None),
+            shown: RwSignal::new(None),
             model,
             finished: RwSignal::new(0),
         }

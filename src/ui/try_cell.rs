@@ -111,7 +111,7 @@ pub fn TryCell() -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     let t = move || lang.get().try_it();
     let model = expect_context::<TrainedModel>();
-    let shipped = expect_context::<super::shipped::ShippedRequests>().0;
+    let super::shipped::ShippedRequests(shipped, shipped_error) = expect_context::<super::shipped::ShippedRequests>();
     let has_model = move || {
         model.1.get();
         model.0.with_value(|m| m.is_some())
@@ -339,6 +339,7 @@ pub fn TryCell() -> impl IntoView {
                     <button type="button" data-testid="try-load-shipped" on:click=move |_| shipped.update(|n| *n += 1)>
                         {move || lang.get().train().load_shipped}
                     </button>
+                    {move || shipped_error.get().map(|e| view! { " "<span class="error" role="alert" data-testid="try-shipped-error">{e.message(lang.get())}</span> })}
                 </p>
             </Show>
             <div class="try-grid">

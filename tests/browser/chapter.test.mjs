@@ -52,8 +52,8 @@ test('both languages: every section, full translation, figure and code cells', a
     assert.equal(await page.getByTestId('fig-vgg-stage').count(), 14);
     assert.equal(await page.getByTestId('fig-nin-stage').count(), 9);
 
-    // Code cells show the current source of src/model/mod.rs.
-    const source = await readFile(new URL('../../src/model/mod.rs', import.meta.url), 'utf8');
+    // Code cells show the current source of src/model (the config types in config.rs, the modules in mod.rs).
+    const source = (await Promise.all(['config.rs', 'mod.rs'].map((f) => readFile(new URL(`../../src/model/${f}`, import.meta.url), 'utf8')))).join('\n');
     for (const name of ['nin-block', 'nin-model']) {
       const shown = await page.locator(`[data-testid="code-cell"][data-region="${name}"] pre`).textContent();
       for (const line of region(source, name)) assert.ok(shown.includes(line.trim()), `${name} lacks: ${line.trim()}`);

@@ -113,6 +113,15 @@ test('exercises: six questions with cells, comparisons, calculator', async () =>
     const grown = Number(await page.getByTestId('ex4-measured').getAttribute('data-grown'));
     const figure = Number(await page.getByTestId('ex4-measured').getAttribute('data-figure'));
     assert.ok(grown > 0.3 * figure && grown < 3 * figure, `grown ${grown} vs figure ${figure}`);
+    // A step too large for the CPU backend's memory is refused before a worker is asked (it
+    // crashed the worker), with the largest batch that fits, as the training form does.
+    await page.getByTestId('ex4-batch').fill('300');
+    await page.getByTestId('ex4-side').fill('224');
+    await page.getByTestId('ex4-measure').click();
+    await page.getByTestId('ex4-measure-error').waitFor({ timeout: 10_000 });
+    const refusal = await page.getByTestId('ex4-measure-error').textContent();
+    assert.match(refusal, /^Training at batch 300 needs about [\d.]+ GiB, more than the 2\.0 GiB this backend may use\. The largest batch that fits is (\d+)\.$/);
+    assert.ok(Number(refusal.match(/(\d+)\.$/)[1]) < 300, refusal);
     // Below NiN's minimum side the calculator says so.
     await page.getByTestId('ex4-side').fill('50');
     await page.getByTestId('ex4-error').waitFor();

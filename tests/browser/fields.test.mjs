@@ -39,7 +39,7 @@ test('every training and exercise field says what it accepts, in both languages'
       train: ['Training images', 'a whole number from 1 to 60,000'],
       val: ['Validation images', 'a whole number from 1 to 60,000'],
       test: ['Test images', 'a whole number from 1 to 10,000'],
-      seed: ['Seed', 'a whole number of at least 0'],
+      seed: ['Seed', 'a whole number from 0 to 18,446,744,073,709,551,615'],
     };
     for (const [id, [label, rule]] of Object.entries(rules)) {
       const field = page.getByTestId(`train-${id}`);

@@ -220,3 +220,71 @@ test('a panic in the training worker ends the run cleanly, and the next run work
     await browser.close();
   }
 });
+
+test('out of GPU memory in the shape summary: WebGPU stays on, a smaller batch is offered, and a later success lifts the limit', async () => {
+  const browser = await launch({ webgpu: true });
+  try {
+    const context = await browser.newContext(NO_SW);
+    // The engine worker's device reports an out-of-memory error when the summary first reads back.
+    await workerPrelude(context, onNthMap(1, `(device) => device.dispatchEvent(new GPUUncapturedErrorEvent('uncapturederror', { error: new GPUOutOfMemoryError('test: no room for a buffer') }))`));
+    const { page, problems } = await openPageIn(context, site);
+    assert.equal(await backendKind(page), 'WebGpu');
+    assert.equal(await runShapeCell(page, [2, 1, 67, 67]), 'error');
+    assert.match(await page.getByTestId('cell-error').textContent(), /^The GPU ran out of memory: batch 2 needs about [\d.]+ MiB, too much for this GPU now\. WebGPU stays on: try a smaller batch, at most 1\.$/);
+    assert.equal(await backendKind(page), 'WebGpu', 'WebGPU is not turned off');
+    assert.doesNotMatch(await page.getByTestId('backend-reason').textContent(), /failed/);
+    // As large a batch again is not sent; the offered batch runs on the GPU.
+    assert.equal(await runShapeCell(page, [4, 1, 67, 67]), 'error');
+    assert.match(await page.getByTestId('cell-error').textContent(), /^Batch 4 needs about [\d.]+ MiB; a request of [\d.]+ MiB ran out of GPU memory on this page, so this one is not sent\. Use a batch of at most 1 /);
+    const before = Number(await page.getByTestId('cell-status').getAttribute('data-finished'));
+    await page.getByTestId('shape-use-batch').click();
+    await page.waitForFunction((n) => {
+      const el = document.querySelector('[data-testid="cell-status"]');
+      return Number(el?.dataset.finished) > n && ['done', 'error'].includes(el.dataset.status);
+    }, before, { timeout: 120_000 });
+    assert.equal(await page.getByTestId('cell-status').getAttribute('data-status'), 'done');
+    assert.equal(await page.getByTestId('shape-batch').inputValue(), '1');
+    // That success lifted the limit: batch 2 runs now, on WebGPU, without a reload.
+    assert.equal(await runShapeCell(page, [2, 1, 67, 67]), 'done');
+    assert.equal(await backendKind(page), 'WebGpu');
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the GPU fails while scoring a loaded model: one click scores the same model again on the CPU', async () => {
+  const browser = await launch({ webgpu: true });
+  try {
+    const { page, problems } = await openPage(browser, site.origin, site.url);
+    assert.equal(await backendKind(page), 'WebGpu');
+    // The scoring worker's device is lost at its first readback.
+    await workerPrelude(page, onNthMap(1, '(device) => device.destroy()'));
+    await page.getByTestId('train-preset').selectOption('short');
+    await fillTraining(page, { batch: '8', test: '16' });
+    const file = new URL('../../models/nin-book-96px.ninw', import.meta.url);
+    const finished = async () => Number(await page.getByTestId('train-cell').getAttribute('data-finished'));
+    const waitFinished = (n) => page.waitForFunction((k) => Number(document.querySelector('[data-testid="train-cell"]')?.dataset.finished) > k, n, { timeout: 600_000 });
+    let n = await finished();
+    await page.getByTestId('train-load-weights').setInputFiles(file.pathname);
+    await waitFinished(n);
+    assert.equal(await page.getByTestId('train-cell').getAttribute('data-phase'), 'failed');
+    assert.match(await status(page), /the GPU device was lost/);
+    const offer = page.getByTestId('train-continue-cpu');
+    assert.equal(await offer.getAttribute('data-job'), 'score');
+    assert.equal(await offer.textContent(), 'Score the same model again on the CPU');
+    await page.unroute(`**/${GPU_WORKER}`);
+    n = await finished();
+    await offer.click();
+    await waitFinished(n);
+    assert.equal(await page.getByTestId('train-cell').getAttribute('data-phase'), 'done', await status(page));
+    assert.equal(await backendKind(page), 'Cpu');
+    // The same model scored, not a training run.
+    assert.equal((await board(page)).train, 0, 'no training run started');
+    assert.equal(await page.getByTestId('train-loaded').getAttribute('data-size'), '96');
+    assert.match(await page.getByTestId('train-results').textContent(), /\(\d+ \/ 16\)/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});

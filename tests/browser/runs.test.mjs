@@ -88,3 +88,35 @@ test('variants train in the training cell; the run board compares, renames, dele
     await browser.close();
   }
 });
+
+test('a hostile run board in localStorage is bounded: the page stays responsive and says what it left out', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    // A list of 400,000 entries that are not runs (about 0.8 MB), written before the page loads.
+    await context.addInitScript(() => {
+      if (!sessionStorage.getItem('hostile-written')) {
+        localStorage.setItem('nin-runs-v1', `[${'0,'.repeat(399999)}0]`);
+        sessionStorage.setItem('hostile-written', '1');
+      }
+    });
+    const page = await context.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await page.goto(site.url);
+    await backendKind(page);
+    await page.getByTestId('runs-dropped').waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByTestId('runs-dropped').textContent(), 'Reading the saved run board left out 400,000 saved entries that were not runs the board can draw.');
+    assert.equal(await count(page), 0);
+    // The board was saved back as read: the note shows once.
+    assert.equal(await page.evaluate(() => localStorage.getItem('nin-runs-v1')), '[]');
+    await page.getByTestId('lang-toggle').click();
+    assert.match(await page.getByTestId('runs-dropped').textContent(), /ボードに描けない保存データ 400,000 件/);
+    await page.reload();
+    await backendKind(page);
+    assert.equal(await page.getByTestId('runs-dropped').count(), 0);
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});

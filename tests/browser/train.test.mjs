@@ -482,3 +482,57 @@ test('WebGPU page, worker without WebGPU: a clear error, one click to the CPU, a
     await browser.close();
   }
 });
+
+test('"Load the trained NiN" with a field that breaks its rule says why next to each button, in both languages', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, problems } = await openPage(browser, site.origin, site.url);
+    await backendKind(page);
+    await fill(page, { lr: 'abc' });
+    await page.getByTestId('train-load-shipped').click();
+    await page.getByTestId('train-shipped-error').waitFor({ timeout: 10_000 });
+    assert.match(await page.getByTestId('train-shipped-error').textContent(), /must be a number above 0 and below 10 \(such as 0\.001\), not "abc"/);
+    assert.equal(await phase(page), 'idle', 'nothing started');
+    // The try-it cell's button asks the training cell: the reason shows next to it too.
+    await page.getByTestId('try-load-shipped').click();
+    await page.getByTestId('try-shipped-error').waitFor({ timeout: 10_000 });
+    assert.match(await page.getByTestId('try-shipped-error').textContent(), /"abc"/);
+    await page.getByTestId('lang-toggle').click();
+    assert.match(await page.getByTestId('train-shipped-error').textContent(), /より大きく 10 より小さい数.*"abc"/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('after a run, a loaded weights file\'s JSON names that file\'s model and carries none of the run\'s curves', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, problems } = await openPage(browser, site.origin, site.url);
+    await backendKind(page);
+    await page.getByTestId('train-preset').selectOption('cpu');
+    await fill(page, { size: '67', batch: '16', train: '64', val: '32', test: '32', epochs: '1', seed: '1' });
+    const beforeRun = await finished(page);
+    await page.getByTestId('train-start').click();
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-cell"]')?.dataset.finished) > n, beforeRun, { timeout: 300_000 });
+    assert.equal(await phase(page), 'done', await page.getByTestId('train-status').textContent());
+    assert.ok((await points(page)).train > 0);
+    // The site's trained NiN (96 px) as a file the student picked.
+    const file = new URL('../../models/nin-book-96px.ninw', import.meta.url);
+    const beforeLoad = await finished(page);
+    await page.getByTestId('train-load-weights').setInputFiles(file.pathname);
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-cell"]')?.dataset.finished) > n, beforeLoad, { timeout: 300_000 });
+    assert.equal(await phase(page), 'done', await page.getByTestId('train-status').textContent());
+    assert.equal((await points(page)).train, 0, 'the run\'s curves are not shown with the file\'s report');
+    const [jd] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-json').click()]);
+    assert.equal(jd.suggestedFilename(), 'nin-book-run.json');
+    const json = JSON.parse(await readFile(await jd.path(), 'utf8'));
+    assert.equal(json.variant, 'book');
+    assert.equal(json.settings.image_size, 96, 'the file\'s size');
+    assert.deepEqual(json.history.train, [], 'no curves from the run before');
+    assert.equal(json.test.confusion.flat().reduce((a, b) => a + b, 0), 32, 'the file\'s test report');
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
