@@ -91,7 +91,7 @@ pub fn App() -> impl IntoView {
             return;
         }
         backends.use_cpu(CpuReason::GpuEngineLoading);
-        let started = super::gpu_engine::start().await;
+        let started = crate::client::start_gpu_engine().await;
         let waiting = matches!(backends.active.get_untracked(), BackendState::Ready(ref b) if b.cpu_reason == Some(CpuReason::GpuEngineLoading));
         match started {
             Ok(adapter) => {

@@ -17,8 +17,7 @@ use crate::format;
 use crate::i18n::{self, Lang, exercises as tx};
 use crate::model::NinConfig;
 use crate::training::{Preset, TrainSettings};
-use crate::worker::host::TrainingWorker;
-use crate::worker::{FromWorker, ToWorker, WorkerFailure};
+use crate::worker::WorkerFailure;
 
 /// What the measurement button has shown.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,23 +30,8 @@ enum Measure {
 
 /// One training step in a fresh CPU worker: how much its WebAssembly memory grew.
 async fn measure(side: usize, batch: usize, optimizer: crate::training::OptimizerKind) -> Result<u64, WorkerFailure> {
-    let inbox = std::rc::Rc::new(std::cell::RefCell::new(std::collections::VecDeque::new()));
-    let deliver = {
-        let inbox = inbox.clone();
-        move |m: Result<(FromWorker, Vec<Vec<u8>>), WorkerFailure>| inbox.borrow_mut().push_back(m.map(|(m, _)| m))
-    };
-    let worker = TrainingWorker::spawn(BackendKind::Cpu, deliver)?;
     let settings = TrainSettings { optimizer, batch_size: batch, image_size: side, ..Preset::ShortCpu.settings() };
-    loop {
-        let next = inbox.borrow_mut().pop_front();
-        match next {
-            None => gloo_timers::future::TimeoutFuture::new(20).await,
-            Some(Ok(FromWorker::Ready)) => worker.send(&ToWorker::MeasureStep { config: NinConfig::book(), settings: settings.clone() }, &[])?,
-            Some(Ok(FromWorker::Measured { before, after })) => return Ok(after.saturating_sub(before)),
-            Some(Ok(FromWorker::Failed(e)) | Err(e)) => return Err(e),
-            Some(Ok(_)) => {}
-        }
-    }
+    crate::client::measure_step(NinConfig::book(), settings).await
 }
 
 #[component]

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::state::{BackendState, Backends, RunAll};
 use crate::analysis::InputShape;
-use crate::engine::{BackendKind, CpuReason, SummaryError, SummaryReport, run_shape_summary};
+use crate::engine::{BackendKind, CpuReason, SummaryError, SummaryReport};
 use crate::figure::map_tiles;
 use crate::format;
 use crate::i18n::{self, Lang};
@@ -140,10 +140,7 @@ pub fn ShapeSummaryCell() -> impl IntoView {
             TimeoutFuture::new(0).await;
             let config = NinConfig::book();
             // On WebGPU the GPU worker computes it (the page's own module has only the CPU backend).
-            let result = match backend.kind {
-                BackendKind::WebGpu => super::gpu_engine::summary(&config, input, backend.buffer_limit_bytes()).await,
-                BackendKind::Cpu => run_shape_summary(&burn::prelude::Device::flex(), &config, input, backend.buffer_limit_bytes()).await,
-            };
+            let result = crate::client::summary(&backend, &config, input).await;
             // WebGPU failed under it: the page goes on on the CPU and says why.
             match &result {
                 Err(SummaryError::Gpu(fault)) => backends.webgpu_failed(CpuReason::PageGpuFailed(fault.clone())),

@@ -41,7 +41,7 @@ impl Backends {
     /// WebGPU failed for this page (its engine worker's device is gone): the page goes on on
     /// the CPU, saying why, and does not offer WebGPU again until a reload.
     pub fn webgpu_failed(&self, reason: CpuReason) {
-        crate::ui::gpu_engine::stop();
+        crate::client::stop_gpu_engine();
         self.webgpu.set(Some(Err(reason.clone())));
         self.use_cpu(reason);
     }

@@ -13,7 +13,7 @@ use super::state::{BackendState, Backends, GpuMemory, SeedField, TrainSeed, CPU_
 use super::train_board::Board;
 use super::train_form::{Fields, check, optimizer_options};
 use super::train_results::Results;
-use super::train_run::{Live, Phase, RunError, TrainedModel, keep_model, load_data, measured_speed, pause_when_hidden, run, run_in_worker, run_record};
+use super::train_run::{Live, Phase, RunError, TrainedModel, keep_model, load_data, measured_speed, pause_when_hidden, run, run_job, run_record};
 use crate::engine::{ActiveBackend, BackendKind, CpuReason};
 use crate::format;
 use crate::i18n::{Lang, train as tr};
@@ -21,7 +21,7 @@ use crate::model::NinConfig;
 use crate::training::session::Control;
 use crate::training::settings::{self, RunCost};
 use crate::training::{History, Preset, TrainSettings, record};
-use crate::worker::{ToWorker, WorkerFailure};
+use crate::worker::{ScoringDataRef, WorkerFailure};
 
 #[component]
 pub fn TrainCell() -> impl IntoView {
@@ -146,10 +146,10 @@ pub fn TrainCell() -> impl IntoView {
         loaded.set(Some((name.clone(), meta.image_size)));
         let sets = load_data(live, &TrainSettings { train_images: 0, val_images: 0, ..settings.clone() }).await?;
         let (_, record) = record::parse_file(&bytes).map_err(weights)?;
-        let job = ToWorker::Test { config: meta.config.clone(), settings: settings.clone(), backend: b.kind };
+        let job = crate::client::Job::Score { config: meta.config.clone(), settings: settings.clone(), data: ScoringDataRef { weights: record, test: &sets.test } };
         let memory = settings::memory_estimate(&meta.config, &settings).map(|m| m.total()).unwrap_or(u64::MAX);
         let helpers = crate::training::parallel::workers(workers.get_untracked(), memory, super::train_form::workers_budget(device_memory), settings.test_images.max(1)) - 1;
-        run_in_worker(live, &b, &meta.variant, &settings, &meta.config, job, &[record, &sets.test.images, &sets.test.labels], helpers).await?;
+        run_job(live, &b, &meta.variant, &settings, &meta.config, job, helpers).await?;
         live.phase.set(Phase::Done);
         Ok::<TrainSettings, RunError>(settings)
     };

@@ -1,0 +1,30 @@
+//! The one door between the page (`crate::ui`) and the engine. Every computation the page asks
+//! for goes through here: a shape summary ([`summary`]), a training run or the scoring of
+//! trained weights ([`Run`]: a handle and a stream of typed [`Update`]s), one measured training
+//! step ([`measure_step`]), the GPU engine's start and stop. The UI renders updates and sends
+//! controls; it never posts a worker message, polls a timer, or reaches `worker` itself.
+//!
+//! Modelled on brush's process handle: the engine runs behind the handle (in Web Workers, see
+//! `crate::worker`), and the page consumes its messages in order.
+
+mod engine;
+mod run;
+
+use burn::prelude::Device;
+
+pub use engine::{start as start_gpu_engine, stop as stop_gpu_engine};
+pub use run::{Controller, Job, Run, Update, measure_step};
+
+use crate::analysis::InputShape;
+use crate::engine::{ActiveBackend, BackendKind, SummaryError, SummaryReport};
+use crate::model::NinConfig;
+
+/// The shape summary of `config` on `input` on the page's backend: on WebGPU the GPU engine
+/// worker computes it (the page's own module has only the CPU backend); on the CPU the page
+/// does (it takes milliseconds).
+pub async fn summary(backend: &ActiveBackend, config: &NinConfig, input: InputShape) -> Result<SummaryReport, SummaryError> {
+    match backend.kind {
+        BackendKind::WebGpu => engine::summary(config, input, backend.buffer_limit_bytes()).await,
+        BackendKind::Cpu => crate::engine::run_shape_summary(&Device::flex(), config, input, backend.buffer_limit_bytes()).await,
+    }
+}
