@@ -3,21 +3,19 @@
 //! keeps, which the training cell checks), the prediction peak, whether the batch fits this
 //! backend, and on the CPU backend a measured training step beside the formula.
 
-use burn::module::Module;
-use burn::prelude::Device;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::exercises::{Inputs, InputsForm, ShareLink, width};
 use super::state::{BackendState, Backends, GpuMemory};
 use crate::analysis::LayerKind;
-use crate::engine::BackendKind;
+use crate::client::BackendKind;
 use crate::exercises::{self, Exercise, Resources};
 use crate::format;
 use crate::i18n::{self, Lang, exercises as tx};
-use crate::model::NinConfig;
-use crate::training::{Preset, TrainSettings};
-use crate::worker::WorkerFailure;
+use crate::model::config::NinConfig;
+use crate::client::{Preset, TrainSettings};
+use crate::client::WorkerFailure;
 
 /// What the measurement button has shown.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,7 +27,7 @@ enum Measure {
 }
 
 /// One training step in a fresh CPU worker: how much its WebAssembly memory grew.
-async fn measure(side: usize, batch: usize, optimizer: crate::training::OptimizerKind) -> Result<u64, WorkerFailure> {
+async fn measure(side: usize, batch: usize, optimizer: crate::client::OptimizerKind) -> Result<u64, WorkerFailure> {
     let settings = TrainSettings { optimizer, batch_size: batch, image_size: side, ..Preset::ShortCpu.settings() };
     crate::client::measure_step(NinConfig::book(), settings).await
 }
@@ -42,7 +40,7 @@ pub fn Calculator() -> impl IntoView {
     let t = move || lang.get().ex();
     let inputs = Inputs::new(Exercise::Resources, 224, 128);
     // Cross-check: the parameter count of the real Burn module (built once on the CPU).
-    let module_params = NinConfig::book().init(&Device::flex()).map(|m| m.num_params() as u64).ok();
+    let module_params = crate::client::module_params(&NinConfig::book());
     let measured = RwSignal::new(Measure::Idle);
 
     let result = Memo::new(move |_| {

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use crate::figure::curves::{self, BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH};
 use crate::i18n::{Lang, exercises as tx};
-use crate::model::NinConfig;
-use crate::training::History;
+use crate::model::config::NinConfig;
+use crate::client::History;
 
 /// The model the training cell builds: a variant key (for labels) and its config.
 #[derive(Clone, Copy)]
@@ -19,7 +19,7 @@ impl TrainTarget {
     }
 }
 
-pub use crate::training::board::RunRecord;
+pub use crate::client::board::RunRecord;
 
 /// localStorage key; the version changes when the record format does.
 const STORAGE_KEY: &str = "nin-runs-v1";
@@ -34,7 +34,7 @@ impl Runs {
     /// The saved runs; a missing entry gives an empty board, an unreadable one (another
     /// version's, or damaged) is set aside with a notice.
     pub fn load() -> Self {
-        let runs = super::storage::get_with(STORAGE_KEY, super::storage::Stored::RunBoard, |json| crate::training::board::parse(json, MAX_RUNS));
+        let runs = super::storage::get_with(STORAGE_KEY, super::storage::Stored::RunBoard, |json| crate::client::board::parse(json, MAX_RUNS));
         Runs(RwSignal::new(runs.unwrap_or_default()))
     }
 

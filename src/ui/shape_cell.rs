@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use super::state::{BackendState, Backends, RunAll};
 use crate::analysis::InputShape;
-use crate::engine::{BackendKind, CpuReason, SummaryError, SummaryReport};
+use crate::client::{BackendKind, CpuReason, SummaryError, SummaryReport};
 use crate::figure::map_tiles;
 use crate::format;
 use crate::i18n::{self, Lang};
-use crate::model::NinConfig;
+use crate::model::config::NinConfig;
 
 /// The cell's state.
 #[derive(Clone, Debug, PartialEq)]

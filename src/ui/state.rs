@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::engine::{ActiveBackend, BackendKind, CpuReason};
+use crate::client::{ActiveBackend, BackendKind, CpuReason};
 
 /// The backend the cells run on, once start-up has decided.
 #[derive(Clone, Debug)]

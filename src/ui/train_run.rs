@@ -4,7 +4,6 @@
 
 use std::rc::Rc;
 
-use burn::prelude::Device;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
@@ -12,15 +11,16 @@ use wasm_bindgen::prelude::Closure;
 use super::fetch::{self, Datasets};
 use super::runs::RunRecord;
 use crate::data::DataError;
-use crate::engine::{ActiveBackend, BackendKind, CpuReason, GpuFault};
+use crate::client::{ActiveBackend, BackendKind, CpuReason, GpuFault};
 use crate::i18n::{Lang, train as tr};
-use crate::model::{Nin, NinConfig};
-use crate::training::metrics::TestReport;
-use crate::training::session::{Control, Ended, Event, Progress, Stage};
-use crate::training::settings;
-use crate::training::{History, SettingsError, TrainError, TrainSettings, record};
+use crate::client::Nin;
+use crate::model::config::NinConfig;
+use crate::client::TestReport;
+use crate::client::{Control, Ended, Event, Progress, Stage};
+use crate::client::settings;
+use crate::client::{History, SettingsError, TrainError, TrainSettings};
 use crate::client::{self, Controller, Job};
-use crate::worker::{TrainingDataRef, WorkerFailure};
+use crate::client::{TrainingDataRef, WorkerFailure};
 
 /// Where the run is.
 #[derive(Clone, Debug, PartialEq)]
@@ -251,7 +251,7 @@ pub async fn run_job(live: Live, backend: &ActiveBackend, variant: &str, setting
                 // The previous model goes first: two models alive at once raised the page's
                 // wasm memory (which never shrinks) by a model's size (tests/browser/soak.mjs).
                 drop_model(live);
-                match record::from_bytes(record.0, config, &Device::flex()) {
+                match client::load_weights(record.0, config) {
                     Ok(nin) => keep_model(live, nin, variant, settings, config),
                     Err(e) => {
                         outcome = Some(Err(RunError::Weights(e.to_string())));
