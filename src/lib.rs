@@ -1,7 +1,10 @@
 //! NiN companion: the "Network in Network" chapter of Dive into Deep Learning, runnable in the
-//! browser with Burn. `model`, `analysis` and `engine` build and test natively; `ui` is wasm-only.
+//! browser with Burn. `model`, `analysis` and `engine` build and test natively; `ui` is wasm-only
+//! and reaches the engine only through `client` (wasm-only too).
 
 pub mod analysis;
+#[cfg(target_arch = "wasm32")]
+pub mod client;
 pub mod content;
 pub mod data;
 pub mod engine;

@@ -17,7 +17,7 @@ use super::try_cell::TryCell;
 use super::runs::{RunBoard, Runs, TrainTarget};
 use super::state::{BackendState, Backends, GpuMemory, RunAll, SeedField, Shared, TrainSeed};
 use crate::content::chapter::SECTION_IDS;
-use crate::engine::{ActiveBackend, CpuReason};
+use crate::client::{ActiveBackend, CpuReason};
 use crate::i18n::Lang;
 
 const LANG_KEY: &str = "nin.lang";
@@ -80,7 +80,7 @@ pub fn App() -> impl IntoView {
     // module downloads into its worker and opens WebGPU; then the page switches to WebGPU
     // (unless the student chose the CPU meanwhile).
     spawn_local(async move {
-        let probed = crate::engine::webgpu::probe().await.and_then(|a| match a.unusable_reason() {
+        let probed = crate::client::probe_webgpu().await.and_then(|a| match a.unusable_reason() {
             Some(reason) => Err(reason),
             None => Ok(a),
         });
@@ -91,7 +91,7 @@ pub fn App() -> impl IntoView {
             return;
         }
         backends.use_cpu(CpuReason::GpuEngineLoading);
-        let started = super::gpu_engine::start().await;
+        let started = crate::client::start_gpu_engine().await;
         let waiting = matches!(backends.active.get_untracked(), BackendState::Ready(ref b) if b.cpu_reason == Some(CpuReason::GpuEngineLoading));
         match started {
             Ok(adapter) => {

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::state::{BackendState, Backends};
-use crate::engine::{ActiveBackend, BackendKind, CpuReason};
+use crate::client::{ActiveBackend, BackendKind, CpuReason};
 use crate::format;
 use crate::i18n::{self, Lang};
 

@@ -3,22 +3,19 @@
 //! keeps, which the training cell checks), the prediction peak, whether the batch fits this
 //! backend, and on the CPU backend a measured training step beside the formula.
 
-use burn::module::Module;
-use burn::prelude::Device;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::exercises::{Inputs, InputsForm, ShareLink, width};
 use super::state::{BackendState, Backends, CPU_MEMORY_BUDGET, GpuMemory};
 use crate::analysis::LayerKind;
-use crate::engine::BackendKind;
+use crate::client::BackendKind;
 use crate::exercises::{self, Exercise, Resources};
 use crate::format;
 use crate::i18n::{self, Lang, exercises as tx};
-use crate::model::NinConfig;
-use crate::training::TrainSettings;
-use crate::worker::host::TrainingWorker;
-use crate::worker::{FromWorker, ToWorker, WorkerFailure};
+use crate::model::config::NinConfig;
+use crate::client::TrainSettings;
+use crate::client::WorkerFailure;
 
 /// What the measurement button has shown.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,22 +28,7 @@ enum Measure {
 
 /// One training step in a fresh CPU worker: how much its WebAssembly memory grew.
 async fn measure(settings: TrainSettings) -> Result<u64, WorkerFailure> {
-    let inbox = std::rc::Rc::new(std::cell::RefCell::new(std::collections::VecDeque::new()));
-    let deliver = {
-        let inbox = inbox.clone();
-        move |m: Result<(FromWorker, Vec<Vec<u8>>), WorkerFailure>| inbox.borrow_mut().push_back(m.map(|(m, _)| m))
-    };
-    let worker = TrainingWorker::spawn(BackendKind::Cpu, deliver)?;
-    loop {
-        let next = inbox.borrow_mut().pop_front();
-        match next {
-            None => gloo_timers::future::TimeoutFuture::new(20).await,
-            Some(Ok(FromWorker::Ready)) => worker.send(&ToWorker::MeasureStep { config: NinConfig::book(), settings: settings.clone() }, &[])?,
-            Some(Ok(FromWorker::Measured { before, after })) => return Ok(after.saturating_sub(before)),
-            Some(Ok(FromWorker::Failed(e)) | Err(e)) => return Err(e),
-            Some(Ok(_)) => {}
-        }
-    }
+    crate::client::measure_step(NinConfig::book(), settings).await
 }
 
 #[component]
@@ -57,7 +39,7 @@ pub fn Calculator() -> impl IntoView {
     let t = move || lang.get().ex();
     let inputs = Inputs::new(Exercise::Resources, 224, 128);
     // Cross-check: the parameter count of the real Burn module (built once on the CPU).
-    let module_params = NinConfig::book().init(&Device::flex()).map(|m| m.num_params() as u64).ok();
+    let module_params = crate::client::module_params(&NinConfig::book());
     let measured = RwSignal::new(Measure::Idle);
 
     let result = Memo::new(move |_| {
@@ -93,8 +75,8 @@ pub fn Calculator() -> impl IntoView {
         // The training form's memory check, before a worker is asked: a step too large for
         // the CPU backend's memory crashed the worker; it is refused with the largest batch
         // that fits.
-        let cpu = crate::engine::backend::CPU_BUFFER_LIMIT_BYTES;
-        let settings = match crate::training::settings::measure_step(&NinConfig::book(), r.side, r.batch, r.optimizer, cpu, CPU_MEMORY_BUDGET) {
+        let cpu = crate::client::CPU_BUFFER_LIMIT_BYTES;
+        let settings = match crate::client::settings::measure_step(&NinConfig::book(), r.side, r.batch, r.optimizer, cpu, CPU_MEMORY_BUDGET) {
             Ok(settings) => settings,
             Err(e) => {
                 measured.set(Measure::Failed(i18n::train::settings_error(lang.get_untracked(), &e)));

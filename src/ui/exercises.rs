@@ -13,8 +13,8 @@ use crate::exercises::share::{self, ShareState};
 use crate::exercises::{self, Costs, Exercise};
 use crate::format;
 use crate::i18n::{self, Lang, exercises as tx};
-use crate::model::{NinConfig, StageConfig, VGG11, VGG16, VGG19};
-use crate::training::OptimizerKind;
+use crate::model::config::{NinConfig, StageConfig, VGG11, VGG16, VGG19};
+use crate::client::OptimizerKind;
 
 /// The inputs shared by an exercise cell: side, batch and optimizer, as typed.
 #[derive(Clone, Copy)]

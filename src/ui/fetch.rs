@@ -55,7 +55,7 @@ fn network(url: &str, e: JsValue) -> DataError {
     if !super::offline::online() {
         return DataError::Offline { url: url.to_string() };
     }
-    DataError::Network { url: url.to_string(), reason: crate::engine::webgpu::js_error_text(&e) }
+    DataError::Network { url: url.to_string(), reason: crate::client::js_error_text(&e) }
 }
 
 /// Fetches `url`, calling `progress(bytes_so_far)` for each piece that arrives.

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::prose::Paragraph;
 use crate::figure::{FigureColumn, FigureItem, LINE_HEIGHT, PADDING, layout};
 use crate::i18n::{self, Lang};
-use crate::model::{NinConfig, VGG11};
+use crate::model::config::{NinConfig, VGG11};
 
 const COLUMN_WIDTH: f32 = 250.0;
 const COLUMN_GAP: f32 = 50.0;

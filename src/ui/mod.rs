@@ -8,7 +8,6 @@ mod exercise4;
 mod exercises;
 mod fetch;
 mod figure;
-pub(crate) mod gpu_engine;
 mod motivation;
 mod offline;
 mod panic;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::analysis::{InputShape, LayerKind, ShapePlan, plan};
 use crate::format;
 use crate::i18n::Lang;
-use crate::model::{NinConfig, VGG11};
+use crate::model::config::{NinConfig, VGG11};
 
 struct Row {
     name: &'static str,

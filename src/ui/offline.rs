@@ -13,7 +13,7 @@ use super::fetch;
 use crate::data::shards::Set as DataSet;
 use crate::format;
 use crate::i18n::Lang;
-use crate::training::Preset;
+use crate::client::Preset;
 
 #[wasm_bindgen(inline_js = r#"
 export async function sw_register(on_update) {

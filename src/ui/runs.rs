@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use crate::figure::curves::{self, BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH};
 use crate::i18n::{Lang, exercises as tx};
-use crate::model::NinConfig;
-use crate::training::History;
+use crate::model::config::NinConfig;
+use crate::client::History;
 
 /// The model the training cell builds: a variant key (for labels) and its config.
 #[derive(Clone, Copy)]
@@ -19,7 +19,7 @@ impl TrainTarget {
     }
 }
 
-pub use crate::training::board::RunRecord;
+pub use crate::client::board::RunRecord;
 
 /// localStorage key; the version changes when the record format does.
 const STORAGE_KEY: &str = "nin-runs-v1";
@@ -28,7 +28,7 @@ const MAX_RUNS: usize = 24;
 
 /// All runs, newest last; and what reading the saved board left out (named above the board).
 #[derive(Clone, Copy)]
-pub struct Runs(pub RwSignal<Vec<RunRecord>>, pub RwSignal<crate::training::board::Dropped>);
+pub struct Runs(pub RwSignal<Vec<RunRecord>>, pub RwSignal<crate::client::board::Dropped>);
 
 impl Runs {
     /// The saved runs; a missing entry gives an empty board, an unreadable one (another
@@ -36,7 +36,7 @@ impl Runs {
     /// large, too many runs or points, entries that are not runs) is saved back as read, so
     /// that the note about it shows once.
     pub fn load() -> Self {
-        let loaded = super::storage::get_with(STORAGE_KEY, super::storage::Stored::RunBoard, |json| crate::training::board::parse(json, MAX_RUNS));
+        let loaded = super::storage::get_with(STORAGE_KEY, super::storage::Stored::RunBoard, |json| crate::client::board::parse(json, MAX_RUNS));
         let (runs, dropped) = loaded.map(|l| (l.runs, l.dropped)).unwrap_or_default();
         let board = Runs(RwSignal::new(runs), RwSignal::new(dropped));
         if !dropped.is_empty() {

@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use super::state::{BackendState, Backends, GpuMemory, RunAll};
 use crate::analysis::InputShape;
-use crate::engine::{BackendKind, CpuReason, SummaryError, SummaryReport, run_shape_summary};
+use crate::client::{BackendKind, CpuReason, SummaryError, SummaryReport};
 use crate::figure::map_tiles;
 use crate::format;
 use crate::i18n::{self, Lang};
-use crate::model::NinConfig;
+use crate::model::config::NinConfig;
 
 /// The cell's state.
 #[derive(Clone, Debug, PartialEq)]
@@ -106,7 +106,7 @@ fn parse_input(batch: &str, channels: &str, height: &str, width: &str) -> Result
 /// The error for a summary of `needed` bytes when a request of `ran_out_at` bytes ran out of
 /// GPU memory (this one, when `now`), with the largest batch under it.
 fn too_large(config: &NinConfig, input: InputShape, needed: u64, ran_out_at: u64, now: bool) -> CellError {
-    let largest_fits = crate::engine::summary::largest_batch_within(config, input, ran_out_at.saturating_sub(1)).unwrap_or(0);
+    let largest_fits = crate::client::largest_batch_within(config, input, ran_out_at.saturating_sub(1)).unwrap_or(0);
     CellError::GpuMemory { batch: input.batch, needed, ran_out_at, now, largest_fits }
 }
 
@@ -158,7 +158,7 @@ pub fn ShapeSummaryCell() -> impl IntoView {
         };
         let config = NinConfig::book();
         // What the GPU's memory allows, as far as this page has learned it.
-        let needed = crate::engine::summary::summary_bytes(&config, input).ok();
+        let needed = crate::client::summary_bytes(&config, input).ok();
         if backend.kind == BackendKind::WebGpu
             && let (Some(needed), Some(budget)) = (needed, gpu_memory.budget(BackendKind::WebGpu))
             && needed > budget
@@ -173,10 +173,7 @@ pub fn ShapeSummaryCell() -> impl IntoView {
             // Let the browser paint "running" before the work starts.
             TimeoutFuture::new(0).await;
             // On WebGPU the GPU worker computes it (the page's own module has only the CPU backend).
-            let result = match backend.kind {
-                BackendKind::WebGpu => super::gpu_engine::summary(&config, input, backend.buffer_limit_bytes()).await,
-                BackendKind::Cpu => run_shape_summary(&burn::prelude::Device::flex(), &config, input, backend.buffer_limit_bytes()).await,
-            };
+            let result = crate::client::summary(&backend, &config, input).await;
             // Out of GPU memory: the request was too large, the GPU is fine; remember how much
             // it needed and offer a batch under it. Any other GPU failure: the page goes on on
             // the CPU and says why.

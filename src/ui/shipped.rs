@@ -8,8 +8,8 @@ use super::runs::RunRecord;
 use crate::data::DataError;
 use crate::format;
 use crate::i18n::{Lang, train as tr};
-use crate::training::card::{MODEL_DIR, MODEL_NAME, ModelCard};
-use crate::training::TrainSettings;
+use crate::client::card::{MODEL_DIR, MODEL_NAME, ModelCard};
+use crate::client::TrainSettings;
 
 /// "Load the trained NiN" from another cell (the try-it cell) asks the training cell through
 /// this counter; the second signal holds why the last request could not start (a training
@@ -44,7 +44,7 @@ pub fn board_record(card: &ModelCard, settings: &TrainSettings, measured: f64, l
         history: card.history.clone(),
         test_accuracy: Some(measured),
         params: 1_992_166,
-        flops_per_image: crate::exercises::costs(&crate::model::NinConfig::book(), settings.image_size, 1, card.settings.optimizer).map_or(0, |c| c.forward_flops),
+        flops_per_image: crate::exercises::costs(&crate::model::config::NinConfig::book(), settings.image_size, 1, card.settings.optimizer).map_or(0, |c| c.forward_flops),
         images_per_s: card.images_seen as f64 / card.wall_time_s.max(1.0),
         stopped: false,
     }

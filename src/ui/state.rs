@@ -4,8 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::engine::gpu_fault::{MemoryEvent, learn};
-use crate::engine::{ActiveBackend, BackendKind, CpuReason};
+use crate::client::{ActiveBackend, BackendKind, CpuReason, MemoryEvent, learn_gpu_memory};
 
 /// The backend the cells run on, once start-up has decided.
 #[derive(Clone, Debug)]
@@ -42,7 +41,7 @@ impl Backends {
     /// WebGPU failed for this page (its engine worker's device is gone): the page goes on on
     /// the CPU, saying why, and does not offer WebGPU again until a reload.
     pub fn webgpu_failed(&self, reason: CpuReason) {
-        crate::ui::gpu_engine::stop();
+        crate::client::stop_gpu_engine();
         self.webgpu.set(Some(Err(reason.clone())));
         self.use_cpu(reason);
     }
@@ -78,7 +77,7 @@ pub struct GpuMemory(pub RwSignal<Option<u64>>);
 
 impl GpuMemory {
     fn learn(&self, event: MemoryEvent) {
-        let next = learn(self.0.get_untracked(), event);
+        let next = learn_gpu_memory(self.0.get_untracked(), event);
         if next != self.0.get_untracked() {
             self.0.set(next);
         }

@@ -3,12 +3,12 @@
 
 use leptos::prelude::*;
 
-use crate::engine::BackendKind;
+use crate::client::BackendKind;
 use crate::format;
 use crate::figure::curves::{self, HEIGHT, LEFT, RIGHT, TOP, BOTTOM, WIDTH};
 use crate::i18n::Lang;
-use crate::training::session::Progress;
-use crate::training::{History, TrainSettings};
+use crate::client::Progress;
+use crate::client::{History, TrainSettings};
 
 #[component]
 pub fn Board(history: RwSignal<History>, progress: RwSignal<Option<Progress>>, settings: RwSignal<Option<TrainSettings>>) -> impl IntoView {

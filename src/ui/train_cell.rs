@@ -13,15 +13,15 @@ use super::state::{BackendState, Backends, GpuMemory, SeedField, TrainSeed, CPU_
 use super::train_board::Board;
 use super::train_form::{Fields, check, optimizer_options};
 use super::train_results::Results;
-use super::train_run::{Live, Phase, RunError, TrainedModel, keep_model, load_data, measured_speed, pause_when_hidden, run, run_in_worker, run_record};
-use crate::engine::{ActiveBackend, BackendKind, CpuReason};
+use super::train_run::{Live, Phase, RunError, TrainedModel, keep_model, load_data, measured_speed, pause_when_hidden, run, run_job, run_record};
+use crate::client::{ActiveBackend, BackendKind, CpuReason};
 use crate::format;
 use crate::i18n::{Lang, train as tr};
-use crate::model::NinConfig;
-use crate::training::session::Control;
-use crate::training::settings::{self, RunCost};
-use crate::training::{History, Preset, TrainSettings, record};
-use crate::worker::{ToWorker, WorkerFailure};
+use crate::model::config::NinConfig;
+use crate::client::Control;
+use crate::client::settings::{self, RunCost};
+use crate::client::{History, Preset, TrainSettings, record};
+use crate::client::{ScoringDataRef, WorkerFailure};
 
 /// What the cell last did on the backend, so that "go on on the CPU" after a GPU failure
 /// repeats that: a training run, or the scoring of a loaded file or of the shipped model.
@@ -46,7 +46,7 @@ pub fn TrainCell() -> impl IntoView {
     let gpu_memory = expect_context::<GpuMemory>();
 
     let fields = Fields::new(expect_context::<SeedField>().0);
-    let shipped_card = RwSignal::new(None::<crate::training::card::ModelCard>);
+    let shipped_card = RwSignal::new(None::<crate::client::card::ModelCard>);
     // The data manifest (a few kB) so the check line can say what a run downloads.
     let manifest_ready = RwSignal::new(false);
     spawn_local(async move {
@@ -63,7 +63,7 @@ pub fn TrainCell() -> impl IntoView {
     pause_when_hidden(live);
     // CPU workers: the device's cores by default (data-parallel training, `training::parallel`).
     let (cores, device_memory) = super::train_form::device_cores_and_memory();
-    let workers = RwSignal::new(crate::training::parallel::default_workers(cores));
+    let workers = RwSignal::new(crate::client::default_workers(cores));
 
     // The preset follows the backend until the user picks one.
     let user_picked = RwSignal::new(false);
@@ -112,7 +112,7 @@ pub fn TrainCell() -> impl IntoView {
                 return;
             }
         };
-        let workers = crate::training::parallel::workers(workers.get_untracked(), memory.total(), super::train_form::workers_budget(device_memory), settings.batch_size);
+        let workers = crate::client::workers(workers.get_untracked(), memory.total(), super::train_form::workers_budget(device_memory), settings.batch_size);
         live.control.set(Control::Run);
         live.history.set(History::default());
         live.progress.set(None);
@@ -136,7 +136,7 @@ pub fn TrainCell() -> impl IntoView {
                 Err(e) => {
                     // Out of GPU memory: remember how much this run needed, so the check
                     // refuses it again and offers the largest batch that fits under it.
-                    if matches!(e.gpu_fault(), Some(crate::engine::GpuFault::OutOfMemory(_))) && b.kind == BackendKind::WebGpu {
+                    if matches!(e.gpu_fault(), Some(crate::client::GpuFault::OutOfMemory(_))) && b.kind == BackendKind::WebGpu {
                         if let Ok(estimate) = settings::memory_estimate(&config, &settings) {
                             gpu_memory.ran_out_at(estimate.total());
                         }
@@ -155,7 +155,7 @@ pub fn TrainCell() -> impl IntoView {
     let loaded = RwSignal::new(None::<(String, usize)>);
     let score_file = move |b: ActiveBackend, form: TrainSettings, name: String, bytes: Vec<u8>| async move {
         let weights = |e: record::RecordFileError| RunError::Weights(tr::weights_error(lang.get_untracked(), &name, &e));
-        let (nin, meta) = record::from_file(&bytes, &burn::prelude::Device::flex()).map_err(weights)?;
+        let (nin, meta) = crate::client::load_weights_file(&bytes).map_err(weights)?;
         let settings = TrainSettings { image_size: meta.image_size, ..form };
         live.settings.set(Some(settings.clone()));
         live.shown.set(Some((meta.variant.clone(), meta.config.clone())));
@@ -163,10 +163,10 @@ pub fn TrainCell() -> impl IntoView {
         loaded.set(Some((name.clone(), meta.image_size)));
         let sets = load_data(live, &TrainSettings { train_images: 0, val_images: 0, ..settings.clone() }).await?;
         let (_, record) = record::parse_file(&bytes).map_err(weights)?;
-        let job = ToWorker::Test { config: meta.config.clone(), settings: settings.clone(), backend: b.kind };
+        let job = crate::client::Job::Score { config: meta.config.clone(), settings: settings.clone(), data: ScoringDataRef { weights: record, test: &sets.test } };
         let memory = settings::memory_estimate(&meta.config, &settings).map(|m| m.total()).unwrap_or(u64::MAX);
-        let helpers = crate::training::parallel::workers(workers.get_untracked(), memory, super::train_form::workers_budget(device_memory), settings.test_images.max(1)) - 1;
-        run_in_worker(live, &b, &meta.variant, &settings, &meta.config, job, &[record, &sets.test.images, &sets.test.labels], helpers).await?;
+        let helpers = crate::client::workers(workers.get_untracked(), memory, super::train_form::workers_budget(device_memory), settings.test_images.max(1)) - 1;
+        run_job(live, &b, &meta.variant, &settings, &meta.config, job, helpers).await?;
         live.phase.set(Phase::Done);
         Ok::<TrainSettings, RunError>(settings)
     };
@@ -405,7 +405,7 @@ pub fn TrainCell() -> impl IntoView {
                                 Some(speed) => {
                                     // The workers this run would really use (memory and batch cap the choice).
                                     let run_workers = match backend().map(|b| b.kind) {
-                                        Some(BackendKind::Cpu) => crate::training::parallel::workers(workers.get(), memory.total(), super::train_form::workers_budget(device_memory), s.batch_size),
+                                        Some(BackendKind::Cpu) => crate::client::workers(workers.get(), memory.total(), super::train_form::workers_budget(device_memory), s.batch_size),
                                         _ => 1,
                                     };
                                     let secs = speed.secs_for(&cost, run_workers);

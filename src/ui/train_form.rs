@@ -5,11 +5,11 @@ use leptos::prelude::*;
 
 use super::state::GpuMemory;
 use super::train_run::RunError;
-use crate::engine::{ActiveBackend, BackendKind};
+use crate::client::{ActiveBackend, BackendKind};
 use crate::i18n::Lang;
-use crate::model::NinConfig;
-use crate::training::settings;
-use crate::training::{OptimizerKind, Preset, TrainSettings};
+use crate::model::config::NinConfig;
+use crate::client::settings;
+use crate::client::{OptimizerKind, Preset, TrainSettings};
 
 /// Images in the two files (checked again after download).
 pub const TRAIN_AVAILABLE: usize = 60_000;
@@ -139,7 +139,7 @@ pub fn WorkersField(workers: RwSignal<usize>, #[prop(into)] disabled: Signal<boo
             <span>{move || t().cpu_workers}</span>
             <select data-testid="train-workers" disabled=disabled prop:value=move || workers.get().to_string()
                 on:change:target=move |ev| workers.set(ev.target().value().parse().unwrap_or(1))>
-                {(1..=crate::training::parallel::MAX_WORKERS).map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
+                {(1..=crate::client::MAX_WORKERS).map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
             </select>
             <small>{move || t().cpu_workers_hint}</small>
         </label>

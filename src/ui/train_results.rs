@@ -9,8 +9,8 @@ use wasm_bindgen::{Clamped, JsCast};
 use super::fetch;
 use super::train_run::TrainedModel;
 use crate::i18n::Lang;
-use crate::training::metrics::TestReport;
-use crate::training::{History, TrainSettings, record};
+use crate::client::TestReport;
+use crate::client::{History, TrainSettings, record};
 
 /// How many misclassified images the gallery shows.
 const GALLERY: usize = 24;
@@ -61,7 +61,7 @@ struct RunFile<'a> {
     /// The variant's name and key, and its config (every value that builds it).
     model: String,
     variant: &'a str,
-    config: Option<&'a crate::model::NinConfig>,
+    config: Option<&'a crate::model::config::NinConfig>,
     settings: &'a Option<TrainSettings>,
     history: &'a History,
     test: Option<&'a TestReport>,
@@ -72,7 +72,7 @@ pub fn Results(
     report: RwSignal<Option<(TestReport, usize)>>,
     history: RwSignal<History>,
     settings: RwSignal<Option<TrainSettings>>,
-    shown: RwSignal<Option<(String, crate::model::NinConfig)>>,
+    shown: RwSignal<Option<(String, crate::model::config::NinConfig)>>,
     model: TrainedModel,
 ) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();

@@ -1,12 +1,9 @@
 //! A training run seen from the page: where it is ([`Phase`]), what can stop it ([`RunError`]),
-//! and the driving of the Web Worker that computes it (`crate::worker`): the page sends the job
-//! and the data, forwards pause/resume/stop, and applies the worker's events to the board.
+//! and how the board follows it: the run is a `client::Run` (the job in Web Workers); the page
+//! forwards pause/resume/stop to its controller and applies its updates to the board.
 
-use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use burn::prelude::Device;
-use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
@@ -14,15 +11,16 @@ use wasm_bindgen::prelude::Closure;
 use super::fetch::{self, Datasets};
 use super::runs::RunRecord;
 use crate::data::DataError;
-use crate::engine::{ActiveBackend, BackendKind, CpuReason, GpuFault};
+use crate::client::{ActiveBackend, BackendKind, CpuReason, GpuFault};
 use crate::i18n::{Lang, train as tr};
-use crate::model::{Nin, NinConfig};
-use crate::training::metrics::TestReport;
-use crate::training::session::{Control, Ended, Event, Progress, Stage};
-use crate::training::settings;
-use crate::training::{History, SettingsError, TrainError, TrainSettings, record};
-use crate::worker::host::{self, TrainingWorker};
-use crate::worker::{FromWorker, ToWorker, WorkerFailure};
+use crate::client::Nin;
+use crate::model::config::NinConfig;
+use crate::client::TestReport;
+use crate::client::{Control, Ended, Event, Progress, Stage};
+use crate::client::settings;
+use crate::client::{History, SettingsError, TrainError, TrainSettings};
+use crate::client::{self, Controller, Job};
+use crate::client::{TrainingDataRef, WorkerFailure};
 
 /// Where the run is.
 #[derive(Clone, Debug, PartialEq)]
@@ -152,11 +150,14 @@ pub struct Live {
     pub model: TrainedModel,
     /// Finished runs (a test waits for it to change).
     pub finished: RwSignal<u32>,
+    /// The running job's controller: every change of `control` goes to it.
+    controller: StoredValue<Option<Controller>, LocalStorage>,
 }
 
 impl Live {
+    /// Called in the training cell's component: the effect that forwards `control` lives with it.
     pub fn new(model: TrainedModel) -> Self {
-        Live {
+        let live = Live {
             phase: RwSignal::new(Phase::Idle),
             control: RwSignal::new(Control::Run),
             history: RwSignal::new(History::default()),
@@ -166,12 +167,17 @@ impl Live {
             shown: RwSignal::new(None),
             model,
             finished: RwSignal::new(0),
-        }
+            controller: StoredValue::new_local(None),
+        };
+        Effect::new(move |_| {
+            let control = live.control.get();
+            if let Some(controller) = live.controller.get_value() {
+                // A worker that cannot be reached has failed; its own message ends the run.
+                let _ = controller.set(control);
+            }
+        });
+        live
     }
-}
-
-fn sleep(ms: u32) -> TimeoutFuture {
-    TimeoutFuture::new(ms)
 }
 
 /// Shows a session event on the board.
@@ -223,10 +229,9 @@ pub async fn run(live: Live, backend: ActiveBackend, variant: &str, settings: Tr
         return Ok(());
     }
     live.phase.set(Phase::Building);
-    let data: [&[u8]; 4] = [&sets.train.images, &sets.train.labels, &sets.test.images, &sets.test.labels];
-    let job = ToWorker::Train { config: config.clone(), settings: settings.clone(), backend: backend.kind };
+    let job = Job::Train { config: config.clone(), settings: settings.clone(), data: TrainingDataRef { train: &sets.train, test: &sets.test } };
     let helpers = if backend.kind == BackendKind::Cpu { workers.saturating_sub(1) } else { 0 };
-    let ended = run_in_worker(live, &backend, variant, &settings, &config, job, &data, helpers).await?;
+    let ended = run_job(live, &backend, variant, &settings, &config, job, helpers).await?;
     live.phase.set(match ended {
         Ended::Finished => Phase::Done,
         Ended::Stopped => Phase::Stopped,
@@ -234,95 +239,38 @@ pub async fn run(live: Live, backend: ActiveBackend, variant: &str, settings: Tr
     Ok(())
 }
 
-/// What the worker has said so far.
-#[derive(Default)]
-struct WorkerState {
-    ready: Cell<bool>,
-    /// Helper workers that said they are ready.
-    helpers_ready: Cell<usize>,
-    outcome: RefCell<Option<Result<Ended, RunError>>>,
-}
-
-impl WorkerState {
-    /// The first outcome wins (a crash after the end changes nothing).
-    fn finish(&self, outcome: Result<Ended, RunError>) {
-        self.outcome.borrow_mut().get_or_insert(outcome);
-    }
-}
-
-/// Runs `job` with its `data` in a Web Worker (see `crate::worker` for why). This side forwards
-/// pause/resume/stop and shows the worker's events; trained weights come back as a Burn record
-/// and are loaded onto this page's device for "try it yourself". With `helpers` (a CPU
-/// [`ToWorker::Train`] or [`ToWorker::Test`]) that many more CPU workers each get the job's
-/// buffers and a `MessagePort` to the first, which trains (and scores) data-parallel with them,
-/// or has them score parts of the test images (`crate::worker::replica`);
-/// a helper that fails ends the run with its reason, and all of them end with the run.
+/// Runs `job` in Web Workers through the client layer (see `crate::client::Run`) and shows its
+/// updates; trained weights come back as a Burn record and are loaded onto this page's device
+/// for "try it yourself". With `helpers` (CPU only) that many more workers train or score
+/// data-parallel with the first; a helper that fails ends the run with its reason.
 #[allow(clippy::too_many_arguments)]
-pub async fn run_in_worker(live: Live, backend: &ActiveBackend, variant: &str, settings: &TrainSettings, config: &NinConfig, job: ToWorker, data: &[&[u8]], helpers: usize) -> Result<Ended, RunError> {
-    let state = Rc::new(WorkerState::default());
-    let on_message = {
-        let (state, settings, config, variant) = (state.clone(), settings.clone(), config.clone(), variant.to_string());
-        move |message: Result<(FromWorker, Vec<Vec<u8>>), WorkerFailure>| match message {
-            Ok((FromWorker::Ready, _)) => state.ready.set(true),
-            Ok((FromWorker::Event(e), _)) => apply(live, e),
-            Ok((FromWorker::Weights, buffers)) => {
-                let bytes = buffers.into_iter().next().unwrap_or_default();
+pub async fn run_job(live: Live, backend: &ActiveBackend, variant: &str, settings: &TrainSettings, config: &NinConfig, job: Job<'_>, helpers: usize) -> Result<Ended, RunError> {
+    let mut run = client::Run::start(backend.kind, job, helpers).map_err(RunError::Worker)?;
+    live.controller.set_value(Some(run.controller()));
+    let _ = run.controller().set(live.control.get_untracked());
+    let mut outcome = None;
+    while let Some(update) = run.next().await {
+        match update {
+            client::Update::Event(e) => apply(live, e),
+            client::Update::Weights(record) => {
                 // The previous model goes first: two models alive at once raised the page's
                 // wasm memory (which never shrinks) by a model's size (tests/browser/soak.mjs).
                 drop_model(live);
-                match record::from_bytes(bytes, &config, &Device::flex()) {
-                    Ok(nin) => keep_model(live, nin, &variant, &settings, &config),
-                    Err(e) => state.finish(Err(RunError::Weights(e.to_string()))),
+                match client::load_weights(record.0, config) {
+                    Ok(nin) => keep_model(live, nin, variant, settings, config),
+                    Err(e) => {
+                        outcome = Some(Err(RunError::Weights(e.to_string())));
+                        break;
+                    }
                 }
             }
-            Ok((FromWorker::Report { report, images }, _)) => live.report.set(Some((report, images))),
-            Ok((FromWorker::Ended(ended), _)) => state.finish(Ok(ended)),
-            // Only the page's GPU engine asks for these.
-            Ok((FromWorker::Opened(_) | FromWorker::Summary(_) | FromWorker::Measured { .. }, _)) => {}
-            Ok((FromWorker::Failed(failure), _)) | Err(failure) => state.finish(Err(RunError::Worker(failure))),
+            client::Update::Report { report, images } => live.report.set(Some((report, images))),
+            client::Update::Ended(ended) => outcome = Some(Ok(ended)),
+            client::Update::Failed(failure) => outcome = Some(Err(RunError::Worker(failure))),
         }
-    };
-    let worker = TrainingWorker::spawn(backend.kind, on_message).map_err(RunError::Worker)?;
-    let helpers = if backend.kind == BackendKind::Cpu && matches!(job, ToWorker::Train { .. } | ToWorker::Test { .. }) { helpers } else { 0 };
-    let helper_workers = (0..helpers)
-        .map(|_| {
-            let state = state.clone();
-            TrainingWorker::spawn(BackendKind::Cpu, move |message: Result<(FromWorker, Vec<Vec<u8>>), WorkerFailure>| match message {
-                Ok((FromWorker::Ready, _)) => state.helpers_ready.set(state.helpers_ready.get() + 1),
-                Ok((FromWorker::Failed(failure), _)) | Err(failure) => state.finish(Err(RunError::Worker(failure))),
-                Ok(_) => {}
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(RunError::Worker)?;
-    let mut sent = false;
-    let mut forwarded = Control::Run;
-    loop {
-        if let Some(outcome) = state.outcome.borrow_mut().take() {
-            return outcome;
-        }
-        if state.ready.get() && state.helpers_ready.get() == helper_workers.len() && !sent {
-            let mut lead_ports = Vec::new();
-            for (i, helper) in helper_workers.iter().enumerate() {
-                let help = match &job {
-                    ToWorker::Train { config, settings, .. } => ToWorker::Help { config: config.clone(), settings: settings.clone(), rank: i as u64 + 1 },
-                    ToWorker::Test { config, settings, .. } => ToWorker::HelpScore { config: config.clone(), settings: settings.clone() },
-                    _ => break,
-                };
-                let (lead_end, helper_end) = host::channel().map_err(RunError::Worker)?;
-                helper.send_with_ports(&help, data, &[helper_end]).map_err(RunError::Worker)?;
-                lead_ports.push(lead_end);
-            }
-            worker.send_with_ports(&job, data, &lead_ports).map_err(RunError::Worker)?;
-            sent = true;
-        }
-        let control = live.control.get_untracked();
-        if sent && control != forwarded {
-            worker.send(&ToWorker::Control(control), &[]).map_err(RunError::Worker)?;
-            forwarded = control;
-        }
-        sleep(50).await;
     }
+    live.controller.set_value(None);
+    outcome.unwrap_or_else(|| Err(RunError::Worker(WorkerFailure::Crashed("the run's workers ended without a word".into()))))
 }
 
 /// Pauses the run while the tab is hidden (browsers throttle hidden tabs' timers and GPU work).

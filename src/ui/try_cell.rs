@@ -1,7 +1,6 @@
 //! "Try it yourself": draw a garment, upload a picture or take a test image; see the 28x28
 //! input the model gets, the class probabilities, and the feature maps after each NiN block.
 
-use burn::prelude::*;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -13,8 +12,8 @@ use super::train_run::TrainedModel;
 use super::train_results::Thumb;
 use crate::data::sketch::{self, Prepared};
 use crate::i18n::{Lang, try_it};
-use crate::model::Nin;
-use crate::training::{self, TrainError};
+use crate::client::Nin;
+use crate::client::TrainError;
 
 /// The drawing canvas's side in canvas pixels (10 per input pixel).
 const SIDE: u32 = 280;
@@ -56,23 +55,15 @@ fn scale_to_u8(values: &[f32]) -> Vec<u8> {
     values.iter().map(|&v| ((v - lo) / span * 255.0).round().clamp(0.0, 255.0) as u8).collect()
 }
 
-/// The model on one input: softmax probabilities and the block maps, read back asynchronously.
-async fn run_model(nin: &Nin, device: &Device, size: usize, input: &Prepared) -> Result<(Vec<f32>, Vec<MapGroup>), TrainError> {
-    let (x, _) = training::batch(&input.as_dataset(), &[0], size, device);
-    let (logits, maps) = nin.forward_block_maps(x);
-    let probs = training::read_f32(burn::tensor::activation::softmax(logits, 1)).await?;
-    if probs.len() != 10 || probs.iter().any(|p| !p.is_finite()) {
-        return Err(TrainError::BadLogits);
-    }
-    let mut groups = Vec::with_capacity(maps.len());
-    for map in maps {
-        let [_, channels, height, width] = map.dims();
-        let shown = channels.min(CHANNELS_SHOWN);
-        let values = training::read_f32(map.narrow(1, 0, shown)).await?;
-        let images = values.chunks(height * width).map(scale_to_u8).collect();
-        groups.push(MapGroup { channels, height, width, images });
-    }
-    Ok((probs, groups))
+/// The model on one input: softmax probabilities and the block maps scaled for display.
+async fn run_model(nin: &Nin, size: usize, input: &Prepared) -> Result<(Vec<f32>, Vec<MapGroup>), TrainError> {
+    let prediction = crate::client::predict(nin, size, input, CHANNELS_SHOWN).await?;
+    let groups = prediction
+        .blocks
+        .into_iter()
+        .map(|b| MapGroup { channels: b.channels, height: b.height, width: b.width, images: b.values.iter().map(|v| scale_to_u8(v)).collect() })
+        .collect();
+    Ok((prediction.probs, groups))
 }
 
 fn context2d(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRenderingContext2d> {
@@ -154,7 +145,7 @@ pub fn TryCell() -> impl IntoView {
         busy.set(true);
         spawn_local(async move {
             // The model lives on the page's CPU backend (one image is quick there).
-            match run_model(&nin, &Device::flex(), size, &input).await {
+            match run_model(&nin, size, &input).await {
                 Ok((probs, maps)) => outcome.set(Some(Outcome { input, truth, probs, maps, size })),
                 Err(e) => error.set(Some(crate::i18n::train::train_error(lang, &e))),
             }

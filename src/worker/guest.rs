@@ -1,4 +1,5 @@
-//! The worker's side: listens for [`ToWorker`] messages, opens the asked-for device (Burn's CPU
+//! The worker's side: listens for [`ToWorker`] messages (each role's: [`ToRun`], [`ToHelper`],
+//! [`ToEngine`]), opens the asked-for device (Burn's CPU
 //! backend, or in the GPU module WebGPU through the worker's own `navigator.gpu`), trains with
 //! [`session`], answers shape summaries, and posts [`FromWorker`] messages back. Started by
 //! `worker_start` (a CPU worker running the page's module) or `src/gpu_main.rs` (a GPU worker).
@@ -13,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 
 use super::envelope::{decode, encode, ports};
-use super::{FromWorker, ToWorker, WorkerFailure, buffers, dataset, datasets};
+use super::{Buffers, FromBuffers, FromEngine, FromRun, FromWorker, ScoringData, ToEngine, ToHelper, ToRun, ToWorker, TrainingData, WeightsRecord, WorkerFailure};
 use crate::engine::{BackendKind, CpuReason};
 use crate::model::NinConfig;
 use crate::training::session::{self, Control, Ended};
@@ -27,9 +28,9 @@ extern "C" {
     fn post_message(this: &Scope, message: &JsValue, transfer: &Array);
 }
 
-fn post(msg: &FromWorker, buffers: &[&[u8]]) {
+fn post(msg: &FromWorker, buffers: &impl Buffers) {
     let scope: Scope = js_sys::global().unchecked_into();
-    match encode(msg, buffers) {
+    match encode(msg, &buffers.views()) {
         Ok(out) => scope.post_message(&out.value, &out.transfer),
         // Nothing else can be reported: say so on the worker's console.
         Err(e) => web_sys::console::error_1(&format!("nin-worker: cannot encode a message: {e}").into()),
@@ -47,72 +48,109 @@ pub fn start() {
         let payload = info.payload();
         let what = payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned()).unwrap_or_else(|| "a panic".into());
         let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
-        post(&FromWorker::Failed(WorkerFailure::Crashed(format!("{what}{at}"))), &[]);
+        post(&FromWorker::Failed(WorkerFailure::Crashed(format!("{what}{at}"))), &());
     }));
     let control = Rc::new(Cell::new(Control::Run));
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-        match decode::<ToWorker>(&event.data()) {
-            Ok((ToWorker::Train { config, settings, backend }, buffers)) => {
-                control.set(Control::Run);
-                spawn_local(run(config, settings, backend, buffers, ports(&event.data()), control.clone()));
+        let data = event.data();
+        let received = decode::<ToWorker>(&data);
+        let outcome = match received {
+            Ok((ToWorker::Run(msg), buffers)) => on_run(msg, buffers, ports(&data), &control),
+            Ok((ToWorker::Helper(msg), buffers)) => on_helper(msg, buffers, ports(&data)),
+            Ok((ToWorker::Engine(msg), _)) => {
+                on_engine(msg);
+                Ok(())
             }
-            Ok((ToWorker::Help { config, settings, rank }, buffers)) => match ports(&event.data()).into_iter().next() {
-                Some(port) => spawn_local(async move {
-                    let failure = super::replica::help(config, settings, rank, buffers, port).await;
-                    post(&FromWorker::Failed(failure), &[]);
-                }),
-                None => post(&FromWorker::Failed(WorkerFailure::Protocol("a helper worker needs a port to its lead".into())), &[]),
-            },
-            Ok((ToWorker::Test { config, settings, backend }, buffers)) => spawn_local(score(config, settings, backend, buffers, ports(&event.data()))),
-            Ok((ToWorker::HelpScore { config, settings }, buffers)) => match ports(&event.data()).into_iter().next() {
-                Some(port) => spawn_local(async move {
-                    let failure = super::replica::help_score(config, settings, buffers, port).await;
-                    post(&FromWorker::Failed(failure), &[]);
-                }),
-                None => post(&FromWorker::Failed(WorkerFailure::Protocol("a helper worker needs a port to its lead".into())), &[]),
-            },
-            Ok((ToWorker::Control(c), _)) => control.set(c),
-            Ok((ToWorker::Open, _)) => spawn_local(async {
-                match gpu::device().await {
-                    Ok((_, adapter)) => post(&FromWorker::Opened(adapter), &[]),
-                    Err(e) => post(&FromWorker::Failed(e), &[]),
-                }
-            }),
-            Ok((ToWorker::Summary { config, input, buffer_limit }, _)) => spawn_local(async move {
-                match gpu::summary(&config, input, buffer_limit).await {
-                    Ok(result) => post(&FromWorker::Summary(result), &[]),
-                    Err(e) => post(&FromWorker::Failed(e), &[]),
-                }
-            }),
-            Ok((ToWorker::MeasureStep { config, settings }, _)) => spawn_local(async move {
-                match measure_step(&config, &settings).await {
-                    Ok((before, after)) => post(&FromWorker::Measured { before, after }, &[]),
-                    Err(e) => post(&FromWorker::Failed(e), &[]),
-                }
-            }),
-            Ok((ToWorker::Panic, _)) => panic!("the test hook asked the training worker to panic"),
-            Err(e) => post(&FromWorker::Failed(WorkerFailure::Protocol(e)), &[]),
+            Err(e) => Err(WorkerFailure::Protocol(e)),
+        };
+        if let Err(e) = outcome {
+            post(&FromWorker::Failed(e), &());
         }
     });
     let set = js_sys::Reflect::set(&js_sys::global(), &"onmessage".into(), on_message.as_ref());
     if set.is_err() {
-        post(&FromWorker::Failed(WorkerFailure::Crashed("cannot listen for messages".into())), &[]);
+        post(&FromWorker::Failed(WorkerFailure::Crashed("cannot listen for messages".into())), &());
         return;
     }
     // The handler lives as long as the worker.
     on_message.forget();
-    post(&FromWorker::Ready, &[]);
+    post(&FromWorker::Ready, &());
+}
+
+/// A run worker's job: its typed buffers are checked before anything starts.
+fn on_run(msg: ToRun, buffers: Vec<Vec<u8>>, ports: Vec<JsValue>, control: &Rc<Cell<Control>>) -> Result<(), WorkerFailure> {
+    match msg {
+        ToRun::Train { config, settings, backend } => {
+            let data = TrainingData::from_buffers(buffers)?;
+            control.set(Control::Run);
+            spawn_local(run(config, settings, backend, data, ports, control.clone()));
+        }
+        ToRun::Score { config, settings, backend } => spawn_local(score(config, settings, backend, ScoringData::from_buffers(buffers)?, ports)),
+        ToRun::Control(c) => control.set(c),
+        ToRun::MeasureStep { config, settings } => spawn_local(async move {
+            match measure_step(&config, &settings).await {
+                Ok((before, after)) => post_run(FromRun::Measured { before, after }),
+                Err(e) => post(&FromWorker::Failed(e), &()),
+            }
+        }),
+        ToRun::Panic => panic!("the test hook asked the training worker to panic"),
+    }
+    Ok(())
+}
+
+/// A helper worker's job: the port to its lead comes with it.
+fn on_helper(msg: ToHelper, buffers: Vec<Vec<u8>>, ports: Vec<JsValue>) -> Result<(), WorkerFailure> {
+    let port = ports.into_iter().next().ok_or_else(|| WorkerFailure::Protocol("a helper worker needs a port to its lead".into()))?;
+    match msg {
+        ToHelper::Train { config, settings, rank } => {
+            let data = TrainingData::from_buffers(buffers)?;
+            spawn_local(async move {
+                let failure = super::replica::help(config, settings, rank, data, port).await;
+                post(&FromWorker::Failed(failure), &());
+            });
+        }
+        ToHelper::Score { config, settings } => {
+            let data = ScoringData::from_buffers(buffers)?;
+            spawn_local(async move {
+                let failure = super::replica::help_score(config, settings, data, port).await;
+                post(&FromWorker::Failed(failure), &());
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The GPU engine's requests.
+fn on_engine(msg: ToEngine) {
+    match msg {
+        ToEngine::Open => spawn_local(async {
+            match gpu::device().await {
+                Ok((_, adapter)) => post(&FromWorker::Engine(FromEngine::Opened(adapter)), &()),
+                Err(e) => post(&FromWorker::Failed(e), &()),
+            }
+        }),
+        ToEngine::Summary { config, input, buffer_limit } => spawn_local(async move {
+            match gpu::summary(&config, input, buffer_limit).await {
+                Ok(result) => post(&FromWorker::Engine(FromEngine::Summary(result)), &()),
+                Err(e) => post(&FromWorker::Failed(e), &()),
+            }
+        }),
+    }
+}
+
+fn post_run(msg: FromRun) {
+    post(&FromWorker::Run(msg), &());
 }
 
 fn emit(event: session::Event) {
-    post(&FromWorker::Event(event), &[]);
+    post_run(FromRun::Event(event));
 }
 
 /// The last message of a job.
 fn end(result: Result<Ended, WorkerFailure>) {
     match result {
-        Ok(ended) => post(&FromWorker::Ended(ended), &[]),
-        Err(e) => post(&FromWorker::Failed(e), &[]),
+        Ok(ended) => post_run(FromRun::Ended(ended)),
+        Err(e) => post(&FromWorker::Failed(e), &()),
     }
 }
 
@@ -227,9 +265,9 @@ async fn measure_step(config: &NinConfig, settings: &TrainSettings) -> Result<(u
 
 /// One run: train, send the weights, score the test set, end. With `helpers` (one port per
 /// helper worker, CPU only) the run is data-parallel (see `super::replica`).
-async fn run(config: NinConfig, settings: TrainSettings, backend: BackendKind, buffers: Vec<Vec<u8>>, helpers: Vec<JsValue>, control: Rc<Cell<Control>>) {
+async fn run(config: NinConfig, settings: TrainSettings, backend: BackendKind, data: TrainingData, helpers: Vec<JsValue>, control: Rc<Cell<Control>>) {
     let result = async {
-        let (train, test) = datasets(buffers)?;
+        let TrainingData { train, test } = data;
         emit(session::Event::Stage(session::Stage::Building));
         let device = open(backend, &config, &settings).await?;
         let mut trainer = Trainer::new(&config, &settings, &train, &device)?;
@@ -242,12 +280,12 @@ async fn run(config: NinConfig, settings: TrainSettings, backend: BackendKind, b
         // A run stopped before its first step has no trained weights to hand on.
         if trainer.step() > 0 {
             let bytes = record::to_bytes(&model, &config).await.map_err(|e| WorkerFailure::Weights(e.to_string()))?;
-            post(&FromWorker::Weights, &[&bytes]);
+            post(&FromWorker::Run(FromRun::Weights), &WeightsRecord(bytes));
         }
         if ended == Ended::Finished {
             let helpers = trainer.helpers();
             let (report, images) = session::test_shared(&model, &test, &settings, &trainer.eval_device(), helpers.as_deref(), emit, sleep).await?;
-            post(&FromWorker::Report { report, images }, &[]);
+            post_run(FromRun::Report { report, images });
         }
         Ok(ended)
     };
@@ -256,16 +294,15 @@ async fn run(config: NinConfig, settings: TrainSettings, backend: BackendKind, b
 
 /// Scores the test set with loaded weights; with `helpers` (ports to helper workers, CPU only)
 /// each scores a part.
-async fn score(config: NinConfig, settings: TrainSettings, backend: BackendKind, data: Vec<Vec<u8>>, helpers: Vec<JsValue>) {
+async fn score(config: NinConfig, settings: TrainSettings, backend: BackendKind, data: ScoringData, helpers: Vec<JsValue>) {
     let result = async {
-        let [weights, images, labels] = buffers(data)?;
-        let test = dataset(images, labels, "test set")?;
+        let ScoringData { weights, test } = data;
         let device = open(backend, &config, &settings).await?;
-        let model = record::from_bytes(weights, &config, &device).map_err(|e| WorkerFailure::Weights(e.to_string()))?;
+        let model = record::from_bytes(weights.0, &config, &device).map_err(|e| WorkerFailure::Weights(e.to_string()))?;
         let helpers = (!helpers.is_empty()).then(|| super::replica::PortHelpers::new(helpers, Vec::new()));
         let shared = helpers.as_ref().map(|h| h as &dyn crate::training::parallel::Helpers);
         let (report, images) = session::test_shared(&model, &test, &settings, &device, shared, emit, sleep).await?;
-        post(&FromWorker::Report { report, images }, &[]);
+        post_run(FromRun::Report { report, images });
         Ok(Ended::Finished)
     };
     end(result.await);

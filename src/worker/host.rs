@@ -1,7 +1,8 @@
 //! The page's side: starts a worker (a CPU worker running the page's own module, or a GPU
-//! worker running the GPU module), sends it [`ToWorker`] messages, and hands each
-//! [`FromWorker`] message (with its buffers) to a callback. Dropping the handle terminates
-//! the worker.
+//! worker running the GPU module) in one role ([`EngineWorker`], [`RunWorker`],
+//! [`HelperWorker`]), sends it that role's messages with their typed buffers, and hands each
+//! answer of that role to a callback. Dropping the handle terminates the worker. Only
+//! `crate::client` uses this.
 //!
 //! `Worker` is bound here by hand (five members) rather than through web-sys: enabling
 //! web-sys's `Worker` feature would rebuild web-sys and every crate above it (wgpu, Leptos), a
@@ -10,8 +11,10 @@
 use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 
+use std::marker::PhantomData;
+
 use super::envelope::{decode, encode_with_ports};
-use super::{CPU_SCRIPT, FromWorker, GPU_SCRIPT, ToWorker, WorkerFailure};
+use super::{Buffers, CPU_SCRIPT, FromEngine, FromRun, FromWorker, GPU_SCRIPT, ToEngine, ToHelper, ToRun, ToWorker, WorkerFailure};
 use crate::engine::BackendKind;
 
 #[wasm_bindgen(inline_js = r#"
@@ -61,8 +64,8 @@ pub fn channel() -> Result<(JsValue, JsValue), WorkerFailure> {
     Ok((c.port1(), c.port2()))
 }
 
-/// A running worker.
-pub struct TrainingWorker {
+/// A running worker, in no role yet (see [`RoleWorker`]).
+struct TrainingWorker {
     worker: JsWorker,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
     _on_error: Closure<dyn FnMut(JsValue)>,
@@ -75,7 +78,7 @@ fn text(e: &JsValue) -> String {
 impl TrainingWorker {
     /// Starts a worker for `kind`. `deliver` gets every message, or a [`WorkerFailure`] when a
     /// message cannot be read or the worker's script fails (not found, crashed).
-    pub fn spawn(kind: BackendKind, deliver: impl Fn(Result<(FromWorker, Vec<Vec<u8>>), WorkerFailure>) + Clone + 'static) -> Result<Self, WorkerFailure> {
+    fn spawn(kind: BackendKind, deliver: impl Fn(Result<(FromWorker, Vec<Vec<u8>>), WorkerFailure>) + Clone + 'static) -> Result<Self, WorkerFailure> {
         let (script, options) = match kind {
             BackendKind::Cpu => {
                 let options = js_sys::Object::new();
@@ -115,15 +118,108 @@ impl TrainingWorker {
         Ok(handle)
     }
 
-    /// Sends `msg` with `buffers` (copied once into transferable arrays).
-    pub fn send(&self, msg: &ToWorker, buffers: &[&[u8]]) -> Result<(), WorkerFailure> {
-        self.send_with_ports(msg, buffers, &[])
-    }
-
-    /// [`Self::send`] with `MessagePort`s that move to the worker.
-    pub fn send_with_ports(&self, msg: &ToWorker, buffers: &[&[u8]], ports: &[JsValue]) -> Result<(), WorkerFailure> {
+    /// Sends `msg` with `buffers` (copied once into transferable arrays) and `MessagePort`s
+    /// that move to the worker.
+    fn send(&self, msg: &ToWorker, buffers: &[&[u8]], ports: &[JsValue]) -> Result<(), WorkerFailure> {
         let out = encode_with_ports(msg, buffers, ports).map_err(WorkerFailure::Protocol)?;
         self.worker.post_message(&out.value, &out.transfer).map_err(|e| WorkerFailure::Crashed(text(&e)))
+    }
+}
+
+/// What a worker in role `R` said: that it is ready, or one of the role's own answers with its
+/// buffers. A failure (any role's `Failed`, a crash, an unreadable message, another role's
+/// answer) is the `Err` beside it.
+pub enum Incoming<T> {
+    Ready,
+    Message(T, Vec<Vec<u8>>),
+}
+
+/// A role a worker plays: the messages the page may write to it and the answers it reads.
+pub trait Role: 'static {
+    type To;
+    type From;
+    fn wrap(msg: Self::To) -> ToWorker;
+    fn pick(msg: FromWorker) -> Result<Self::From, WorkerFailure>;
+}
+
+/// The long-lived GPU engine (shape summaries).
+pub enum Engine {}
+/// A run's worker (a GPU worker, or the lead CPU worker).
+pub enum Run {}
+/// A CPU helper of a data-parallel run (it answers its lead, not the page).
+pub enum Helper {}
+
+fn wrong_role(role: &str, msg: &FromWorker) -> WorkerFailure {
+    WorkerFailure::Protocol(format!("a {role} worker sent {msg:?}"))
+}
+
+impl Role for Engine {
+    type To = ToEngine;
+    type From = FromEngine;
+    fn wrap(msg: ToEngine) -> ToWorker {
+        ToWorker::Engine(msg)
+    }
+    fn pick(msg: FromWorker) -> Result<FromEngine, WorkerFailure> {
+        match msg {
+            FromWorker::Engine(m) => Ok(m),
+            other => Err(wrong_role("GPU engine", &other)),
+        }
+    }
+}
+
+impl Role for Run {
+    type To = ToRun;
+    type From = FromRun;
+    fn wrap(msg: ToRun) -> ToWorker {
+        ToWorker::Run(msg)
+    }
+    fn pick(msg: FromWorker) -> Result<FromRun, WorkerFailure> {
+        match msg {
+            FromWorker::Run(m) => Ok(m),
+            other => Err(wrong_role("run", &other)),
+        }
+    }
+}
+
+impl Role for Helper {
+    type To = ToHelper;
+    /// A helper says nothing to the page but that it is ready or failed.
+    type From = std::convert::Infallible;
+    fn wrap(msg: ToHelper) -> ToWorker {
+        ToWorker::Helper(msg)
+    }
+    fn pick(msg: FromWorker) -> Result<Self::From, WorkerFailure> {
+        Err(wrong_role("helper", &msg))
+    }
+}
+
+/// A worker in role `R`: it can only be sent `R::To`, and its callback only gets `R::From`.
+pub struct RoleWorker<R: Role> {
+    worker: TrainingWorker,
+    role: PhantomData<R>,
+}
+
+pub type EngineWorker = RoleWorker<Engine>;
+pub type RunWorker = RoleWorker<Run>;
+pub type HelperWorker = RoleWorker<Helper>;
+
+impl<R: Role> RoleWorker<R> {
+    /// Starts a worker for `kind` in role `R`; `deliver` gets each of its messages.
+    pub fn spawn(kind: BackendKind, deliver: impl Fn(Result<Incoming<R::From>, WorkerFailure>) + Clone + 'static) -> Result<Self, WorkerFailure> {
+        let worker = TrainingWorker::spawn(kind, move |message| {
+            deliver(match message {
+                Ok((FromWorker::Ready, _)) => Ok(Incoming::Ready),
+                Ok((FromWorker::Failed(failure), _)) => Err(failure),
+                Ok((other, buffers)) => R::pick(other).map(|m| Incoming::Message(m, buffers)),
+                Err(e) => Err(e),
+            })
+        })?;
+        Ok(RoleWorker { worker, role: PhantomData })
+    }
+
+    /// Sends `msg` with its typed `buffers` (transferred) and `ports` (moved to the worker).
+    pub fn send(&self, msg: R::To, buffers: &impl Buffers, ports: &[JsValue]) -> Result<(), WorkerFailure> {
+        self.worker.send(&R::wrap(msg), &buffers.views(), ports)
     }
 }
 

@@ -17,7 +17,11 @@
 //! [`host`] on the page, [`guest`] in the worker.
 //!
 //! Every message is `{ msg, buffers }`: `msg` a [`ToWorker`] / [`FromWorker`] through
-//! serde-wasm-bindgen, `buffers` the byte arrays that go with it (transferred, not copied).
+//! serde-wasm-bindgen, `buffers` the byte arrays that go with it (transferred, not copied),
+//! typed on each side as the message's [`Buffers`] ([`TrainingData`], [`ScoringData`],
+//! [`WeightsRecord`]). Each role has its own message types: the GPU engine ([`ToEngine`],
+//! [`FromEngine`]), a run's worker ([`ToRun`], [`FromRun`]), a CPU helper ([`ToHelper`]), and
+//! between a lead and its helpers ([`LeadToHelper`], [`HelperToLead`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -48,78 +52,206 @@ pub const CPU_SCRIPT: &str = "worker.js";
 /// `<meta name="nin-gpu-worker">`.
 pub const GPU_SCRIPT: &str = "nin-gpu_loader.js";
 
-/// Page to worker.
+/// Page to worker. One worker script serves three roles, so the wire has one envelope, but
+/// each role's messages are their own type: the page's handle for a role
+/// (`host::EngineWorker`, `host::RunWorker`, `host::HelperWorker`) can only write that role's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
-    /// Train `config` with `settings`, then score the test images. Buffers: training images,
-    /// training labels, test images, test labels (u8, as in the IDX files).
+    Engine(ToEngine),
+    Run(ToRun),
+    Helper(ToHelper),
+}
+
+/// Page to the long-lived GPU engine worker (the GPU module): the shape summaries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ToEngine {
+    /// Probe the adapter and open the device; answered by [`FromEngine::Opened`] or a
+    /// [`WorkerFailure::NoWebGpu`].
+    Open,
+    /// The shape summary of `config` on `input`, refused above `buffer_limit`.
+    Summary { config: NinConfig, input: InputShape, buffer_limit: u64 },
+}
+
+/// Page to a run's worker (a GPU worker, or the lead CPU worker).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ToRun {
+    /// Train `config` with `settings`, then score the test images. Buffers: [`TrainingData`].
+    /// On the CPU the message carries one `MessagePort` per helper ([`ToHelper::Train`]).
     Train { config: NinConfig, settings: TrainSettings, backend: BackendKind },
-    /// CPU worker: be helper replica number `rank` (1, 2, ...) of a data-parallel
-    /// [`ToWorker::Train`] (see `crate::training::parallel`): compute the gradients of the
-    /// slices the lead worker asks for over the message's one port, apply its averages, score
-    /// parts of the validation and test images. Buffers: as [`ToWorker::Train`]'s. The lead's
-    /// `Train` carries one port per helper.
-    Help { config: NinConfig, settings: TrainSettings, rank: u64 },
-    /// CPU worker: help a [`ToWorker::Test`] by scoring the parts of the test images the lead
-    /// asks for over the message's one port. Buffers: as `Test`'s (the weights, test images,
-    /// test labels). The lead's `Test` carries one port per helper.
-    HelpScore { config: NinConfig, settings: TrainSettings },
-    /// Score the test images with loaded weights. Buffers: the weights (a Burn record), test
-    /// images, test labels.
-    Test { config: NinConfig, settings: TrainSettings, backend: BackendKind },
+    /// Score the test images with loaded weights. Buffers: [`ScoringData`]. On the CPU, one
+    /// port per helper ([`ToHelper::Score`]).
+    Score { config: NinConfig, settings: TrainSettings, backend: BackendKind },
     /// Pause, resume or stop the run.
     Control(Control),
-    /// GPU worker: probe the adapter and open the device; answered by [`FromWorker::Opened`]
-    /// or a [`WorkerFailure::NoWebGpu`].
-    Open,
-    /// GPU worker: the shape summary of `config` on `input`, refused above `buffer_limit`.
-    Summary { config: NinConfig, input: InputShape, buffer_limit: u64 },
     /// CPU worker: one training step of `config` with `settings` on synthetic images, to
-    /// measure how much the worker's memory grows (exercise 4); answered by [`FromWorker::Measured`].
+    /// measure how much the worker's memory grows (exercise 4); answered by [`FromRun::Measured`].
     MeasureStep { config: NinConfig, settings: TrainSettings },
     /// Test hook: the worker panics, as a bug in Burn or in this crate would make it. The page
     /// never sends it; the browser tests do, to check that a crash ends the run cleanly.
     Panic,
 }
 
-/// Worker to page.
+/// Page to a CPU helper worker of a data-parallel run; the message carries one port to the
+/// lead, over which the helper then speaks [`LeadToHelper`] / [`HelperToLead`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ToHelper {
+    /// Be replica number `rank` (1, 2, ...) of a [`ToRun::Train`] (see
+    /// `crate::training::parallel`): compute the gradients of the slices the lead asks for,
+    /// apply its averages, score parts of the validation and test images. Buffers: [`TrainingData`].
+    Train { config: NinConfig, settings: TrainSettings, rank: u64 },
+    /// Help a [`ToRun::Score`] by scoring the parts of the test images the lead asks for.
+    /// Buffers: [`ScoringData`].
+    Score { config: NinConfig, settings: TrainSettings },
+}
+
+/// Worker to page: what every role says ([`FromWorker::Ready`], [`FromWorker::Failed`]) and
+/// each role's own answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FromWorker {
-    /// The worker's module is running and listening; the page may send [`ToWorker::Train`].
+    /// The worker's module is running and listening.
     Ready,
-    Event(Event),
-    /// The weights when training ended (finished or stopped). Buffer: a Burn record (burnpack).
-    Weights,
-    /// The test set scored (after a finished run only).
-    Report { report: TestReport, images: usize },
-    /// The last message of a run that did not fail.
-    Ended(Ended),
-    /// The GPU worker's device is open on this adapter.
+    /// The last message of a job that failed (any role; also a panic or a bad message).
+    Failed(WorkerFailure),
+    Engine(FromEngine),
+    Run(FromRun),
+}
+
+/// The GPU engine worker's answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FromEngine {
+    /// The device is open on this adapter.
     Opened(AdapterReport),
     /// A shape summary's outcome.
     Summary(Result<SummaryReport, SummaryError>),
-    /// The worker's WebAssembly memory before and after one training step, in bytes.
-    Measured { before: u64, after: u64 },
-    /// The last message of a run that failed.
-    Failed(WorkerFailure),
 }
 
-/// Lead worker and helper worker, over their `MessagePort`. Gradients travel beside the message
-/// as one `Float32Array` (every parameter, in the model's visiting order).
+/// A run worker's answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum ReplicaMsg {
-    /// Lead to helper: the gradients of these training rows, at the current weights.
+pub enum FromRun {
+    Event(Event),
+    /// The weights when training ended (finished or stopped). Buffer: a [`WeightsRecord`].
+    Weights,
+    /// The test set scored (after a finished run, or for loaded weights).
+    Report { report: TestReport, images: usize },
+    /// The last message of a run that did not fail.
+    Ended(Ended),
+    /// The worker's WebAssembly memory before and after one training step, in bytes.
+    Measured { before: u64, after: u64 },
+}
+
+/// Lead worker to helper worker, over their `MessagePort`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum LeadToHelper {
+    /// The gradients of these training rows, at the current weights.
     Slice { rows: Vec<u32> },
-    /// Helper to lead: the slice's gradients (with the buffer), summed loss and correct count.
-    Grads { images: u32, loss_sum: f64, correct: u32, weights_sum: f32 },
-    /// Lead to helper: take one optimizer step with the averaged gradients (with the buffer).
+    /// Take one optimizer step with the averaged gradients (with them as one `Float32Array`,
+    /// every parameter in the model's visiting order: `crate::training::parallel::flatten`).
     Apply,
-    /// Lead to helper: the logits of these rows of the training file or of the test file.
+    /// The logits of these rows of the training file or of the test file (maybe none: every
+    /// helper is asked, see `crate::training::parallel::parts`).
     Score { test: bool, rows: Vec<u32> },
-    /// Helper to lead: the logits asked for, row-major (with the buffer).
+}
+
+/// Helper worker to lead worker, over their `MessagePort`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum HelperToLead {
+    /// The slice's gradients (one `Float32Array`, as [`LeadToHelper::Apply`]'s), summed loss
+    /// and correct count.
+    Grads { images: u32, loss_sum: f64, correct: u32, weights_sum: f32 },
+    /// The logits asked for (one `Float32Array`, row-major `[images, classes]`).
     Logits,
-    /// Helper to lead: the helper cannot go on.
+    /// The helper cannot go on.
     Failed(String),
+}
+
+/// A Burn record of trained weights (`crate::training::record`): the buffer of
+/// [`FromRun::Weights`] and the first of [`ScoringData`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WeightsRecord(pub Vec<u8>);
+
+/// The buffers of [`ToRun::Train`] and [`ToHelper::Train`] as a worker receives them: the
+/// training and test files' images (784 bytes each) and labels, as in the IDX files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainingData {
+    pub train: FashionMnist,
+    pub test: FashionMnist,
+}
+
+/// [`TrainingData`] as the page sends it, borrowed from the page's downloaded data.
+#[derive(Debug, Clone, Copy)]
+pub struct TrainingDataRef<'a> {
+    pub train: &'a FashionMnist,
+    pub test: &'a FashionMnist,
+}
+
+/// The buffers of [`ToRun::Score`] and [`ToHelper::Score`] as a worker receives them: the
+/// weights and the test file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoringData {
+    pub weights: WeightsRecord,
+    pub test: FashionMnist,
+}
+
+/// [`ScoringData`] as the page sends it.
+#[derive(Debug, Clone, Copy)]
+pub struct ScoringDataRef<'a> {
+    pub weights: &'a [u8],
+    pub test: &'a FashionMnist,
+}
+
+/// A message's typed buffers as they leave: byte arrays in wire order (transferred).
+pub trait Buffers {
+    fn views(&self) -> Vec<&[u8]>;
+}
+
+/// A message's typed buffers as they arrive, checked.
+pub trait FromBuffers: Sized {
+    fn from_buffers(buffers: Vec<Vec<u8>>) -> Result<Self, WorkerFailure>;
+}
+
+impl Buffers for () {
+    fn views(&self) -> Vec<&[u8]> {
+        Vec::new()
+    }
+}
+
+impl Buffers for WeightsRecord {
+    fn views(&self) -> Vec<&[u8]> {
+        vec![&self.0]
+    }
+}
+
+impl FromBuffers for WeightsRecord {
+    fn from_buffers(buffers: Vec<Vec<u8>>) -> Result<Self, WorkerFailure> {
+        let [weights] = buffers_of(buffers)?;
+        Ok(WeightsRecord(weights))
+    }
+}
+
+impl Buffers for TrainingDataRef<'_> {
+    fn views(&self) -> Vec<&[u8]> {
+        vec![&self.train.images, &self.train.labels, &self.test.images, &self.test.labels]
+    }
+}
+
+impl FromBuffers for TrainingData {
+    fn from_buffers(buffers: Vec<Vec<u8>>) -> Result<Self, WorkerFailure> {
+        let [train_images, train_labels, test_images, test_labels] = buffers_of(buffers)?;
+        Ok(TrainingData { train: dataset(train_images, train_labels, "training set")?, test: dataset(test_images, test_labels, "test set")? })
+    }
+}
+
+impl Buffers for ScoringDataRef<'_> {
+    fn views(&self) -> Vec<&[u8]> {
+        vec![self.weights, &self.test.images, &self.test.labels]
+    }
+}
+
+impl FromBuffers for ScoringData {
+    fn from_buffers(buffers: Vec<Vec<u8>>) -> Result<Self, WorkerFailure> {
+        let [weights, images, labels] = buffers_of(buffers)?;
+        Ok(ScoringData { weights: WeightsRecord(weights), test: dataset(images, labels, "test set")? })
+    }
 }
 
 /// Why a run in the worker failed.
@@ -145,22 +277,16 @@ pub enum WorkerFailure {
 }
 
 /// The `N` buffers a message must carry.
-pub fn buffers<const N: usize>(buffers: Vec<Vec<u8>>) -> Result<[Vec<u8>; N], WorkerFailure> {
+fn buffers_of<const N: usize>(buffers: Vec<Vec<u8>>) -> Result<[Vec<u8>; N], WorkerFailure> {
     buffers.try_into().map_err(|b: Vec<Vec<u8>>| WorkerFailure::Protocol(format!("{} data buffers, {N} expected", b.len())))
 }
 
 /// A data set from its two buffers: IDX images are 784 bytes each, one label per image.
-pub fn dataset(images: Vec<u8>, labels: Vec<u8>, name: &str) -> Result<FashionMnist, WorkerFailure> {
+fn dataset(images: Vec<u8>, labels: Vec<u8>, name: &str) -> Result<FashionMnist, WorkerFailure> {
     if images.len() != labels.len() * FashionMnist::PIXELS {
         return Err(WorkerFailure::Protocol(format!("{name}: {} image bytes for {} labels", images.len(), labels.len())));
     }
     Ok(FashionMnist { images, labels })
-}
-
-/// The four data buffers of [`ToWorker::Train`], checked: `(train, test)`.
-pub fn datasets(data: Vec<Vec<u8>>) -> Result<(FashionMnist, FashionMnist), WorkerFailure> {
-    let [train_images, train_labels, test_images, test_labels] = buffers(data)?;
-    Ok((dataset(train_images, train_labels, "training set")?, dataset(test_images, test_labels, "test set")?))
 }
 
 #[cfg(test)]
@@ -169,58 +295,64 @@ mod tests {
     use crate::training::Preset;
     use crate::training::session::Stage;
 
+    fn round_trip<T: Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(m: T) {
+        assert_eq!(serde_json::from_str::<T>(&serde_json::to_string(&m).unwrap()).unwrap(), m);
+    }
+
     #[test]
     fn messages_round_trip_through_a_serializer() {
-        let to = [
-            ToWorker::Train { config: NinConfig::book(), settings: Preset::ShortCpu.settings(), backend: BackendKind::Cpu },
-            ToWorker::Test { config: NinConfig::book(), settings: Preset::Book.settings(), backend: BackendKind::WebGpu },
-            ToWorker::Control(Control::Pause { hidden: true }),
-            ToWorker::Control(Control::Stop),
-            ToWorker::Panic,
-            ToWorker::Help { config: NinConfig::book(), settings: Preset::ShortCpu.settings(), rank: 3 },
-            ToWorker::HelpScore { config: NinConfig::book(), settings: Preset::ShortCpu.settings() },
-            ToWorker::Open,
-            ToWorker::MeasureStep { config: NinConfig::book(), settings: Preset::ShortCpu.settings() },
-            ToWorker::Summary { config: NinConfig::book(), input: InputShape::book(), buffer_limit: 1 << 27 },
-        ];
-        for m in to {
-            assert_eq!(serde_json::from_str::<ToWorker>(&serde_json::to_string(&m).unwrap()).unwrap(), m);
+        let (book, cpu) = (NinConfig::book(), Preset::ShortCpu.settings());
+        for m in [
+            ToWorker::Run(ToRun::Train { config: book.clone(), settings: cpu.clone(), backend: BackendKind::Cpu }),
+            ToWorker::Run(ToRun::Score { config: book.clone(), settings: Preset::Book.settings(), backend: BackendKind::WebGpu }),
+            ToWorker::Run(ToRun::Control(Control::Pause { hidden: true })),
+            ToWorker::Run(ToRun::Control(Control::Stop)),
+            ToWorker::Run(ToRun::Panic),
+            ToWorker::Run(ToRun::MeasureStep { config: book.clone(), settings: cpu.clone() }),
+            ToWorker::Helper(ToHelper::Train { config: book.clone(), settings: cpu.clone(), rank: 3 }),
+            ToWorker::Helper(ToHelper::Score { config: book.clone(), settings: cpu.clone() }),
+            ToWorker::Engine(ToEngine::Open),
+            ToWorker::Engine(ToEngine::Summary { config: book.clone(), input: InputShape::book(), buffer_limit: 1 << 27 }),
+        ] {
+            round_trip(m);
         }
-        let from = [
+        for m in [
             FromWorker::Ready,
-            FromWorker::Event(Event::Stage(Stage::Paused { hidden: false })),
-            FromWorker::Weights,
-            FromWorker::Ended(Ended::Stopped),
+            FromWorker::Run(FromRun::Event(Event::Stage(Stage::Paused { hidden: false }))),
+            FromWorker::Run(FromRun::Weights),
+            FromWorker::Run(FromRun::Ended(Ended::Stopped)),
+            FromWorker::Run(FromRun::Measured { before: 1 << 20, after: 3 << 20 }),
             FromWorker::Failed(WorkerFailure::Train(TrainError::Diverged { step: 7 })),
             FromWorker::Failed(WorkerFailure::NoWebGpu(CpuReason::MissingFeature("timestamp-query".into()))),
             FromWorker::Failed(WorkerFailure::Train(TrainError::Gpu(crate::engine::GpuFault::Lost("destroyed".into())))),
-            FromWorker::Summary(Err(SummaryError::Gpu(crate::engine::GpuFault::OutOfMemory("x".into())))),
-            FromWorker::Summary(Err(SummaryError::Invalid(crate::analysis::AnalysisError::Overflow))),
-            FromWorker::Measured { before: 1 << 20, after: 3 << 20 },
-        ];
-        for m in from {
-            assert_eq!(serde_json::from_str::<FromWorker>(&serde_json::to_string(&m).unwrap()).unwrap(), m);
+            FromWorker::Engine(FromEngine::Summary(Err(SummaryError::Gpu(crate::engine::GpuFault::OutOfMemory("x".into()))))),
+            FromWorker::Engine(FromEngine::Summary(Err(SummaryError::Invalid(crate::analysis::AnalysisError::Overflow)))),
+        ] {
+            round_trip(m);
         }
-        let replica = [
-            ReplicaMsg::Slice { rows: vec![4, 59_999] },
-            ReplicaMsg::Grads { images: 16, loss_sum: 36.8, correct: 3, weights_sum: -1.5 },
-            ReplicaMsg::Apply,
-            ReplicaMsg::Score { test: true, rows: vec![0, 9_999] },
-            ReplicaMsg::Logits,
-            ReplicaMsg::Failed("out of memory".into()),
-        ];
-        for m in replica {
-            assert_eq!(serde_json::from_str::<ReplicaMsg>(&serde_json::to_string(&m).unwrap()).unwrap(), m);
+        for m in [LeadToHelper::Slice { rows: vec![4, 59_999] }, LeadToHelper::Apply, LeadToHelper::Score { test: true, rows: vec![0, 9_999] }, LeadToHelper::Score { test: false, rows: vec![] }] {
+            round_trip(m);
+        }
+        for m in [HelperToLead::Grads { images: 16, loss_sum: 36.8, correct: 3, weights_sum: -1.5 }, HelperToLead::Logits, HelperToLead::Failed("out of memory".into())] {
+            round_trip(m);
         }
     }
 
     #[test]
-    fn data_buffers_are_checked() {
+    fn data_buffers_are_typed_and_checked() {
         let image = vec![0u8; 784];
-        let ok = datasets(vec![image.repeat(2), vec![1, 2], image.clone(), vec![3]]).unwrap();
-        assert_eq!((ok.0.len(), ok.1.len()), (2, 1));
-        assert!(matches!(datasets(vec![image.clone(), vec![1]]), Err(WorkerFailure::Protocol(m)) if m.contains("2 data buffers")));
-        let short = datasets(vec![image.clone(), vec![1, 2], image.clone(), vec![3]]);
+        let (train, test) = (FashionMnist { images: image.repeat(2), labels: vec![1, 2] }, FashionMnist { images: image.clone(), labels: vec![3] });
+        let sent = TrainingDataRef { train: &train, test: &test };
+        let wire = |b: &dyn Buffers| -> Vec<Vec<u8>> { b.views().into_iter().map(<[u8]>::to_vec).collect() };
+        assert_eq!(TrainingData::from_buffers(wire(&sent)).unwrap(), TrainingData { train: train.clone(), test: test.clone() });
+        assert!(matches!(TrainingData::from_buffers(vec![image.clone(), vec![1]]), Err(WorkerFailure::Protocol(m)) if m.contains("2 data buffers")));
+        let short = TrainingData::from_buffers(vec![image.clone(), vec![1, 2], image.clone(), vec![3]]);
         assert!(matches!(short, Err(WorkerFailure::Protocol(m)) if m.contains("training set")));
+        let weights = vec![9; 5];
+        let scoring = ScoringDataRef { weights: &weights, test: &test };
+        assert_eq!(ScoringData::from_buffers(wire(&scoring)).unwrap(), ScoringData { weights: WeightsRecord(weights.clone()), test: test.clone() });
+        // A training job's buffers are not a scoring job's.
+        assert!(ScoringData::from_buffers(wire(&sent)).is_err());
+        assert_eq!(WeightsRecord::from_buffers(vec![vec![1, 2]]).unwrap(), WeightsRecord(vec![1, 2]));
     }
 }
