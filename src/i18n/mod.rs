@@ -1,9 +1,15 @@
-//! Every piece of UI text in English and Japanese, from one typed table: a missing string is a
-//! compile error (struct literals must name every field, matches must cover every variant).
+//! Every piece of UI text in English and Japanese, one language per file: `en.rs` holds every
+//! English text and `ja.rs` every Japanese one, as the values of the typed tables declared here
+//! and in the per-cell modules ([`Ui`], [`train::TrainUi`], ...) and as the two
+//! implementations of [`Messages`], the sentences written from values. A missing string is a
+//! compile error (struct literals must name every field, an impl must have every method). The
+//! free functions here and in the per-cell modules take a [`Lang`] and ask [`Lang::msg`].
 
 use serde::{Deserialize, Serialize};
 
+pub mod en;
 pub mod exercises;
+pub mod ja;
 pub mod train;
 pub mod try_it;
 
@@ -20,9 +26,132 @@ pub(crate) fn assert_translated<T: std::fmt::Debug>(en: &T, ja: &T) {
 }
 
 use crate::analysis::{AnalysisError, Dimension, LayerKind};
-use crate::figure::FigureItem;
 use crate::content::chapter::{self, ChapterText};
+use crate::data::DataError;
+use crate::data::sketch::SketchError;
 use crate::engine::{CpuReason, GpuFault, SummaryError};
+use crate::figure::FigureItem;
+use crate::training::{SettingsError, TrainError};
+
+/// Every sentence written from values, implemented once per language ([`en::English`],
+/// [`ja::Japanese`]): a sentence missing in one language does not compile. The fixed strings
+/// are the tables [`Ui`], [`train::TrainUi`], [`exercises::ExUi`], [`exercises::RunsUi`] and
+/// [`try_it::TryUi`], whose values also live in the language files.
+pub trait Messages: Sync {
+    fn dimension(&self, d: Dimension) -> &'static str;
+
+    /// A summary row's label, e.g. "NiN block 1: 11×11 conv, stride 4, pad 0 + 2 × 1×1 conv".
+    fn layer_label(&self, kind: &LayerKind) -> String;
+
+    /// An analysis error as a sentence for the student.
+    fn analysis_error(&self, e: &AnalysisError) -> String;
+
+    /// Why the CPU backend runs, as the end of a sentence.
+    fn cpu_reason(&self, r: &CpuReason) -> String;
+
+    /// A typed value that broke its field's rule, as a sentence that states the rule.
+    fn field_error(&self, label: &str, rule: crate::fields::Rule, error: &crate::fields::FieldError) -> String;
+
+    /// What the page could not keep in the browser's storage, as a sentence.
+    fn storage_notice(&self, issue: StorageIssue, what: Stored) -> String;
+
+    /// What went wrong with the GPU, as a clause.
+    fn gpu_fault(&self, f: &GpuFault) -> String;
+
+    /// A failed summary run as a sentence.
+    /// The shape summary at `batch` needs about `needed` bytes of GPU memory and the GPU ran out
+    /// (`ran_out_now`), or a request of `ran_out_at` bytes ran out before, so this one is not sent;
+    /// the batch that fits under it. WebGPU stays on: only the request was too large.
+    fn summary_out_of_memory(&self, batch: usize, needed: u64, ran_out_at: u64, ran_out_now: bool, largest_fits: usize) -> String;
+
+    fn summary_error(&self, e: &SummaryError) -> String;
+
+    /// The training worker could not open WebGPU although the page has it.
+    fn worker_no_webgpu(&self, reason: &crate::engine::CpuReason) -> String;
+
+    /// On WebGPU a run needs as much memory as one that ran out on this page.
+    fn gpu_memory_error(&self, batch: usize, needed: u64, ran_out_at: u64, largest_fits: usize) -> String;
+
+    /// The shipped model's run-board name.
+    fn shipped_run_name(&self, secs: f64) -> String;
+
+    /// How long and on what the shipped model was trained.
+    fn shipped_trained(&self, images: usize, epochs: usize, size: usize, secs: f64, machine: &str) -> String;
+
+    /// The shipped model's recipe, from its card's settings (`examples/train_model.rs`: Adam, the
+    /// learning rate divided by 3 in the second-to-last epoch and by 10 in the last).
+    fn shipped_recipe(&self, s: &crate::training::TrainSettings) -> String;
+
+    /// How the shipped model's recipe differs from the book's.
+    fn shipped_differs(&self, s: &crate::training::TrainSettings) -> String;
+
+    /// Which file was loaded and the size it is scored at (the size it was trained at).
+    fn loaded_weights(&self, name: &str, size: usize) -> String;
+
+    /// Why a weights file cannot be used.
+    fn weights_error(&self, name: &str, e: &crate::training::record::RecordFileError) -> String;
+
+    /// The training worker's script could not be loaded.
+    fn worker_unavailable(&self, what: &str) -> String;
+
+    /// The training worker crashed (a panic in Burn or in this app, or its script failed).
+    fn worker_crashed(&self, what: &str) -> String;
+
+    /// The time estimate from the latest run's speed on this backend, measured at `batch` and `size`.
+    fn time_estimate(&self, clock: &str, batch: usize, size: usize) -> String;
+
+    /// Why a run cannot start, as a sentence.
+    fn settings_error(&self, e: &SettingsError) -> String;
+
+    /// A failed run as a sentence.
+    fn train_error(&self, e: &TrainError) -> String;
+
+    /// A data problem as a sentence.
+    fn data_error(&self, e: &DataError) -> String;
+
+    /// Why a part of a shared link was ignored.
+    fn ignored_reason(&self, reason: crate::exercises::share::IgnoredReason) -> &'static str;
+
+    /// The label of a variant key.
+    /// The measured growth of the CPU worker's memory over one training step, beside the figure.
+    fn measured_step(&self, grown: u64, figure: u64, batch: usize, side: usize) -> String;
+
+    fn variant_label(&self, key: &str) -> &'static str;
+
+    /// What reading the stored run board left out, as one sentence (`None`: nothing).
+    fn runs_dropped(&self, d: &crate::training::board::Dropped) -> Option<String>;
+
+    /// The run board's summary, written from the runs' measurements: the best validation
+    /// accuracy, the best test accuracy and the fastest run. `runs` are (name, best val, test,
+    /// images/s).
+    fn runs_summary(&self, runs: &[(String, f64, Option<f64>, f64)]) -> Vec<String>;
+
+    /// One sentence from measured numbers: how a variant compares with the baseline.
+    fn compare_sentence(&self, label: &str, base: &str, params_ratio: f64, flops_ratio: f64, memory_ratio: f64) -> String;
+
+    fn sketch_error(&self, e: &SketchError) -> String;
+
+    /// The text lines of one figure box.
+    fn figure_lines(&self, item: &FigureItem) -> Vec<String>;
+
+    /// A note in brackets after a word: " (note)" in English, "（note）" in Japanese.
+    fn aside(&self, note: &str) -> String;
+
+    /// The end of a sentence at the end of a paragraph.
+    fn stop(&self) -> &'static str;
+
+    /// The end of a sentence that another one follows.
+    fn stop_gap(&self) -> &'static str;
+
+    /// Between the items of a list in a sentence.
+    fn list_sep(&self) -> &'static str;
+
+    /// The sentence under the backend badge on the CPU: the backend and why it runs.
+    fn cpu_because(&self, reason: &CpuReason) -> String;
+
+    /// A feature map's channel count under its tile.
+    fn channel_count(&self, n: u64) -> String;
+}
 
 /// The page's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,38 +184,46 @@ impl Lang {
         }
     }
 
+    /// The sentences written from values, in this language.
+    pub fn msg(self) -> &'static dyn Messages {
+        match self {
+            Lang::En => &en::English,
+            Lang::Ja => &ja::Japanese,
+        }
+    }
+
     pub fn ui(self) -> &'static Ui {
         match self {
-            Lang::En => &EN,
-            Lang::Ja => &JA,
+            Lang::En => &en::UI,
+            Lang::Ja => &ja::UI,
         }
     }
 
     pub fn train(self) -> &'static train::TrainUi {
         match self {
-            Lang::En => &train::EN,
-            Lang::Ja => &train::JA,
+            Lang::En => &en::TRAIN,
+            Lang::Ja => &ja::TRAIN,
         }
     }
 
     pub fn ex(self) -> &'static exercises::ExUi {
         match self {
-            Lang::En => &exercises::EN,
-            Lang::Ja => &exercises::JA,
+            Lang::En => &en::EX,
+            Lang::Ja => &ja::EX,
         }
     }
 
     pub fn runs(self) -> &'static exercises::RunsUi {
         match self {
-            Lang::En => &exercises::RUNS_EN,
-            Lang::Ja => &exercises::RUNS_JA,
+            Lang::En => &en::RUNS,
+            Lang::Ja => &ja::RUNS,
         }
     }
 
     pub fn try_it(self) -> &'static try_it::TryUi {
         match self {
-            Lang::En => &try_it::EN,
-            Lang::Ja => &try_it::JA,
+            Lang::En => &en::TRY,
+            Lang::Ja => &ja::TRY,
         }
     }
 
@@ -187,318 +324,32 @@ pub struct Ui {
     pub offline_clear: &'static str,
 }
 
-pub static EN: Ui = Ui {
-    kicker: "Dive into Deep Learning · Modern convolutional networks",
-    language_name: "English",
-    switch_language: "日本語で読む",
-    contents: "Contents",
-    run_all: "Run all cells",
-    backend_label: "Compute backend",
-    backend_starting: "Starting…",
-    backend_probing: "Asking the browser for a WebGPU adapter…",
-    use_webgpu: "Use WebGPU",
-    use_cpu: "Use CPU",
-    webgpu_unavailable: "WebGPU is not available",
-    on_webgpu_adapter: "Burn's wgpu backend on",
-    fallback_adapter_note: "a software (fallback) adapter: expect it to be slow",
-    largest_buffer: "Largest buffer",
-    workgroup_memory: "workgroup memory",
-    invocations_per_workgroup: "invocations per workgroup",
-    cpu_backend: "Burn's CPU backend (flex, compiled to WebAssembly)",
-    because: "because",
-    cell: "Cell",
-    shape_cell_title: "shape summary",
-    input_legend: "Input tensor (batch, channels, height, width)",
-    batch: "Batch",
-    channels: "Channels",
-    height: "Height",
-    width: "Width",
-    run: "▶ Run",
-    running: "Running…",
-    status_idle: "not run yet",
-    status_running: "running…",
-    status_done: "done",
-    status_error: "error",
-    shape_hint: "Press Run to build the model and push a random input through it.",
-    progress_forward: "Running the forward pass",
-    col_layer: "Layer",
-    col_book: "In the book",
-    col_shape: "Output shape",
-    col_params: "Parameters",
-    col_flops: "Forward FLOPs",
-    total: "Total",
-    input: "Input",
-    shapes_checked: "Shapes are read from the real forward pass and match the analysis.",
-    forward_on: "Forward pass on",
-    webgpu_name: "WebGPU",
-    cpu_name: "the CPU",
-    first_run_note: "the first run on WebGPU includes compiling the GPU kernels",
-    params_from_module: "Parameters counted from the module's tensors",
-    flop_convention: "FLOP convention: one multiply-add = 2 FLOPs; each bias add, ReLU, pooling comparison or addition = 1 FLOP; dropout and flatten = 0.",
-    footer: "Built with Rust, Burn and Leptos. Everything runs in your browser; nothing is uploaded.",
-    panic_overlay: "The app hit an internal error and stopped. Reload the page to start again.",
-    maps_title: "Feature maps through the network, drawn to scale (height × width; channels below)",
-    maps_input: "input",
-    maps_channels: "channels",
-    fig_vgg: "VGG-11",
-    fig_nin: "NiN (this chapter)",
-    fig_figure_label: "Figure",
-    code_cell_block: "Code · the NiN block (src/model/mod.rs)",
-    code_cell_model: "Code · the NiN model (src/model/config.rs)",
-    code_cell_note: "This is the Rust source that runs on this page, embedded when the site was built.",
-    motivation_title: "Where the parameters are: VGG-11 against NiN",
-    motivation_model: "Model",
-    motivation_fc: "Fully connected layers",
-    motivation_all: "Whole model",
-    motivation_fp32: "FP32 memory",
-    motivation_note: "Computed by the same analysis as the shape summary, for one 224×224 greyscale image and 10 classes.",
-    motivation_first_fc: "VGG-11's first fully connected matrix alone",
-    params_word: "parameters",
-    restored_note: "Restored from your last visit; press Run to compute again.",
-    update_ready: "A new version of this page is ready.",
-    update_reload: "Reload",
-    offline_title: "Offline",
-    offline_on: "This page now works without a network: the app is stored on this device, and so are the data shards your runs downloaded.",
-    offline_first: "After this first visit the page will work without a network.",
-    offline_stored: "Stored on this device by this site:",
-    offline_ready: "its data is stored, it runs offline",
-    offline_needs: "needs a network to download",
-    offline_clear: "Clear the stored data",
-};
-
-pub static JA: Ui = Ui {
-    kicker: "Dive into Deep Learning · 現代的な畳み込みネットワーク",
-    language_name: "日本語",
-    switch_language: "Read in English",
-    contents: "目次",
-    run_all: "すべてのセルを実行",
-    backend_label: "計算バックエンド",
-    backend_starting: "起動中…",
-    backend_probing: "ブラウザに WebGPU アダプタを問い合わせています…",
-    use_webgpu: "WebGPU を使う",
-    use_cpu: "CPU を使う",
-    webgpu_unavailable: "WebGPU は使えません",
-    on_webgpu_adapter: "Burn の wgpu バックエンド、アダプタ:",
-    fallback_adapter_note: "ソフトウェア（フォールバック）アダプタのため低速です",
-    largest_buffer: "最大バッファ",
-    workgroup_memory: "ワークグループメモリ",
-    invocations_per_workgroup: "ワークグループあたりの呼び出し数",
-    cpu_backend: "Burn の CPU バックエンド（flex、WebAssembly にコンパイル済み）",
-    because: "理由: ",
-    cell: "セル",
-    shape_cell_title: "形状の要約",
-    input_legend: "入力テンソル（バッチ、チャネル、高さ、幅）",
-    batch: "バッチ",
-    channels: "チャネル",
-    height: "高さ",
-    width: "幅",
-    run: "▶ 実行",
-    running: "実行中…",
-    status_idle: "未実行",
-    status_running: "実行中…",
-    status_done: "完了",
-    status_error: "エラー",
-    shape_hint: "「実行」を押すとモデルを構築し、ランダムな入力を順伝播させます。",
-    progress_forward: "順伝播を実行中",
-    col_layer: "層",
-    col_book: "本書での名前",
-    col_shape: "出力の形状",
-    col_params: "パラメータ数",
-    col_flops: "順伝播の FLOPs",
-    total: "合計",
-    input: "入力",
-    shapes_checked: "形状は実際の順伝播から読み取ったもので、解析結果と一致しています。",
-    forward_on: "順伝播の実行先:",
-    webgpu_name: "WebGPU",
-    cpu_name: "CPU",
-    first_run_note: "WebGPU での初回は GPU カーネルのコンパイル時間を含みます",
-    params_from_module: "モジュールのテンソルから数えたパラメータ数",
-    flop_convention: "FLOPs の数え方: 積和 1 回 = 2 FLOPs、バイアス加算・ReLU・プーリングの比較や加算は各 1 FLOP、ドロップアウトと平坦化は 0。",
-    footer: "Rust・Burn・Leptos で作成。すべてブラウザ内で動き、データは一切送信されません。",
-    panic_overlay: "内部エラーのためアプリが停止しました。ページを再読み込みしてください。",
-    maps_title: "ネットワークを通る特徴マップ（高さ × 幅を縮尺どおりに描画、下はチャネル数）",
-    maps_input: "入力",
-    maps_channels: "チャネル",
-    fig_vgg: "VGG-11",
-    fig_nin: "NiN（本章）",
-    fig_figure_label: "図",
-    code_cell_block: "コード · NiN ブロック（src/model/mod.rs）",
-    code_cell_model: "コード · NiN モデル（src/model/config.rs）",
-    code_cell_note: "このページで実際に動いている Rust のソースコードで、サイトのビルド時に埋め込まれたものです。",
-    motivation_title: "パラメータはどこにあるか: VGG-11 と NiN の比較",
-    motivation_model: "モデル",
-    motivation_fc: "全結合層",
-    motivation_all: "モデル全体",
-    motivation_fp32: "FP32 でのメモリ",
-    motivation_note: "形状の要約と同じ解析関数で、224×224 のグレースケール画像 1 枚・10 クラスの場合を計算しています。",
-    motivation_first_fc: "VGG-11 の最初の全結合層の行列だけで",
-    params_word: "パラメータ",
-    restored_note: "前回の結果を復元しました。もう一度計算するには「実行」を押してください。",
-    update_ready: "このページの新しいバージョンの準備ができました。",
-    update_reload: "再読み込み",
-    offline_title: "オフライン",
-    offline_on: "このページはネットワークなしでも動きます。アプリと、これまでの実行でダウンロードしたデータのシャードがこの端末に保存されています。",
-    offline_first: "この初回の訪問の後は、ネットワークなしでもページが動きます。",
-    offline_stored: "このサイトがこの端末に保存している量:",
-    offline_ready: "データは保存済みで、オフラインで実行できます",
-    offline_needs: "ダウンロードにネットワークが必要な量:",
-    offline_clear: "保存したデータを消去",
-};
-
-fn dimension(lang: Lang, d: Dimension) -> &'static str {
-    match (lang, d) {
-        (Lang::En, Dimension::Batch) => "batch size",
-        (Lang::En, Dimension::Channels) => "channel count",
-        (Lang::En, Dimension::Height) => "height",
-        (Lang::En, Dimension::Width) => "width",
-        (Lang::Ja, Dimension::Batch) => "バッチサイズ",
-        (Lang::Ja, Dimension::Channels) => "チャネル数",
-        (Lang::Ja, Dimension::Height) => "高さ",
-        (Lang::Ja, Dimension::Width) => "幅",
-    }
-}
+pub use en::UI as EN;
+pub use ja::UI as JA;
 
 /// A summary row's label, e.g. "NiN block 1: 11×11 conv, stride 4, pad 0 + 2 × 1×1 conv".
 pub fn layer_label(lang: Lang, kind: &LayerKind) -> String {
-    match (lang, kind) {
-        (Lang::En, LayerKind::NinBlock { index, kernel, stride, padding, mlp_kernel, convs }) => format!(
-            "NiN block {index}: {kernel}×{kernel} conv, stride {stride}, pad {padding} + {} × {mlp_kernel}×{mlp_kernel} conv",
-            convs - 1
-        ),
-        (Lang::Ja, LayerKind::NinBlock { index, kernel, stride, padding, mlp_kernel, convs }) => format!(
-            "NiN ブロック {index}: {kernel}×{kernel} 畳み込み（ストライド {stride}、パディング {padding}）+ {mlp_kernel}×{mlp_kernel} 畳み込み × {}",
-            convs - 1
-        ),
-        (Lang::En, LayerKind::MaxPool { kernel, stride }) => format!("Max pool {kernel}×{kernel}, stride {stride}"),
-        (Lang::Ja, LayerKind::MaxPool { kernel, stride }) => format!("最大プーリング {kernel}×{kernel}、ストライド {stride}"),
-        (Lang::En, LayerKind::Dropout { prob }) => format!("Dropout, p = {prob}"),
-        (Lang::Ja, LayerKind::Dropout { prob }) => format!("ドロップアウト、p = {prob}"),
-        (Lang::En, LayerKind::GlobalAvgPool) => "Global average pool".into(),
-        (Lang::Ja, LayerKind::GlobalAvgPool) => "大域平均プーリング".into(),
-        (Lang::En, LayerKind::Flatten) => "Flatten".into(),
-        (Lang::Ja, LayerKind::Flatten) => "平坦化".into(),
-        (Lang::En, LayerKind::Linear { in_features, out_features }) => format!("Linear {in_features} → {out_features}"),
-        (Lang::Ja, LayerKind::Linear { in_features, out_features }) => format!("全結合 {in_features} → {out_features}"),
-    }
+    lang.msg().layer_label(kind)
 }
 
 /// The text lines of one figure box.
 pub fn figure_lines(lang: Lang, item: &FigureItem) -> Vec<String> {
-    let ja = lang == Lang::Ja;
-    match item {
-        FigureItem::Block { convs, nin } => {
-            let title = match (nin, ja) {
-                (true, false) => "NiN block",
-                (true, true) => "NiN ブロック",
-                (false, false) => "VGG block",
-                (false, true) => "VGG ブロック",
-            };
-            let mut lines = vec![title.to_string()];
-            lines.extend(convs.iter().map(|(k, c)| {
-                if ja { format!("{k}×{k} 畳み込み {c}ch + ReLU") } else { format!("{k}×{k} conv, {c} ch, ReLU") }
-            }));
-            lines
-        }
-        FigureItem::MaxPool { kernel, stride } => vec![if ja {
-            format!("最大プーリング {kernel}×{kernel}、ストライド {stride}")
-        } else {
-            format!("max pool {kernel}×{kernel}, stride {stride}")
-        }],
-        FigureItem::Dropout { prob } => vec![if ja { format!("ドロップアウト p={prob}") } else { format!("dropout p={prob}") }],
-        FigureItem::GlobalAvgPool => vec![if ja { "大域平均プーリング → ロジット".into() } else { "global average pool → logits".into() }],
-        FigureItem::Flatten => vec![if ja { "平坦化".into() } else { "flatten".into() }],
-        FigureItem::FullyConnected { width } => vec![if ja { format!("全結合 {width}") } else { format!("fully connected, {width}") }],
-    }
+    lang.msg().figure_lines(item)
 }
 
 /// An analysis error as a sentence for the student.
 pub fn analysis_error(lang: Lang, e: &AnalysisError) -> String {
-    use AnalysisError as E;
-    match (lang, e) {
-        (Lang::En, E::ZeroDimension(d)) => format!("The {} is 0; every input dimension must be at least 1.", dimension(lang, *d)),
-        (Lang::Ja, E::ZeroDimension(d)) => format!("{}が 0 です。入力の各次元は 1 以上にしてください。", dimension(lang, *d)),
-        (Lang::En, E::ChannelMismatch { expected, got }) => format!("The input has {got} channel(s) but the model expects {expected}."),
-        (Lang::Ja, E::ChannelMismatch { expected, got }) => format!("入力のチャネル数は {got} ですが、モデルは {expected} を想定しています。"),
-        (Lang::En, E::InputTooSmall { height, width, layer, map_height, map_width, kernel, min_side, .. }) => format!(
-            "A {height}x{width} input is too small: layer {layer} would get a {map_height}x{map_width} map, smaller than its {kernel}x{kernel} window.{}",
-            min_side.map(|s| format!(" This model needs at least {s}x{s} pixels.")).unwrap_or_default()
-        ),
-        (Lang::Ja, E::InputTooSmall { height, width, layer, map_height, map_width, kernel, min_side, .. }) => format!(
-            "{height}x{width} の入力は小さすぎます。第 {layer} 層に届く特徴マップは {map_height}x{map_width} で、{kernel}x{kernel} の窓より小さくなります。{}",
-            min_side.map(|s| format!("このモデルには少なくとも {s}x{s} ピクセルが必要です。")).unwrap_or_default()
-        ),
-        (Lang::En, E::TooLarge { layer, needed_mib, limit_mib }) => format!(
-            "Layer {layer} would need a {needed_mib:.1} MiB buffer, more than the {limit_mib:.1} MiB allowed here. Use a smaller batch or image."
-        ),
-        (Lang::Ja, E::TooLarge { layer, needed_mib, limit_mib }) => format!(
-            "第 {layer} 層には {needed_mib:.1} MiB のバッファが必要で、ここで使える上限 {limit_mib:.1} MiB を超えます。バッチか画像を小さくしてください。"
-        ),
-        (Lang::En, E::HeadTiedToInput { built_height, built_width, height, width }) => format!(
-            "The fully connected head was built for {built_height}x{built_width} inputs and cannot take {height}x{width}."
-        ),
-        (Lang::Ja, E::HeadTiedToInput { built_height, built_width, height, width }) => format!(
-            "全結合ヘッドは {built_height}x{built_width} の入力用に作られているため、{height}x{width} は受け付けません。"
-        ),
-        (Lang::En, E::InvalidConfig(reason)) => format!("Invalid model config: {reason}."),
-        (Lang::Ja, E::InvalidConfig(reason)) => format!("モデル設定が不正です: {reason}"),
-        (Lang::En, E::Overflow) => "These sizes are too large to compute with.".into(),
-        (Lang::Ja, E::Overflow) => "サイズが大きすぎて計算できません。".into(),
-    }
+    lang.msg().analysis_error(e)
 }
 
 /// Why the CPU backend runs, as the end of a sentence.
 pub fn cpu_reason(lang: Lang, r: &CpuReason) -> String {
-    use CpuReason as R;
-    match (lang, r) {
-        (Lang::En, R::NoWebGpuApi) => "this browser has no WebGPU API (navigator.gpu is missing)".into(),
-        (Lang::Ja, R::NoWebGpuApi) => "このブラウザには WebGPU API がありません（navigator.gpu が未定義）".into(),
-        (Lang::En, R::NoAdapter) => "the browser offers WebGPU, but no GPU adapter is available (requestAdapter() returned null)".into(),
-        (Lang::Ja, R::NoAdapter) => "ブラウザは WebGPU を提供していますが、使える GPU アダプタがありません（requestAdapter() が null を返しました）".into(),
-        (Lang::En, R::AdapterRequestFailed(m)) => format!("requesting a WebGPU adapter failed: {m}"),
-        (Lang::Ja, R::AdapterRequestFailed(m)) => format!("WebGPU アダプタの取得に失敗しました: {m}"),
-        (Lang::En, R::InitFailed(m)) => format!("Burn could not start on WebGPU: {m}"),
-        (Lang::Ja, R::InitFailed(m)) => format!("Burn を WebGPU 上で起動できませんでした: {m}"),
-        (Lang::En, R::Chosen) => "you chose the CPU backend".into(),
-        (Lang::Ja, R::Chosen) => "CPU バックエンドが選択されました".into(),
-        (Lang::En, R::MissingFeature(f)) => format!("this browser's WebGPU has no {f}, which Burn needs in the browser"),
-        (Lang::Ja, R::MissingFeature(f)) => format!("このブラウザの WebGPU には、Burn がブラウザ内で必要とする {f} がありません"),
-        (Lang::En, R::LimitTooLow { name, have, need }) => format!("this browser's WebGPU reports {name} = {have}, below the {need} this needs"),
-        (Lang::Ja, R::LimitTooLow { name, have, need }) => format!("このブラウザの WebGPU は {name} = {have} で、必要な {need} に足りません"),
-        (Lang::En, R::WorkerWebGpuFailed(m)) => format!("WebGPU could not be started in the training worker ({}) and you switched to the CPU", cpu_reason(lang, m)),
-        (Lang::Ja, R::WorkerWebGpuFailed(m)) => format!("訓練用ワーカーで WebGPU を起動できなかったため、CPU に切り替えました（{}）", cpu_reason(lang, m)),
-        (Lang::En, R::WorkerCrashed(m)) => format!("a WebGPU worker stopped ({m}), so the page goes on on the CPU"),
-        (Lang::Ja, R::WorkerCrashed(m)) => format!("WebGPU 用のワーカーが停止したため、CPU で続けています（{m}）"),
-        (Lang::En, R::GpuEngineLoading) => "the WebGPU engine is still downloading; the cells run on the CPU until it is ready".into(),
-        (Lang::Ja, R::GpuEngineLoading) => "WebGPU エンジンをダウンロード中です。準備ができるまでセルは CPU で動きます".into(),
-        (Lang::En, R::PageGpuFailed(fault)) => format!("WebGPU failed on this page ({}); reload the page to try it again", gpu_fault(lang, fault)),
-        (Lang::Ja, R::PageGpuFailed(fault)) => format!("このページで WebGPU が失敗しました（{}）。もう一度試すにはページを再読み込みしてください", gpu_fault(lang, fault)),
-        (_, R::GpuFailed(fault)) => match lang {
-            Lang::En => format!("the GPU failed during a run ({}) and you continued on the CPU", gpu_fault(lang, fault)),
-            Lang::Ja => format!("実行中に GPU が失敗したため、CPU で続けることにしました（{}）", gpu_fault(lang, fault)),
-        },
-        (Lang::En, R::Native) => "this is a native build".into(),
-        (Lang::Ja, R::Native) => "ネイティブビルドです".into(),
-    }
+    lang.msg().cpu_reason(r)
 }
 
 /// A typed value that broke its field's rule, as a sentence that states the rule.
 pub fn field_error(lang: Lang, label: &str, rule: crate::fields::Rule, error: &crate::fields::FieldError) -> String {
-    use crate::fields::{FieldError as E, Rule as R};
-    let n = |v: u64| crate::format::grouped(v);
-    let rule_text = match (lang, rule) {
-        // Every range names its largest value, u64::MAX too (a seed above it is refused for
-        // being too large, not "at least 0").
-        (Lang::En, R::Whole { min, max }) => format!("a whole number from {} to {}", n(min), n(max)),
-        (Lang::En, R::Decimal { above, below }) => format!("a number above {above} and below {below} (such as 0.001)"),
-        (Lang::Ja, R::Whole { min, max }) => format!("{} から {} までの整数", n(min), n(max)),
-        (Lang::Ja, R::Decimal { above, below }) => format!("{above} より大きく {below} より小さい数（例: 0.001）"),
-    };
-    match (lang, error) {
-        (Lang::En, E::Empty) => format!("{label} is empty: enter {rule_text}."),
-        (Lang::En, E::Broken(text)) => format!("{label} must be {rule_text}, not \"{text}\"."),
-        (Lang::Ja, E::Empty) => format!("{label}が空です。{rule_text}を入力してください。"),
-        (Lang::Ja, E::Broken(text)) => format!("{label}は{rule_text}にしてください（入力値: \"{text}\"）。"),
-    }
+    lang.msg().field_error(label, rule, error)
 }
 
 /// What the page keeps in localStorage (named in a storage notice).
@@ -523,40 +374,12 @@ pub enum StorageIssue {
 
 /// What the page could not keep in the browser's storage, as a sentence.
 pub fn storage_notice(lang: Lang, issue: StorageIssue, what: Stored) -> String {
-    use {StorageIssue as I, Stored as S};
-    let thing = match (lang, what) {
-        (Lang::En, S::Language) => "the language choice",
-        (Lang::En, S::ShapeCell) => "the shape cell's last result",
-        (Lang::En, S::RunBoard) => "the run board",
-        (Lang::En, S::Speeds) => "the measured training speeds",
-        (Lang::Ja, S::Language) => "言語の選択",
-        (Lang::Ja, S::ShapeCell) => "形状セルの前回の結果",
-        (Lang::Ja, S::RunBoard) => "実行の比較ボード",
-        (Lang::Ja, S::Speeds) => "測定した訓練速度",
-    };
-    match (lang, issue) {
-        (Lang::En, I::Unavailable) => format!("This browser does not let the page use its storage (a private window, or a setting): {thing} and everything else it would remember will be gone after a reload. The page works without it."),
-        (Lang::En, I::Full) => format!("The browser's storage for this site is full, so {thing} could not be saved; it will be gone after a reload. Clearing the stored data (Offline, at the bottom) makes room."),
-        (Lang::En, I::Unreadable) => format!("A saved value ({thing}) could not be read (from an older version of this page, or damaged) and was set aside."),
-        (Lang::Ja, I::Unavailable) => format!("このブラウザではページが保存領域を使えません（プライベートウィンドウや設定のため）。{thing}など、覚えておくはずのものは再読み込みで消えます。ページはそのまま使えます。"),
-        (Lang::Ja, I::Full) => format!("このサイトのブラウザの保存領域がいっぱいのため、{thing}を保存できませんでした。再読み込みで消えます。ページ下部の「オフライン」で保存したデータを消去すると空きができます。"),
-        (Lang::Ja, I::Unreadable) => format!("保存されていた値（{thing}）を読めなかったため（以前のバージョンのものか、壊れています）、取り除きました。"),
-    }
+    lang.msg().storage_notice(issue, what)
 }
 
 /// What went wrong with the GPU, as a clause.
 pub fn gpu_fault(lang: Lang, f: &GpuFault) -> String {
-    use GpuFault as G;
-    match (lang, f) {
-        (Lang::En, G::Lost(m)) => format!("the GPU device was lost: {m}"),
-        (Lang::Ja, G::Lost(m)) => format!("GPU デバイスが失われました: {m}"),
-        (Lang::En, G::OutOfMemory(m)) => format!("the GPU ran out of memory: {m}"),
-        (Lang::Ja, G::OutOfMemory(m)) => format!("GPU のメモリが足りなくなりました: {m}"),
-        (Lang::En, G::Validation(m)) => format!("the GPU refused a command: {m}"),
-        (Lang::Ja, G::Validation(m)) => format!("GPU がコマンドを受け付けませんでした: {m}"),
-        (Lang::En, G::Internal(m)) => format!("the GPU reported an internal error: {m}"),
-        (Lang::Ja, G::Internal(m)) => format!("GPU が内部エラーを報告しました: {m}"),
-    }
+    lang.msg().gpu_fault(f)
 }
 
 /// A failed summary run as a sentence.
@@ -564,41 +387,11 @@ pub fn gpu_fault(lang: Lang, f: &GpuFault) -> String {
 /// (`ran_out_now`), or a request of `ran_out_at` bytes ran out before, so this one is not sent;
 /// the batch that fits under it. WebGPU stays on: only the request was too large.
 pub fn summary_out_of_memory(lang: Lang, batch: usize, needed: u64, ran_out_at: u64, ran_out_now: bool, largest_fits: usize) -> String {
-    let (needed, at) = (crate::format::bytes(needed), crate::format::bytes(ran_out_at));
-    let n = crate::format::grouped(largest_fits as u64);
-    match (lang, ran_out_now, largest_fits) {
-        (Lang::En, true, 0) => format!("The GPU ran out of memory: batch {batch} needs about {needed}, too much for this GPU now, and even one image does not fit under it. WebGPU stays on; close other tabs or programs that use the GPU, or switch to the CPU."),
-        (Lang::En, true, _) => format!("The GPU ran out of memory: batch {batch} needs about {needed}, too much for this GPU now. WebGPU stays on: try a smaller batch, at most {n}."),
-        (Lang::En, false, 0) => format!("Batch {batch} needs about {needed}; a request of {at} ran out of GPU memory on this page, and even one image does not fit under it. Switch backends to try again."),
-        (Lang::En, false, _) => format!("Batch {batch} needs about {needed}; a request of {at} ran out of GPU memory on this page, so this one is not sent. Use a batch of at most {n} (a request that goes through, or a switch of backend, lifts this limit)."),
-        (Lang::Ja, true, 0) => format!("GPU のメモリが足りなくなりました。バッチ {batch} には約 {needed} が必要で、今のこの GPU には大きすぎ、画像 1 枚でも収まりません。WebGPU はそのまま使えます。GPU を使う他のタブやプログラムを閉じるか、CPU に切り替えてください。"),
-        (Lang::Ja, true, _) => format!("GPU のメモリが足りなくなりました。バッチ {batch} には約 {needed} が必要で、今のこの GPU には大きすぎます。WebGPU はそのまま使えます。バッチを {n} 以下に減らしてください。"),
-        (Lang::Ja, false, 0) => format!("バッチ {batch} には約 {needed} が必要です。このページでは {at} の要求で GPU のメモリが足りなくなり、画像 1 枚でも収まりません。もう一度試すにはバックエンドを切り替えてください。"),
-        (Lang::Ja, false, _) => format!("バッチ {batch} には約 {needed} が必要です。このページでは {at} の要求で GPU のメモリが足りなくなったため、この要求は送りません。バッチを {n} 以下にしてください（GPU での要求が成功するか、バックエンドを切り替えるとこの制限は外れます）。"),
-    }
+    lang.msg().summary_out_of_memory(batch, needed, ran_out_at, ran_out_now, largest_fits)
 }
 
 pub fn summary_error(lang: Lang, e: &SummaryError) -> String {
-    use SummaryError as S;
-    match (lang, e) {
-        (_, S::Invalid(inner)) => analysis_error(lang, inner),
-        (Lang::En, S::ShapeMismatch { row, planned, measured }) => format!(
-            "Row {row}: the analysis says {planned:?} but the real forward pass gave {measured:?}. This is a bug; please report it."
-        ),
-        (Lang::Ja, S::ShapeMismatch { row, planned, measured }) => format!(
-            "第 {row} 行: 解析では {planned:?} ですが、実際の順伝播では {measured:?} でした。これは不具合です。報告してください。"
-        ),
-        (Lang::En, S::ParamMismatch { planned, module }) => format!("The analysis counts {planned} parameters but the module holds {module}."),
-        (Lang::Ja, S::ParamMismatch { planned, module }) => format!("解析上のパラメータ数は {planned} ですが、モジュールには {module} あります。"),
-        (Lang::En, S::RowCountMismatch { planned, measured }) => format!("The forward pass produced {measured} rows of shapes, the analysis {planned}."),
-        (Lang::Ja, S::RowCountMismatch { planned, measured }) => format!("順伝播で得た形状は {measured} 行、解析では {planned} 行でした。"),
-        (Lang::En, S::Readback(m)) => format!("Reading the result back from the device failed: {m}"),
-        (Lang::Ja, S::Readback(m)) => format!("デバイスからの結果の読み出しに失敗しました: {m}"),
-        (Lang::En, S::Worker(m)) => format!("The WebGPU worker stopped ({m}). The page now uses the CPU backend; press Run again."),
-        (Lang::Ja, S::Worker(m)) => format!("WebGPU 用のワーカーが停止しました（{m}）。CPU バックエンドに切り替えたので、もう一度「実行」を押してください。"),
-        (Lang::En, S::Gpu(f)) => format!("WebGPU failed on this page ({}). The page now uses the CPU backend; press Run again.", gpu_fault(lang, f)),
-        (Lang::Ja, S::Gpu(f)) => format!("このページで WebGPU が失敗しました（{}）。CPU バックエンドに切り替えたので、もう一度「実行」を押してください。", gpu_fault(lang, f)),
-    }
+    lang.msg().summary_error(e)
 }
 
 #[cfg(test)]

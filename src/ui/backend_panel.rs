@@ -77,36 +77,21 @@ pub fn BackendPanel() -> impl IntoView {
 
 /// The sentence under the badge: adapter and limits on WebGPU, the reason on the CPU.
 fn describe(lang: Lang, backend: &ActiveBackend) -> String {
-    let t = lang.ui();
-    // Japanese ends its clauses with 。 and lists with 、; English with ". " and "; ".
-    let (stop, sep, colon) = match lang {
-        Lang::En => (".", "; ", ": "),
-        Lang::Ja => ("。", "、", ": "),
-    };
+    let (t, m) = (lang.ui(), lang.msg());
+    let (stop, colon) = (m.stop(), ": ");
     match (&backend.kind, &backend.adapter, &backend.cpu_reason) {
         (BackendKind::WebGpu, Some(a), _) => {
-            let note = if a.is_fallback {
-                match lang {
-                    Lang::En => format!(" ({})", t.fallback_adapter_note),
-                    Lang::Ja => format!("（{}）", t.fallback_adapter_note),
-                }
-            } else {
-                String::new()
-            };
+            let note = if a.is_fallback { m.aside(t.fallback_adapter_note) } else { String::new() };
             let limits = [
                 format!("{}{colon}{}", t.largest_buffer, format::bytes(a.buffer_limit_bytes())),
                 format!("{}{colon}{}", t.workgroup_memory, format::bytes(a.max_compute_workgroup_storage_size as u64)),
                 format!("{}{colon}{}", t.invocations_per_workgroup, a.max_compute_invocations_per_workgroup),
             ]
-            .join(sep);
-            let space = if lang == Lang::En { " " } else { "" };
-            format!("{} {}{note}{stop}{space}{limits}{stop}", t.on_webgpu_adapter, a.name())
+            .join(m.list_sep());
+            format!("{} {}{note}{}{limits}{stop}", t.on_webgpu_adapter, a.name(), m.stop_gap())
         }
         (BackendKind::WebGpu, None, _) => format!("{} WebGPU{stop}", t.on_webgpu_adapter),
-        (BackendKind::Cpu, _, Some(reason)) => match lang {
-            Lang::En => format!("{}, {} {}.", t.cpu_backend, t.because, i18n::cpu_reason(lang, reason)),
-            Lang::Ja => format!("{}。{}{}。", t.cpu_backend, t.because, i18n::cpu_reason(lang, reason)),
-        },
+        (BackendKind::Cpu, _, Some(reason)) => m.cpu_because(reason),
         (BackendKind::Cpu, _, None) => format!("{}{stop}", t.cpu_backend),
     }
 }

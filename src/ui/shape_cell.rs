@@ -367,9 +367,9 @@ fn summary_table(lang: Lang, report: SummaryReport, backend: BackendKind) -> imp
         <p class="measure" data-testid="forward-time" data-ms=format!("{:.3}", report.forward_ms)>
             {t.forward_on} " " {backend_name} ": " <strong>{format::millis(report.forward_ms)}</strong>
             // Only WebGPU compiles kernels on its first run; the CPU backend has none to compile.
-            {(backend == BackendKind::WebGpu).then(|| if lang == Lang::En { format!(" ({})", t.first_run_note) } else { format!("（{}）", t.first_run_note) })}
-            {if lang == Lang::En { ". " } else { "。" }} {t.params_from_module} ": "
-            <span data-testid="module-params">{format::grouped(report.module_params)}</span> {if lang == Lang::En { "." } else { "。" }}
+            {(backend == BackendKind::WebGpu).then(|| lang.msg().aside(t.first_run_note))}
+            {lang.msg().stop_gap()} {t.params_from_module} ": "
+            <span data-testid="module-params">{format::grouped(report.module_params)}</span> {lang.msg().stop()}
         </p>
         <p class="note">{t.flop_convention}</p>
         {maps}
@@ -392,10 +392,7 @@ fn map_strip(lang: Lang, report: &SummaryReport) -> AnyView {
                     <figcaption>
                         <strong>{label}</strong><br/>
                         {format!("{}×{}", tile.height, tile.width)}<br/>
-                        {match (lang, tile.channels) {
-                            (Lang::En, 1) => "1 channel".to_string(),
-                            (_, n) => format!("{n} {}", t.maps_channels),
-                        }}
+                        {lang.msg().channel_count(tile.channels)}
                     </figcaption>
                 </figure>
             }

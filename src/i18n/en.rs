@@ -1,0 +1,726 @@
+//! Every English text of the page: the fixed strings (one table per cell) and the
+//! sentences written from values ([`Messages`]). The other language lives in its own file with
+//! the same tables and trait: a text missing there does not compile.
+
+use super::exercises::{ExUi, RunsUi};
+use super::train::TrainUi;
+use super::try_it::TryUi;
+use super::{Messages, StorageIssue, Stored, Ui};
+use crate::analysis::{AnalysisError, Dimension, LayerKind};
+use crate::data::DataError;
+use crate::data::sketch::SketchError;
+use crate::engine::{CpuReason, GpuFault, SummaryError};
+use crate::figure::FigureItem;
+use crate::training::{SettingsError, TrainError};
+
+/// The English sentences.
+pub struct English;
+
+impl Messages for English {
+    fn figure_lines(&self, item: &FigureItem) -> Vec<String> {
+        match item {
+            FigureItem::Block { convs, nin } => {
+                let title = if *nin { "NiN block" } else { "VGG block" };
+                let mut lines = vec![title.to_string()];
+                lines.extend(convs.iter().map(|(k, c)| format!("{k}×{k} conv, {c} ch, ReLU")));
+                lines
+            }
+            FigureItem::MaxPool { kernel, stride } => vec![format!("max pool {kernel}×{kernel}, stride {stride}")],
+            FigureItem::Dropout { prob } => vec![format!("dropout p={prob}")],
+            FigureItem::GlobalAvgPool => vec!["global average pool → logits".into()],
+            FigureItem::Flatten => vec!["flatten".into()],
+            FigureItem::FullyConnected { width } => vec![format!("fully connected, {width}")],
+        }
+    }
+
+    fn aside(&self, note: &str) -> String {
+        format!(" ({note})")
+    }
+
+    fn stop(&self) -> &'static str {
+        "."
+    }
+
+    fn stop_gap(&self) -> &'static str {
+        ". "
+    }
+
+    fn list_sep(&self) -> &'static str {
+        "; "
+    }
+
+    fn cpu_because(&self, reason: &CpuReason) -> String {
+        format!("{}, {} {}.", UI.cpu_backend, UI.because, self.cpu_reason(reason))
+    }
+
+    fn channel_count(&self, n: u64) -> String {
+        if n == 1 { "1 channel".to_string() } else { format!("{n} {}", UI.maps_channels) }
+    }
+
+    fn dimension(&self, d: Dimension) -> &'static str {
+        match d {
+            Dimension::Batch => "batch size",
+            Dimension::Channels => "channel count",
+            Dimension::Height => "height",
+            Dimension::Width => "width",
+        }
+    }
+
+    fn layer_label(&self, kind: &LayerKind) -> String {
+        match kind {
+            LayerKind::NinBlock { index, kernel, stride, padding, mlp_kernel, convs } => {
+                format!("NiN block {index}: {kernel}×{kernel} conv, stride {stride}, pad {padding} + {} × {mlp_kernel}×{mlp_kernel} conv", convs - 1)
+            }
+            LayerKind::MaxPool { kernel, stride } => format!("Max pool {kernel}×{kernel}, stride {stride}"),
+            LayerKind::Dropout { prob } => format!("Dropout, p = {prob}"),
+            LayerKind::GlobalAvgPool => "Global average pool".into(),
+            LayerKind::Flatten => "Flatten".into(),
+            LayerKind::Linear { in_features, out_features } => format!("Linear {in_features} → {out_features}"),
+        }
+    }
+
+    fn analysis_error(&self, e: &AnalysisError) -> String {
+        use AnalysisError as E;
+        match e {
+            E::ZeroDimension(d) => format!("The {} is 0; every input dimension must be at least 1.", self.dimension(*d)),
+            E::ChannelMismatch { expected, got } => format!("The input has {got} channel(s) but the model expects {expected}."),
+            E::InputTooSmall { height, width, layer, map_height, map_width, kernel, min_side, .. } => format!(
+                "A {height}x{width} input is too small: layer {layer} would get a {map_height}x{map_width} map, smaller than its {kernel}x{kernel} window.{}",
+                min_side.map(|s| format!(" This model needs at least {s}x{s} pixels.")).unwrap_or_default()
+            ),
+            E::TooLarge { layer, needed_mib, limit_mib } => {
+                format!("Layer {layer} would need a {needed_mib:.1} MiB buffer, more than the {limit_mib:.1} MiB allowed here. Use a smaller batch or image.")
+            }
+            E::HeadTiedToInput { built_height, built_width, height, width } => {
+                format!("The fully connected head was built for {built_height}x{built_width} inputs and cannot take {height}x{width}.")
+            }
+            E::InvalidConfig(reason) => format!("Invalid model config: {reason}."),
+            E::Overflow => "These sizes are too large to compute with.".into(),
+        }
+    }
+
+    fn cpu_reason(&self, r: &CpuReason) -> String {
+        use CpuReason as R;
+        match r {
+            R::NoWebGpuApi => "this browser has no WebGPU API (navigator.gpu is missing)".into(),
+            R::NoAdapter => "the browser offers WebGPU, but no GPU adapter is available (requestAdapter() returned null)".into(),
+            R::AdapterRequestFailed(m) => format!("requesting a WebGPU adapter failed: {m}"),
+            R::InitFailed(m) => format!("Burn could not start on WebGPU: {m}"),
+            R::Chosen => "you chose the CPU backend".into(),
+            R::MissingFeature(f) => format!("this browser's WebGPU has no {f}, which Burn needs in the browser"),
+            R::LimitTooLow { name, have, need } => format!("this browser's WebGPU reports {name} = {have}, below the {need} this needs"),
+            R::WorkerWebGpuFailed(m) => format!("WebGPU could not be started in the training worker ({}) and you switched to the CPU", self.cpu_reason(m)),
+            R::WorkerCrashed(m) => format!("a WebGPU worker stopped ({m}), so the page goes on on the CPU"),
+            R::GpuEngineLoading => "the WebGPU engine is still downloading; the cells run on the CPU until it is ready".into(),
+            R::PageGpuFailed(fault) => format!("WebGPU failed on this page ({}); reload the page to try it again", self.gpu_fault(fault)),
+            R::GpuFailed(fault) => format!("the GPU failed during a run ({}) and you continued on the CPU", self.gpu_fault(fault)),
+            R::Native => "this is a native build".into(),
+        }
+    }
+
+    fn field_error(&self, label: &str, rule: crate::fields::Rule, error: &crate::fields::FieldError) -> String {
+        use crate::fields::{FieldError as E, Rule as R};
+        let n = |v: u64| crate::format::grouped(v);
+        let rule_text = match rule {
+            // Every range names its largest value, u64::MAX too (a seed above it is refused for
+            // being too large, not "at least 0").
+            R::Whole { min, max } => format!("a whole number from {} to {}", n(min), n(max)),
+            R::Decimal { above, below } => format!("a number above {above} and below {below} (such as 0.001)"),
+        };
+        match error {
+            E::Empty => format!("{label} is empty: enter {rule_text}."),
+            E::Broken(text) => format!("{label} must be {rule_text}, not \"{text}\"."),
+        }
+    }
+
+    fn storage_notice(&self, issue: StorageIssue, what: Stored) -> String {
+        use {StorageIssue as I, Stored as S};
+        let thing = match what {
+            S::Language => "the language choice",
+            S::ShapeCell => "the shape cell's last result",
+            S::RunBoard => "the run board",
+            S::Speeds => "the measured training speeds",
+        };
+        match issue {
+            I::Unavailable => format!(
+                "This browser does not let the page use its storage (a private window, or a setting): {thing} and everything else it would remember will be gone after a reload. The page works without it."
+            ),
+            I::Full => format!(
+                "The browser's storage for this site is full, so {thing} could not be saved; it will be gone after a reload. Clearing the stored data (Offline, at the bottom) makes room."
+            ),
+            I::Unreadable => format!("A saved value ({thing}) could not be read (from an older version of this page, or damaged) and was set aside."),
+        }
+    }
+
+    fn gpu_fault(&self, f: &GpuFault) -> String {
+        use GpuFault as G;
+        match f {
+            G::Lost(m) => format!("the GPU device was lost: {m}"),
+            G::OutOfMemory(m) => format!("the GPU ran out of memory: {m}"),
+            G::Validation(m) => format!("the GPU refused a command: {m}"),
+            G::Internal(m) => format!("the GPU reported an internal error: {m}"),
+        }
+    }
+
+    fn summary_out_of_memory(&self, batch: usize, needed: u64, ran_out_at: u64, ran_out_now: bool, largest_fits: usize) -> String {
+        let (needed, at) = (crate::format::bytes(needed), crate::format::bytes(ran_out_at));
+        let n = crate::format::grouped(largest_fits as u64);
+        match (ran_out_now, largest_fits) {
+            (true, 0) => format!(
+                "The GPU ran out of memory: batch {batch} needs about {needed}, too much for this GPU now, and even one image does not fit under it. WebGPU stays on; close other tabs or programs that use the GPU, or switch to the CPU."
+            ),
+            (true, _) => format!(
+                "The GPU ran out of memory: batch {batch} needs about {needed}, too much for this GPU now. WebGPU stays on: try a smaller batch, at most {n}."
+            ),
+            (false, 0) => format!(
+                "Batch {batch} needs about {needed}; a request of {at} ran out of GPU memory on this page, and even one image does not fit under it. Switch backends to try again."
+            ),
+            (false, _) => format!(
+                "Batch {batch} needs about {needed}; a request of {at} ran out of GPU memory on this page, so this one is not sent. Use a batch of at most {n} (a request that goes through, or a switch of backend, lifts this limit)."
+            ),
+        }
+    }
+
+    fn summary_error(&self, e: &SummaryError) -> String {
+        use SummaryError as S;
+        match e {
+            S::Invalid(inner) => self.analysis_error(inner),
+            S::ShapeMismatch { row, planned, measured } => {
+                format!("Row {row}: the analysis says {planned:?} but the real forward pass gave {measured:?}. This is a bug; please report it.")
+            }
+            S::ParamMismatch { planned, module } => format!("The analysis counts {planned} parameters but the module holds {module}."),
+            S::RowCountMismatch { planned, measured } => format!("The forward pass produced {measured} rows of shapes, the analysis {planned}."),
+            S::Readback(m) => format!("Reading the result back from the device failed: {m}"),
+            S::Worker(m) => format!("The WebGPU worker stopped ({m}). The page now uses the CPU backend; press Run again."),
+            S::Gpu(f) => format!("WebGPU failed on this page ({}). The page now uses the CPU backend; press Run again.", self.gpu_fault(f)),
+        }
+    }
+
+    fn worker_no_webgpu(&self, reason: &crate::engine::CpuReason) -> String {
+        let reason = self.cpu_reason(reason);
+        format!("WebGPU could not be started in the training worker ({reason}). The CPU backend works in every browser: use the button below.")
+    }
+
+    fn gpu_memory_error(&self, batch: usize, needed: u64, ran_out_at: u64, largest_fits: usize) -> String {
+        let (needed, ran_out_at) = (crate::format::bytes(needed), crate::format::bytes(ran_out_at));
+        format!(
+            "Training at batch {batch} needs about {needed}; a run that needed {ran_out_at} ran out of GPU memory on this page (browsers do not say how much a GPU has). The largest batch under that is {largest_fits}."
+        )
+    }
+
+    fn shipped_run_name(&self, secs: f64) -> String {
+        let t = crate::format::clock(secs);
+        format!("Trained NiN (ours, {t} of training)")
+    }
+
+    fn shipped_trained(&self, images: usize, epochs: usize, size: usize, secs: f64, machine: &str) -> String {
+        let (images, t) = (crate::format::grouped(images as u64), crate::format::clock(secs));
+        format!("{images} images ({epochs} epochs) at {size} px in {t} on {machine}")
+    }
+
+    fn shipped_recipe(&self, s: &crate::training::TrainSettings) -> String {
+        let (lr, e) = (s.learning_rate, s.epochs);
+        format!(
+            "Adam, learning rate {lr} for epochs 1–{}, {:.2e} in epoch {}, {:.0e} in epoch {e}; batch {}; {} training images and {} held out for validation; seed {}",
+            e.saturating_sub(2),
+            lr / 3.0,
+            e.saturating_sub(1),
+            lr / 10.0,
+            s.batch_size,
+            crate::format::grouped(s.train_images as u64),
+            crate::format::grouped(s.val_images as u64),
+            s.seed
+        )
+    }
+
+    fn shipped_differs(&self, s: &crate::training::TrainSettings) -> String {
+        format!(
+            "The book trains with SGD at learning rate 0.05, batch 128, on 224 px images for 10 epochs and validates on the test set. This model used Adam with a decaying learning rate, batch {}, {} px images and {} epochs (a 2-core CPU manages about 50 images/s at 96 px against about 8 at 224 px), kept its own validation images apart, and saw the test set once, at the end.",
+            s.batch_size, s.image_size, s.epochs
+        )
+    }
+
+    fn loaded_weights(&self, name: &str, size: usize) -> String {
+        format!("Loaded {name}: trained at {size} px, so scored at {size} px.")
+    }
+
+    fn weights_error(&self, name: &str, e: &crate::training::record::RecordFileError) -> String {
+        use crate::training::record::RecordFileError as R;
+        match e {
+            R::Model(inner) => format!("{name} describes a model that cannot run at its own image size: {}", self.analysis_error(inner)),
+            R::NoHeader => format!(
+                "{name} was saved by an older version of this page and does not say which model and image size it is for. Train again and download the new weights file."
+            ),
+            R::Format(m) => format!("{name} is not a weights file of this page ({m})."),
+            R::Readback(m) => format!("Reading the weights failed: {m}"),
+        }
+    }
+
+    fn worker_unavailable(&self, what: &str) -> String {
+        format!("The training worker could not start ({what}). Check the connection and press Train again; the page goes on.")
+    }
+
+    fn worker_crashed(&self, what: &str) -> String {
+        format!(
+            "The training worker stopped because of an internal error ({what}). The curves so far are kept, and the page goes on: the next run starts a new worker."
+        )
+    }
+
+    fn time_estimate(&self, clock: &str, batch: usize, size: usize) -> String {
+        format!("≈\u{a0}{clock} (at the speed of your latest run on this backend, which used batch {batch} at {size} px)")
+    }
+
+    fn settings_error(&self, e: &SettingsError) -> String {
+        use SettingsError as S;
+        match e {
+            S::Shape(inner) => self.analysis_error(inner),
+            S::ZeroBatch => "The batch size must be at least 1.".into(),
+            S::ZeroEpochs => "The number of epochs must be at least 1.".into(),
+            S::BadEvalCount => "The run needs at least one validation point per epoch.".into(),
+            S::ZeroValidation => "Validation images must be at least 1: the curves are measured on them while the run goes.".into(),
+            S::ZeroTest => "Test images must be at least 1: the run ends with a report on them.".into(),
+            S::WeightsTooLarge { bytes, limit } => format!(
+                "This model's largest weight tensor is {}, more than this device's {} limit for one buffer; no batch size changes that. Train it on the CPU backend.",
+                crate::format::bytes(*bytes),
+                crate::format::bytes(*limit)
+            ),
+            S::BadLearningRate(lr) => format!("The learning rate must be a positive number below 10 (got {lr})."),
+            S::NoFullBatch { train, batch } => format!("{train} training images do not fill one batch of {batch}."),
+            S::NotEnoughImages { wanted, available } => {
+                format!("{wanted} training and validation images were asked for; the training file has {available}.")
+            }
+            S::NotEnoughTestImages { wanted, available } => format!("{wanted} test images were asked for; the test file has {available}."),
+            S::BatchTooLarge { batch, bytes, limit, largest_fits } => format!(
+                "At batch {batch} the largest tensor is {}, more than this device's {} limit for one buffer. The largest batch that fits is {largest_fits}.",
+                crate::format::bytes(*bytes),
+                crate::format::bytes(*limit)
+            ),
+            S::OutOfMemory { batch, needed, budget, largest_fits } => format!(
+                "Training at batch {batch} needs about {}, more than the {} this backend may use. The largest batch that fits is {largest_fits}.",
+                crate::format::bytes(*needed),
+                crate::format::bytes(*budget)
+            ),
+        }
+    }
+
+    fn train_error(&self, e: &TrainError) -> String {
+        use TrainError as T;
+        match e {
+            T::Settings(inner) => self.settings_error(inner),
+            T::Model(inner) => self.analysis_error(inner),
+            T::Readback(m) => format!("Reading results back from the device failed: {m}"),
+            T::Diverged { step } => format!("At step {step} the loss stopped being a finite number: the run diverged. Try a smaller learning rate."),
+            T::Replica(m) => format!(
+                "One of the helper training workers failed, so the run stopped: {m}. The curves so far are kept; with 1 worker the run does not need helpers."
+            ),
+            T::BadLogits => "The model's output could not be scored (wrong size or non-finite values).".into(),
+            T::Gpu(f) => format!(
+                "The run stopped because {}. This happens when the graphics driver resets, the browser reclaims the GPU (for example in a background tab), or the GPU runs out of memory. The curves so far are kept.",
+                self.gpu_fault(f)
+            ),
+        }
+    }
+
+    fn data_error(&self, e: &DataError) -> String {
+        use DataError as D;
+        match e {
+            D::NotGzip { file } => format!("{file} is not a gzip file."),
+            D::Gzip { file, reason } => format!("The gzip data of {file} is damaged ({reason})."),
+            D::WrongMagic { file, expected, got } => format!("{file} starts with magic number {got}; a file of this kind starts with {expected}."),
+            D::WrongDimensions { file, rows, cols } => format!("{file} holds {rows}x{cols} images; Fashion-MNIST images are 28x28."),
+            D::Truncated { file, expected, got } => format!("{file} is cut short: {got} bytes of data where its header promises {expected}."),
+            D::CountMismatch { images, labels } => format!("The files hold {images} images but {labels} labels."),
+            D::BadLabel { file, index, label } => format!("{file}: label {label} at position {index} is not one of the classes 0-9."),
+            D::Http { url, status } => format!("Downloading {url} failed with HTTP status {status}. Is the dataset copied into the site (scripts/setup.sh)?"),
+            D::Network { url, reason } => format!("Downloading {url} failed: {reason}"),
+            D::Offline { url } => format!(
+                "This device is offline, and {url} is not stored on it: this run needs data that no earlier run downloaded (see \"Offline\" at the bottom of the page for the presets that run offline)."
+            ),
+            D::Checksum { file, .. } => {
+                format!("{file} arrived damaged: its SHA-256 checksum differs from the data manifest's. Press Train again to download it anew.")
+            }
+            D::ShardCount { file, expected, got } => format!("{file} holds {got} images; the data manifest says {expected}."),
+            D::Manifest(reason) => format!("The site's data manifest cannot be used: {reason}."),
+            D::NotEnoughData { set, wanted, available } => format!("The run needs {wanted} images of the {set} set; the site serves {available}."),
+        }
+    }
+
+    fn ignored_reason(&self, reason: crate::exercises::share::IgnoredReason) -> &'static str {
+        use crate::exercises::share::IgnoredReason as R;
+        match reason {
+            R::UnknownKey => "unknown setting",
+            R::Malformed => "not a valid value",
+            R::OutOfRange => "out of range",
+            R::Repeated => "given twice",
+            R::TooLong => "too long",
+        }
+    }
+
+    fn measured_step(&self, grown: u64, figure: u64, batch: usize, side: usize) -> String {
+        let (grown_s, figure_s) = (crate::format::bytes(grown), crate::format::bytes(figure));
+        let ratio = grown as f64 / figure.max(1) as f64;
+        format!(
+            "Measured in a CPU worker: one training step at batch {batch}, {side} px grew the worker's WebAssembly memory by {grown_s}, {ratio:.2}× what Burn keeps by the formula above ({figure_s}). WebAssembly memory only grows: this is the step's high-water mark beyond what the worker had already reserved."
+        )
+    }
+
+    fn variant_label(&self, key: &str) -> &'static str {
+        match key {
+            "book" => "Book's NiN",
+            "mlp1" => "One 1×1 conv per block",
+            "mlp3" => "Three 1×1 convs per block",
+            "kernel3" => "3×3 instead of 1×1",
+            "fc_last_block" => "FC head on 10×5×5",
+            "fc_no_last_block" => "Last block removed, FC head on 384×5×5",
+            "gradual" => "Gradual 384 → 128 → 32 → 10",
+            "nin11" => "NiN-11",
+            "nin16" => "NiN-16",
+            "nin19" => "NiN-19",
+            "vgg11" => "VGG-11",
+            "vgg16" => "VGG-16",
+            "vgg19" => "VGG-19",
+            _ => "Variant",
+        }
+    }
+
+    fn runs_dropped(&self, d: &crate::training::board::Dropped) -> Option<String> {
+        use crate::format::{bytes, grouped};
+        let max = grouped(crate::training::board::MAX_POINTS as u64);
+        if let Some(size) = d.too_large {
+            let (size, cap) = (bytes(size as u64), bytes(crate::training::board::MAX_TEXT as u64));
+            return Some(format!("The saved run board was {size}, more than the {cap} the page reads, so it was not read and the board starts empty."));
+        }
+        let mut parts = Vec::new();
+        let n = |v: usize| grouped(v as u64);
+        if d.older > 0 {
+            parts.push(format!("{} older runs beyond the board's limit", n(d.older)));
+        }
+        if d.broken > 0 {
+            parts.push(format!("{} saved entries that were not runs the board can draw", n(d.broken)));
+        }
+        if d.points > 0 {
+            parts.push(format!("{} curve points (a run keeps at most {max} per curve, evenly spaced)", n(d.points)));
+        }
+        (!parts.is_empty()).then(|| format!("Reading the saved run board left out {}.", parts.join("; ")))
+    }
+
+    fn runs_summary(&self, runs: &[(String, f64, Option<f64>, f64)]) -> Vec<String> {
+        let mut out = Vec::new();
+        let best_val = runs.iter().filter(|r| r.1.is_finite()).max_by(|a, b| a.1.total_cmp(&b.1));
+        let best_test = runs.iter().filter_map(|r| r.2.map(|t| (r, t))).max_by(|a, b| a.1.total_cmp(&b.1));
+        let fastest = runs.iter().filter(|r| r.3 > 0.0).max_by(|a, b| a.3.total_cmp(&b.3));
+        let slowest = runs.iter().filter(|r| r.3 > 0.0).min_by(|a, b| a.3.total_cmp(&b.3));
+        if let Some(r) = best_val {
+            out.push(format!("Highest validation accuracy: {} ({:.1} %).", r.0, r.1 * 100.0));
+        }
+        if let Some((r, t)) = best_test {
+            out.push(format!("Highest test accuracy: {} ({:.1} %).", r.0, t * 100.0));
+        }
+        if let (Some(f), Some(s)) = (fastest, slowest) {
+            if runs.len() > 1 && f.3 > 0.0 && s.3 > 0.0 {
+                out.push(format!("Fastest: {} at {:.1} images/s, {:.1}× the slowest ({}).", f.0, f.3, f.3 / s.3, s.0));
+            }
+        }
+        out
+    }
+
+    fn compare_sentence(&self, label: &str, base: &str, params_ratio: f64, flops_ratio: f64, memory_ratio: f64) -> String {
+        let pct = |r: f64| {
+            let p = (r - 1.0) * 100.0;
+            if p.abs() < 0.05 { "±0 %".to_string() } else { format!("{p:+.1} %") }
+        };
+        format!(
+            "{label}: {} parameters, {} FLOPs per image and {} training memory compared with {base} (× {params_ratio:.2}, × {flops_ratio:.2}, × {memory_ratio:.2}).",
+            pct(params_ratio),
+            pct(flops_ratio),
+            pct(memory_ratio)
+        )
+    }
+
+    fn sketch_error(&self, e: &SketchError) -> String {
+        match e {
+            SketchError::Empty { width, height } => format!("The picture has no pixels ({width} × {height})."),
+            SketchError::WrongLength { .. } => format!("The picture could not be read ({e})."),
+            SketchError::Blank => "The picture is blank: draw or upload something first.".into(),
+        }
+    }
+}
+
+pub static UI: Ui = Ui {
+    kicker: "Dive into Deep Learning · Modern convolutional networks",
+    language_name: "English",
+    switch_language: "日本語で読む",
+    contents: "Contents",
+    run_all: "Run all cells",
+    backend_label: "Compute backend",
+    backend_starting: "Starting…",
+    backend_probing: "Asking the browser for a WebGPU adapter…",
+    use_webgpu: "Use WebGPU",
+    use_cpu: "Use CPU",
+    webgpu_unavailable: "WebGPU is not available",
+    on_webgpu_adapter: "Burn's wgpu backend on",
+    fallback_adapter_note: "a software (fallback) adapter: expect it to be slow",
+    largest_buffer: "Largest buffer",
+    workgroup_memory: "workgroup memory",
+    invocations_per_workgroup: "invocations per workgroup",
+    cpu_backend: "Burn's CPU backend (flex, compiled to WebAssembly)",
+    because: "because",
+    cell: "Cell",
+    shape_cell_title: "shape summary",
+    input_legend: "Input tensor (batch, channels, height, width)",
+    batch: "Batch",
+    channels: "Channels",
+    height: "Height",
+    width: "Width",
+    run: "▶ Run",
+    running: "Running…",
+    status_idle: "not run yet",
+    status_running: "running…",
+    status_done: "done",
+    status_error: "error",
+    shape_hint: "Press Run to build the model and push a random input through it.",
+    progress_forward: "Running the forward pass",
+    col_layer: "Layer",
+    col_book: "In the book",
+    col_shape: "Output shape",
+    col_params: "Parameters",
+    col_flops: "Forward FLOPs",
+    total: "Total",
+    input: "Input",
+    shapes_checked: "Shapes are read from the real forward pass and match the analysis.",
+    forward_on: "Forward pass on",
+    webgpu_name: "WebGPU",
+    cpu_name: "the CPU",
+    first_run_note: "the first run on WebGPU includes compiling the GPU kernels",
+    params_from_module: "Parameters counted from the module's tensors",
+    flop_convention: "FLOP convention: one multiply-add = 2 FLOPs; each bias add, ReLU, pooling comparison or addition = 1 FLOP; dropout and flatten = 0.",
+    footer: "Built with Rust, Burn and Leptos. Everything runs in your browser; nothing is uploaded.",
+    panic_overlay: "The app hit an internal error and stopped. Reload the page to start again.",
+    maps_title: "Feature maps through the network, drawn to scale (height × width; channels below)",
+    maps_input: "input",
+    maps_channels: "channels",
+    fig_vgg: "VGG-11",
+    fig_nin: "NiN (this chapter)",
+    fig_figure_label: "Figure",
+    code_cell_block: "Code · the NiN block (src/model/mod.rs)",
+    code_cell_model: "Code · the NiN model (src/model/config.rs)",
+    code_cell_note: "This is the Rust source that runs on this page, embedded when the site was built.",
+    motivation_title: "Where the parameters are: VGG-11 against NiN",
+    motivation_model: "Model",
+    motivation_fc: "Fully connected layers",
+    motivation_all: "Whole model",
+    motivation_fp32: "FP32 memory",
+    motivation_note: "Computed by the same analysis as the shape summary, for one 224×224 greyscale image and 10 classes.",
+    motivation_first_fc: "VGG-11's first fully connected matrix alone",
+    params_word: "parameters",
+    restored_note: "Restored from your last visit; press Run to compute again.",
+    update_ready: "A new version of this page is ready.",
+    update_reload: "Reload",
+    offline_title: "Offline",
+    offline_on: "This page now works without a network: the app is stored on this device, and so are the data shards your runs downloaded.",
+    offline_first: "After this first visit the page will work without a network.",
+    offline_stored: "Stored on this device by this site:",
+    offline_ready: "its data is stored, it runs offline",
+    offline_needs: "needs a network to download",
+    offline_clear: "Clear the stored data",
+};
+
+pub static TRAIN: TrainUi = TrainUi {
+    title: "Train NiN on Fashion-MNIST",
+    intro: "Pick a preset or edit the fields, then press Train. A run downloads only the Fashion-MNIST shards it needs and this page does not have yet (the line under the fields says how much). \
+            Curves update while it runs; Pause keeps everything, Stop ends the run and keeps the curves.",
+    preset: "Preset",
+    preset_book: "The book's settings",
+    preset_short: "Short run (GPU)",
+    preset_cpu: "Small run (CPU)",
+    optimizer: "Optimizer",
+    opt_sgd: "SGD (the book's)",
+    opt_momentum: "SGD + momentum 0.9",
+    opt_adam: "Adam",
+    learning_rate: "Learning rate",
+    batch_size: "Batch size",
+    image_size: "Image size (px, at least 67)",
+    epochs: "Epochs",
+    train_images: "Training images",
+    val_images: "Validation images",
+    test_images: "Test images",
+    seed: "Seed",
+    backend: "Backend",
+    backend_hint: "switch it in the backend panel at the top of the page",
+    cost: "Cost",
+    in_total: "in total",
+    held_out: "held out for validation",
+    data: "Data",
+    to_download: "to download",
+    data_here: "already downloaded",
+    memory: "Memory",
+    time: "Time",
+    time_unknown: "the progress bar shows it after the first steps (no run on this backend in this browser yet)",
+    use_batch: "Use batch",
+    start: "Train",
+    pause: "Pause",
+    resume: "Resume",
+    stop: "Stop",
+    loading: "Downloading Fashion-MNIST",
+    building: "Building the model",
+    training: "Training",
+    validating: "Validating",
+    paused: "Paused.",
+    paused_hidden: "Paused because this tab was hidden (browsers slow hidden tabs down). Press Resume to go on.",
+    stopped: "Stopped. The curves so far stay below.",
+    testing: "Scoring the test images",
+    done: "Finished.",
+    step: "step",
+    epoch: "epoch",
+    eta: "left",
+    images_per_s: "images/s (validation time included)",
+    worker: "worker",
+    workers: "workers",
+    cpu_workers: "CPU workers",
+    cpu_workers_hint: "each worker trains on its share of every batch on its own core; the default is this device's core count (at most 8), fewer if memory is short",
+    train_loss: "train loss",
+    val_loss: "validation loss",
+    val_acc: "validation accuracy",
+    chance: "chance (loss ln 10 = 2.303, accuracy 10 %)",
+    loss_axis: "loss",
+    acc_axis: "accuracy",
+    chart_caption: "Training loss (mean per chunk of steps), validation loss and validation accuracy against epochs, as in the book's plot.",
+    plateau_title: "Why the curves can stay flat at first",
+    plateau_text: "NiN ends in a ReLU, then global average pooling: its ten logits can only be zero or positive. \
+                   With the book's Xavier initialisation the part of each logit that depends on the image is tiny next to \
+                   an offset shared by all images, and some of the ten are exactly zero for every image (dead). \
+                   The loss then sits at ln 10 = 2.303 and accuracy at 10 % until the weights grow out of it. \
+                   With SGD at lr 0.05 that takes more than a short run (the book trains for 10 epochs on a GPU); \
+                   Adam gets out within a few hundred steps. The figures below, from the last validation, show where your run stands.",
+    plateau_now: "The model is still at chance: this is the plateau described above, not a bug.",
+    dead_logits: "dead logits (zero for every validation image)",
+    spread: "image-dependent spread of the logits",
+    offset: "offset shared by all images",
+    learning_now: "The model has left chance level.",
+    results: "Results on the test set",
+    test_accuracy: "Test accuracy",
+    confusion: "Confusion matrix: rows are the true class, columns the predicted class",
+    true_class: "true",
+    predicted_class: "predicted",
+    per_class: "Accuracy per class",
+    gallery: "Misclassified test images",
+    gallery_none: "No test image was misclassified.",
+    predicted: "predicted",
+    truth: "true",
+    downloads: "Downloads",
+    csv: "Curves (CSV)",
+    json: "Curves and settings (JSON)",
+    weights: "Weights (.ninw: the model, its image size and a Burn record)",
+    load_weights: "Load weights (.ninw)",
+    loaded_weights: "Loaded weights from",
+    worker_note: "The run trains in background threads (Web Workers), so the page stays responsive while it works. On the CPU backend one worker per core shares each batch (the \"CPU workers\" field), so your processor is busy and other tabs may slow down.",
+    worker_failed: "The training worker failed:",
+    use_cpu_instead: "Switch to the CPU backend and its preset",
+    continue_on_cpu: "Continue on the CPU: a new run with the same settings",
+    score_on_cpu: "Score the same model again on the CPU",
+    load_shipped: "Load the trained NiN (about 4 MB)",
+    shipped_title: "The trained NiN: trained by this site's engine, measured by this page",
+    shipped_trained: "Trained",
+    shipped_recipe: "Recipe",
+    shipped_book: "How it differs from the book",
+    shipped_command: "Command",
+    shipped_card_accuracy: "Test accuracy on its card",
+    shipped_test_images: "test images",
+    shipped_note: "The test report above is computed here, in your browser, on all 10,000 test images; the card's figure is what the training command measured.",
+    gpu_memory_unknown: "browsers do not report GPU memory",
+    gpu_memory_learned: "this GPU ran out above",
+};
+
+pub static EX: ExUi = ExUi {
+    exercise: "Exercise",
+    compare_title: "Compare the variants",
+    resources_title: "Resource calculator",
+    side: "Input side (px)",
+    batch: "Batch",
+    optimizer: "Optimizer",
+    model: "Model",
+    params: "Parameters",
+    flops_per_image: "FLOPs per image",
+    body_output: "Last feature map",
+    train_memory: "Training memory",
+    infer_memory: "Prediction memory",
+    layer: "Layer",
+    output: "Output",
+    weights_grads: "Weights = gradients",
+    opt_state: "Optimizer state",
+    activations: "Kept for the backward pass",
+    forward_flops: "Forward FLOPs",
+    total: "Total",
+    formulas: "Formulas",
+    formula_params: "Parameters of a convolution: k·k·c_in·c_out + c_out; of a linear layer: n_in·n_out + n_out.",
+    formula_flops: "Forward FLOPs of a convolution: 2·k·k·c_in per output value (multiply and add) plus the bias and the ReLU; training ≈ 3 × forward (the backward pass computes the input gradient and the weight gradient).",
+    formula_train: "Training memory = 4 bytes × (parameters + gradients + optimizer state [0 for SGD, 1 per parameter for momentum, 2 for Adam]) + the input batch + what the forward pass keeps for the backward pass + the backward pass's own working set (the gradients of one layer's output and input: two of the largest maps).",
+    formula_infer: "Prediction memory at batch 1 = the weights + the largest set of tensors alive at once: the input image, which the caller holds, plus one operation's input and output. Inside a block every convolution and every ReLU reads one full map and writes another, so two of the block's maps are alive together.",
+    training_flops: "Training FLOPs for this batch",
+    training_memory: "Training memory for this batch",
+    training_minimal: "Training, what must be kept (any framework; what PyTorch keeps)",
+    training_burn: "Training, what our engine keeps (Burn; the training cell checks this)",
+    kept_minimal: "Kept: what must be",
+    kept_burn: "Kept by Burn",
+    conventions: "Two ways to count what the backward pass needs. What must be kept: each stored tensor once — a ReLU's output (which is also the next convolution's input), max pooling's indices, dropout's mask, the input batch; PyTorch keeps exactly this (937.2 MiB saved at batch 128, 224 px, against 933.7 MiB here; MiB as everywhere on this page, 1 MiB = 1,048,576 bytes). What Burn keeps: its ReLU keeps its input, the convolution's output, while the next layer keeps the ReLU's output, so every convolution costs two maps; its dropout multiplies by a mask of 4-byte floats and keeps both factors. That is why our engine needs about twice the minimum, and why the training cell checks the second figure.",
+    measure_step: "Measure one training step here",
+    measuring: "Measuring one training step in a worker…",
+    input_batch: "the input batch",
+    measure_gpu: "On WebGPU the memory lives on the GPU, and browsers do not report how much a page uses; switch to the CPU backend to measure a step.",
+    inference_memory: "Prediction memory (batch 1)",
+    fits: "Fits this device",
+    not_fits_buffer: "Does not fit: the largest tensor exceeds this device's buffer limit",
+    not_fits_memory: "Does not fit the memory this page allows for training on this backend",
+    module_check: "Parameters counted from the real Burn module",
+    what_it_shows: "What the numbers show",
+    train_note: "To compare training curves, set the same seed and budget in the training cell above; each variant here is a value of the same model config the training engine uses.",
+    family_definition: "Our definition: every VGG stage of n 3×3 convolutions with c channels becomes one NiN block of a 3×3 convolution followed by n 1×1 convolutions, all c wide, then VGG's 2×2 max pooling; after the last pool come dropout, the book's last block (one channel per class) and global average pooling. The fully connected layers disappear.",
+    gradual_definition: "Our gradual variant keeps the last block's three convolutions but narrows 384 → 128 → 32 → 10: each step divides the width by about 3.4, the cube root of 384/10, instead of 384 → 10 at once.",
+    head_note: "A fully connected head is built for one input size: its first layer's width is the number of values in the last feature map. These heads are built for 224 × 224 and refuse any other size.",
+    widths_title: "Channels per convolution of the last block",
+    channels: "channels",
+    train_variant: "Train in the training cell",
+    training_model: "Model",
+    reset_model: "Back to the book's NiN",
+    share: "Share these settings",
+    share_hint: "Link to this exercise with these inputs, the model in the training cell and its seed:",
+    share_notice: "Parts of the link were ignored:",
+};
+
+pub static RUNS: RunsUi = RunsUi {
+    title: "Compare runs",
+    intro: "Every finished or stopped run lands here and stays after a reload (in this browser only). Rename a run to remember what you tried.",
+    empty: "No runs yet: train a model above, or send an exercise variant to the training cell.",
+    chart_label: "Validation accuracy of every run against epochs",
+    chart_caption: "Validation accuracy of each run on a shared epoch axis; colours match the table.",
+    name: "Run",
+    settings: "Settings",
+    val_acc: "Best validation accuracy",
+    test_acc: "Test accuracy",
+    speed: "Images/s",
+    delete: "Delete",
+    stopped: "stopped",
+};
+
+pub static TRY: TryUi = TryUi {
+    title: "Try it yourself",
+    intro: "Draw a garment (light on dark, like the dataset), upload a photo, or take a test image. \
+            The picture is cropped, centred and shrunk to the 28×28 grey input the model sees.",
+    need_model: "Train a model above (a short run is enough) or load a weights file first.",
+    canvas_label: "Drawing area: draw with a mouse, pen or finger",
+    clear: "Clear",
+    upload: "Upload a picture",
+    test_image: "Random test image",
+    classify: "Classify",
+    working: "Running the model…",
+    input_title: "What the model gets (28×28)",
+    inverted: "Inverted: the picture had a light background.",
+    probabilities: "Class probabilities (softmax of the logits)",
+    maps_title: "Feature maps after each NiN block",
+    maps_note: "The first channels of each block's output, each scaled to its own range (bright = large). \
+                The last block has one channel per class; global average pooling turns each into a logit.",
+    block: "Block",
+    channel: "channel",
+    model_from: "Model trained at",
+    truth: "true class",
+};

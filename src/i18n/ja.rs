@@ -1,0 +1,736 @@
+//! Every Japanese text of the page: the fixed strings (one table per cell) and the
+//! sentences written from values ([`Messages`]). The other language lives in its own file with
+//! the same tables and trait: a text missing there does not compile.
+
+use super::exercises::{ExUi, RunsUi};
+use super::train::TrainUi;
+use super::try_it::TryUi;
+use super::{Messages, StorageIssue, Stored, Ui};
+use crate::analysis::{AnalysisError, Dimension, LayerKind};
+use crate::data::DataError;
+use crate::data::sketch::SketchError;
+use crate::engine::{CpuReason, GpuFault, SummaryError};
+use crate::figure::FigureItem;
+use crate::training::{SettingsError, TrainError};
+
+/// The Japanese sentences.
+pub struct Japanese;
+
+impl Messages for Japanese {
+    fn figure_lines(&self, item: &FigureItem) -> Vec<String> {
+        match item {
+            FigureItem::Block { convs, nin } => {
+                let title = if *nin { "NiN ブロック" } else { "VGG ブロック" };
+                let mut lines = vec![title.to_string()];
+                lines.extend(convs.iter().map(|(k, c)| format!("{k}×{k} 畳み込み {c}ch + ReLU")));
+                lines
+            }
+            FigureItem::MaxPool { kernel, stride } => vec![format!("最大プーリング {kernel}×{kernel}、ストライド {stride}")],
+            FigureItem::Dropout { prob } => vec![format!("ドロップアウト p={prob}")],
+            FigureItem::GlobalAvgPool => vec!["大域平均プーリング → ロジット".into()],
+            FigureItem::Flatten => vec!["平坦化".into()],
+            FigureItem::FullyConnected { width } => vec![format!("全結合 {width}")],
+        }
+    }
+
+    fn aside(&self, note: &str) -> String {
+        format!("（{note}）")
+    }
+
+    fn stop(&self) -> &'static str {
+        "。"
+    }
+
+    fn stop_gap(&self) -> &'static str {
+        "。"
+    }
+
+    fn list_sep(&self) -> &'static str {
+        "、"
+    }
+
+    fn cpu_because(&self, reason: &CpuReason) -> String {
+        format!("{}。{}{}。", UI.cpu_backend, UI.because, self.cpu_reason(reason))
+    }
+
+    fn channel_count(&self, n: u64) -> String {
+        format!("{n} {}", UI.maps_channels)
+    }
+
+    fn dimension(&self, d: Dimension) -> &'static str {
+        match d {
+            Dimension::Batch => "バッチサイズ",
+            Dimension::Channels => "チャネル数",
+            Dimension::Height => "高さ",
+            Dimension::Width => "幅",
+        }
+    }
+
+    fn layer_label(&self, kind: &LayerKind) -> String {
+        match kind {
+            LayerKind::NinBlock { index, kernel, stride, padding, mlp_kernel, convs } => format!(
+                "NiN ブロック {index}: {kernel}×{kernel} 畳み込み（ストライド {stride}、パディング {padding}）+ {mlp_kernel}×{mlp_kernel} 畳み込み × {}",
+                convs - 1
+            ),
+            LayerKind::MaxPool { kernel, stride } => format!("最大プーリング {kernel}×{kernel}、ストライド {stride}"),
+            LayerKind::Dropout { prob } => format!("ドロップアウト、p = {prob}"),
+            LayerKind::GlobalAvgPool => "大域平均プーリング".into(),
+            LayerKind::Flatten => "平坦化".into(),
+            LayerKind::Linear { in_features, out_features } => format!("全結合 {in_features} → {out_features}"),
+        }
+    }
+
+    fn analysis_error(&self, e: &AnalysisError) -> String {
+        use AnalysisError as E;
+        match e {
+            E::ZeroDimension(d) => format!("{}が 0 です。入力の各次元は 1 以上にしてください。", self.dimension(*d)),
+            E::ChannelMismatch { expected, got } => format!("入力のチャネル数は {got} ですが、モデルは {expected} を想定しています。"),
+            E::InputTooSmall { height, width, layer, map_height, map_width, kernel, min_side, .. } => format!(
+                "{height}x{width} の入力は小さすぎます。第 {layer} 層に届く特徴マップは {map_height}x{map_width} で、{kernel}x{kernel} の窓より小さくなります。{}",
+                min_side.map(|s| format!("このモデルには少なくとも {s}x{s} ピクセルが必要です。")).unwrap_or_default()
+            ),
+            E::TooLarge { layer, needed_mib, limit_mib } => format!(
+                "第 {layer} 層には {needed_mib:.1} MiB のバッファが必要で、ここで使える上限 {limit_mib:.1} MiB を超えます。バッチか画像を小さくしてください。"
+            ),
+            E::HeadTiedToInput { built_height, built_width, height, width } => {
+                format!("全結合ヘッドは {built_height}x{built_width} の入力用に作られているため、{height}x{width} は受け付けません。")
+            }
+            E::InvalidConfig(reason) => format!("モデル設定が不正です: {reason}"),
+            E::Overflow => "サイズが大きすぎて計算できません。".into(),
+        }
+    }
+
+    fn cpu_reason(&self, r: &CpuReason) -> String {
+        use CpuReason as R;
+        match r {
+            R::NoWebGpuApi => "このブラウザには WebGPU API がありません（navigator.gpu が未定義）".into(),
+            R::NoAdapter => "ブラウザは WebGPU を提供していますが、使える GPU アダプタがありません（requestAdapter() が null を返しました）".into(),
+            R::AdapterRequestFailed(m) => format!("WebGPU アダプタの取得に失敗しました: {m}"),
+            R::InitFailed(m) => format!("Burn を WebGPU 上で起動できませんでした: {m}"),
+            R::Chosen => "CPU バックエンドが選択されました".into(),
+            R::MissingFeature(f) => format!("このブラウザの WebGPU には、Burn がブラウザ内で必要とする {f} がありません"),
+            R::LimitTooLow { name, have, need } => format!("このブラウザの WebGPU は {name} = {have} で、必要な {need} に足りません"),
+            R::WorkerWebGpuFailed(m) => format!("訓練用ワーカーで WebGPU を起動できなかったため、CPU に切り替えました（{}）", self.cpu_reason(m)),
+            R::WorkerCrashed(m) => format!("WebGPU 用のワーカーが停止したため、CPU で続けています（{m}）"),
+            R::GpuEngineLoading => "WebGPU エンジンをダウンロード中です。準備ができるまでセルは CPU で動きます".into(),
+            R::PageGpuFailed(fault) => {
+                format!("このページで WebGPU が失敗しました（{}）。もう一度試すにはページを再読み込みしてください", self.gpu_fault(fault))
+            }
+            R::GpuFailed(fault) => format!("実行中に GPU が失敗したため、CPU で続けることにしました（{}）", self.gpu_fault(fault)),
+            R::Native => "ネイティブビルドです".into(),
+        }
+    }
+
+    fn field_error(&self, label: &str, rule: crate::fields::Rule, error: &crate::fields::FieldError) -> String {
+        use crate::fields::{FieldError as E, Rule as R};
+        let n = |v: u64| crate::format::grouped(v);
+        let rule_text = match rule {
+            // Every range names its largest value, u64::MAX too (a seed above it is refused for
+            // being too large, not "at least 0").
+            R::Whole { min, max } => format!("{} から {} までの整数", n(min), n(max)),
+            R::Decimal { above, below } => format!("{above} より大きく {below} より小さい数（例: 0.001）"),
+        };
+        match error {
+            E::Empty => format!("{label}が空です。{rule_text}を入力してください。"),
+            E::Broken(text) => format!("{label}は{rule_text}にしてください（入力値: \"{text}\"）。"),
+        }
+    }
+
+    fn storage_notice(&self, issue: StorageIssue, what: Stored) -> String {
+        use {StorageIssue as I, Stored as S};
+        let thing = match what {
+            S::Language => "言語の選択",
+            S::ShapeCell => "形状セルの前回の結果",
+            S::RunBoard => "実行の比較ボード",
+            S::Speeds => "測定した訓練速度",
+        };
+        match issue {
+            I::Unavailable => format!(
+                "このブラウザではページが保存領域を使えません（プライベートウィンドウや設定のため）。{thing}など、覚えておくはずのものは再読み込みで消えます。ページはそのまま使えます。"
+            ),
+            I::Full => format!(
+                "このサイトのブラウザの保存領域がいっぱいのため、{thing}を保存できませんでした。再読み込みで消えます。ページ下部の「オフライン」で保存したデータを消去すると空きができます。"
+            ),
+            I::Unreadable => format!("保存されていた値（{thing}）を読めなかったため（以前のバージョンのものか、壊れています）、取り除きました。"),
+        }
+    }
+
+    fn gpu_fault(&self, f: &GpuFault) -> String {
+        use GpuFault as G;
+        match f {
+            G::Lost(m) => format!("GPU デバイスが失われました: {m}"),
+            G::OutOfMemory(m) => format!("GPU のメモリが足りなくなりました: {m}"),
+            G::Validation(m) => format!("GPU がコマンドを受け付けませんでした: {m}"),
+            G::Internal(m) => format!("GPU が内部エラーを報告しました: {m}"),
+        }
+    }
+
+    fn summary_out_of_memory(&self, batch: usize, needed: u64, ran_out_at: u64, ran_out_now: bool, largest_fits: usize) -> String {
+        let (needed, at) = (crate::format::bytes(needed), crate::format::bytes(ran_out_at));
+        let n = crate::format::grouped(largest_fits as u64);
+        match (ran_out_now, largest_fits) {
+            (true, 0) => format!(
+                "GPU のメモリが足りなくなりました。バッチ {batch} には約 {needed} が必要で、今のこの GPU には大きすぎ、画像 1 枚でも収まりません。WebGPU はそのまま使えます。GPU を使う他のタブやプログラムを閉じるか、CPU に切り替えてください。"
+            ),
+            (true, _) => format!(
+                "GPU のメモリが足りなくなりました。バッチ {batch} には約 {needed} が必要で、今のこの GPU には大きすぎます。WebGPU はそのまま使えます。バッチを {n} 以下に減らしてください。"
+            ),
+            (false, 0) => format!(
+                "バッチ {batch} には約 {needed} が必要です。このページでは {at} の要求で GPU のメモリが足りなくなり、画像 1 枚でも収まりません。もう一度試すにはバックエンドを切り替えてください。"
+            ),
+            (false, _) => format!(
+                "バッチ {batch} には約 {needed} が必要です。このページでは {at} の要求で GPU のメモリが足りなくなったため、この要求は送りません。バッチを {n} 以下にしてください（GPU での要求が成功するか、バックエンドを切り替えるとこの制限は外れます）。"
+            ),
+        }
+    }
+
+    fn summary_error(&self, e: &SummaryError) -> String {
+        use SummaryError as S;
+        match e {
+            S::Invalid(inner) => self.analysis_error(inner),
+            S::ShapeMismatch { row, planned, measured } => {
+                format!("第 {row} 行: 解析では {planned:?} ですが、実際の順伝播では {measured:?} でした。これは不具合です。報告してください。")
+            }
+            S::ParamMismatch { planned, module } => format!("解析上のパラメータ数は {planned} ですが、モジュールには {module} あります。"),
+            S::RowCountMismatch { planned, measured } => format!("順伝播で得た形状は {measured} 行、解析では {planned} 行でした。"),
+            S::Readback(m) => format!("デバイスからの結果の読み出しに失敗しました: {m}"),
+            S::Worker(m) => format!("WebGPU 用のワーカーが停止しました（{m}）。CPU バックエンドに切り替えたので、もう一度「実行」を押してください。"),
+            S::Gpu(f) => {
+                format!("このページで WebGPU が失敗しました（{}）。CPU バックエンドに切り替えたので、もう一度「実行」を押してください。", self.gpu_fault(f))
+            }
+        }
+    }
+
+    fn worker_no_webgpu(&self, reason: &crate::engine::CpuReason) -> String {
+        let reason = self.cpu_reason(reason);
+        format!("訓練用ワーカーで WebGPU を起動できませんでした（{reason}）。CPU バックエンドはどのブラウザでも動きます。下のボタンで切り替えられます。")
+    }
+
+    fn gpu_memory_error(&self, batch: usize, needed: u64, ran_out_at: u64, largest_fits: usize) -> String {
+        let (needed, ran_out_at) = (crate::format::bytes(needed), crate::format::bytes(ran_out_at));
+        format!(
+            "バッチ {batch} の訓練には約 {needed} が必要です。このページでは {ran_out_at} を必要とした実行で GPU メモリが不足しました（ブラウザは GPU のメモリ量を教えてくれません）。それより小さく収まる最大のバッチは {largest_fits} です。"
+        )
+    }
+
+    fn shipped_run_name(&self, secs: f64) -> String {
+        let t = crate::format::clock(secs);
+        format!("訓練済み NiN（このサイト、訓練 {t}）")
+    }
+
+    fn shipped_trained(&self, images: usize, epochs: usize, size: usize, secs: f64, machine: &str) -> String {
+        let (images, t) = (crate::format::grouped(images as u64), crate::format::clock(secs));
+        format!("{size} px で {images} 枚（{epochs} エポック）、{t}（{machine}）")
+    }
+
+    fn shipped_recipe(&self, s: &crate::training::TrainSettings) -> String {
+        let (lr, e) = (s.learning_rate, s.epochs);
+        format!(
+            "Adam。学習率はエポック 1〜{} で {lr}、エポック {} で {:.2e}、エポック {e} で {:.0e}。バッチ {}。訓練画像 {} 枚、検証用に取り分けた {} 枚。シード {}",
+            e.saturating_sub(2),
+            e.saturating_sub(1),
+            lr / 3.0,
+            lr / 10.0,
+            s.batch_size,
+            crate::format::grouped(s.train_images as u64),
+            crate::format::grouped(s.val_images as u64),
+            s.seed
+        )
+    }
+
+    fn shipped_differs(&self, s: &crate::training::TrainSettings) -> String {
+        format!(
+            "本書は学習率 0.05 の SGD、バッチ 128、224 px の画像で 10 エポック学習し、テストセットで検証します。このモデルは学習率を下げていく Adam、バッチ {}、{} px の画像、{} エポックで学習しました（2 コアの CPU では 96 px で毎秒約 50 枚、224 px では約 8 枚）。検証用の画像は別に取り分け、テストセットは最後に一度だけ使いました。",
+            s.batch_size, s.image_size, s.epochs
+        )
+    }
+
+    fn loaded_weights(&self, name: &str, size: usize) -> String {
+        format!("{name} を読み込みました。{size} px で訓練されたモデルなので、{size} px で評価します。")
+    }
+
+    fn weights_error(&self, name: &str, e: &crate::training::record::RecordFileError) -> String {
+        use crate::training::record::RecordFileError as R;
+        match e {
+            R::Model(inner) => format!("{name} が記すモデルは、記された画像サイズでは動きません: {}", self.analysis_error(inner)),
+            R::NoHeader => format!(
+                "{name} は以前のバージョンで保存されたため、どのモデル・画像サイズ用か分かりません。もう一度訓練して、新しい重みファイルをダウンロードしてください。"
+            ),
+            R::Format(m) => format!("{name} はこのページの重みファイルではありません（{m}）。"),
+            R::Readback(m) => format!("重みの読み出しに失敗しました: {m}"),
+        }
+    }
+
+    fn worker_unavailable(&self, what: &str) -> String {
+        format!("訓練用ワーカーを起動できませんでした（{what}）。接続を確認してもう一度「訓練」を押してください。ページはそのまま使えます。")
+    }
+
+    fn worker_crashed(&self, what: &str) -> String {
+        format!(
+            "内部エラーのため訓練用ワーカーが停止しました（{what}）。ここまでの曲線は残っており、ページはそのまま使えます。次の実行では新しいワーカーが起動します。"
+        )
+    }
+
+    fn time_estimate(&self, clock: &str, batch: usize, size: usize) -> String {
+        format!("≈\u{a0}{clock}（このバックエンドでの直近の実行（バッチ {batch}、{size} px）の速度から推定）")
+    }
+
+    fn settings_error(&self, e: &SettingsError) -> String {
+        use SettingsError as S;
+        match e {
+            S::Shape(inner) => self.analysis_error(inner),
+            S::ZeroBatch => "バッチサイズは 1 以上にしてください。".into(),
+            S::ZeroEpochs => "エポック数は 1 以上にしてください。".into(),
+            S::BadEvalCount => "1 エポックに少なくとも 1 回の検証が必要です。".into(),
+            S::ZeroValidation => "検証画像は 1 枚以上にしてください。実行中の曲線はこの画像で測ります。".into(),
+            S::ZeroTest => "テスト画像は 1 枚以上にしてください。実行の最後にこの画像で評価します。".into(),
+            S::WeightsTooLarge { bytes, limit } => format!(
+                "このモデルの最大の重みテンソルは {} で、このデバイスの 1 バッファの上限 {} を超えます。バッチサイズでは変わりません。CPU バックエンドで訓練してください。",
+                crate::format::bytes(*bytes),
+                crate::format::bytes(*limit)
+            ),
+            S::BadLearningRate(lr) => format!("学習率は 10 未満の正の数にしてください（入力値 {lr}）。"),
+            S::NoFullBatch { train, batch } => format!("訓練画像 {train} 枚では {batch} 枚のバッチが 1 つも作れません。"),
+            S::NotEnoughImages { wanted, available } => {
+                format!("訓練用と検証用に {wanted} 枚が必要ですが、訓練ファイルには {available} 枚しかありません。")
+            }
+            S::NotEnoughTestImages { wanted, available } => format!("テスト画像 {wanted} 枚が必要ですが、テストファイルには {available} 枚しかありません。"),
+            S::BatchTooLarge { batch, bytes, limit, largest_fits } => format!(
+                "バッチ {batch} では最大のテンソルが {} になり、このデバイスの 1 バッファの上限 {} を超えます。収まる最大のバッチは {largest_fits} です。",
+                crate::format::bytes(*bytes),
+                crate::format::bytes(*limit)
+            ),
+            S::OutOfMemory { batch, needed, budget, largest_fits } => format!(
+                "バッチ {batch} の訓練には約 {} が必要で、このバックエンドが使える {} を超えます。収まる最大のバッチは {largest_fits} です。",
+                crate::format::bytes(*needed),
+                crate::format::bytes(*budget)
+            ),
+        }
+    }
+
+    fn train_error(&self, e: &TrainError) -> String {
+        use TrainError as T;
+        match e {
+            T::Settings(inner) => self.settings_error(inner),
+            T::Model(inner) => self.analysis_error(inner),
+            T::Readback(m) => format!("デバイスからの結果の読み出しに失敗しました: {m}"),
+            T::Diverged { step } => format!("ステップ {step} で損失が有限の値でなくなり、発散しました。学習率を小さくしてください。"),
+            T::Replica(m) => format!(
+                "補助の学習ワーカーの 1 つが失敗したため、実行を止めました: {m}。ここまでの曲線は残っています。ワーカー数を 1 にすると補助ワーカーを使いません。"
+            ),
+            T::BadLogits => "モデルの出力を評価できませんでした（大きさが違うか、有限でない値を含みます）。".into(),
+            T::Gpu(f) => format!(
+                "実行が止まりました。原因: {}。グラフィックスドライバのリセット、ブラウザによる GPU の回収（バックグラウンドのタブなど）、GPU メモリ不足で起こります。ここまでの曲線は残っています。",
+                self.gpu_fault(f)
+            ),
+        }
+    }
+
+    fn data_error(&self, e: &DataError) -> String {
+        use DataError as D;
+        match e {
+            D::NotGzip { file } => format!("{file} は gzip ファイルではありません。"),
+            D::Gzip { file, reason } => format!("{file} の gzip データが壊れています（{reason}）。"),
+            D::WrongMagic { file, expected, got } => format!("{file} のマジックナンバーは {got} ですが、この種類のファイルなら {expected} のはずです。"),
+            D::WrongDimensions { file, rows, cols } => format!("{file} の画像は {rows}x{cols} ですが、Fashion-MNIST の画像は 28x28 です。"),
+            D::Truncated { file, expected, got } => format!("{file} が途中で切れています。ヘッダでは {expected} バイトのはずが {got} バイトしかありません。"),
+            D::CountMismatch { images, labels } => format!("画像が {images} 枚なのにラベルが {labels} 個あります。"),
+            D::BadLabel { file, index, label } => format!("{file}: 位置 {index} のラベル {label} は 0〜9 のクラスではありません。"),
+            D::Http { url, status } => {
+                format!("{url} のダウンロードが HTTP ステータス {status} で失敗しました。データセットはサイトにコピーされていますか（scripts/setup.sh）？")
+            }
+            D::Network { url, reason } => format!("{url} のダウンロードに失敗しました: {reason}"),
+            D::Offline { url } => format!(
+                "この端末はオフラインで、{url} は保存されていません。この実行には、これまでの実行でダウンロードしていないデータが必要です（オフラインで実行できるプリセットはページ下部の「オフライン」を参照）。"
+            ),
+            D::Checksum { file, .. } => format!(
+                "{file} が壊れた状態で届きました（SHA-256 チェックサムがデータのマニフェストと一致しません）。もう一度「訓練」を押すと再ダウンロードします。"
+            ),
+            D::ShardCount { file, expected, got } => format!("{file} には画像が {got} 枚ありますが、データのマニフェストでは {expected} 枚です。"),
+            D::Manifest(reason) => format!("サイトのデータのマニフェストを使えません: {reason}。"),
+            D::NotEnoughData { set, wanted, available } => {
+                let set = if set == "test" { "テスト" } else { "訓練" };
+                format!("この実行には{set}用の画像が {wanted} 枚必要ですが、サイトには {available} 枚しかありません。")
+            }
+        }
+    }
+
+    fn ignored_reason(&self, reason: crate::exercises::share::IgnoredReason) -> &'static str {
+        use crate::exercises::share::IgnoredReason as R;
+        match reason {
+            R::UnknownKey => "不明な設定",
+            R::Malformed => "無効な値",
+            R::OutOfRange => "範囲外",
+            R::Repeated => "重複",
+            R::TooLong => "長すぎます",
+        }
+    }
+
+    fn measured_step(&self, grown: u64, figure: u64, batch: usize, side: usize) -> String {
+        let (grown_s, figure_s) = (crate::format::bytes(grown), crate::format::bytes(figure));
+        let ratio = grown as f64 / figure.max(1) as f64;
+        format!(
+            "CPU ワーカーで測定: バッチ {batch}・{side} px の訓練 1 ステップで、ワーカーの WebAssembly メモリは {grown_s} 増えました。上の式で Burn が保持する量（{figure_s}）の {ratio:.2} 倍です。WebAssembly のメモリは増えるだけなので、これはワーカーがすでに確保していた分を超えたステップの最大使用量です。"
+        )
+    }
+
+    fn variant_label(&self, key: &str) -> &'static str {
+        match key {
+            "book" => "本の NiN",
+            "mlp1" => "ブロックごとに 1×1 畳み込み 1 個",
+            "mlp3" => "ブロックごとに 1×1 畳み込み 3 個",
+            "kernel3" => "1×1 の代わりに 3×3",
+            "fc_last_block" => "10×5×5 に全結合ヘッド",
+            "fc_no_last_block" => "最後のブロックを除き 384×5×5 に全結合ヘッド",
+            "gradual" => "段階的に 384 → 128 → 32 → 10",
+            "nin11" => "NiN-11",
+            "nin16" => "NiN-16",
+            "nin19" => "NiN-19",
+            "vgg11" => "VGG-11",
+            "vgg16" => "VGG-16",
+            "vgg19" => "VGG-19",
+            _ => "バリエーション",
+        }
+    }
+
+    fn runs_dropped(&self, d: &crate::training::board::Dropped) -> Option<String> {
+        use crate::format::{bytes, grouped};
+        let max = grouped(crate::training::board::MAX_POINTS as u64);
+        if let Some(size) = d.too_large {
+            let (size, cap) = (bytes(size as u64), bytes(crate::training::board::MAX_TEXT as u64));
+            return Some(format!("保存されていた比較ボードは {size} あり、ページが読み込む上限 {cap} を超えていたため読み込まず、空のボードから始めます。"));
+        }
+        let mut parts = Vec::new();
+        let n = |v: usize| grouped(v as u64);
+        if d.older > 0 {
+            parts.push(format!("上限を超えた古い実行 {} 件", n(d.older)));
+        }
+        if d.broken > 0 {
+            parts.push(format!("ボードに描けない保存データ {} 件", n(d.broken)));
+        }
+        if d.points > 0 {
+            parts.push(format!("曲線の点 {} 個（1 本の曲線に残すのは等間隔に最大 {max} 個）", n(d.points)));
+        }
+        (!parts.is_empty()).then(|| format!("保存されていた比較ボードを読み込む際、{}を除きました。", parts.join("、")))
+    }
+
+    fn runs_summary(&self, runs: &[(String, f64, Option<f64>, f64)]) -> Vec<String> {
+        let mut out = Vec::new();
+        let best_val = runs.iter().filter(|r| r.1.is_finite()).max_by(|a, b| a.1.total_cmp(&b.1));
+        let best_test = runs.iter().filter_map(|r| r.2.map(|t| (r, t))).max_by(|a, b| a.1.total_cmp(&b.1));
+        let fastest = runs.iter().filter(|r| r.3 > 0.0).max_by(|a, b| a.3.total_cmp(&b.3));
+        let slowest = runs.iter().filter(|r| r.3 > 0.0).min_by(|a, b| a.3.total_cmp(&b.3));
+        if let Some(r) = best_val {
+            out.push(format!("検証精度が最も高い実行：{}（{:.1} %）。", r.0, r.1 * 100.0));
+        }
+        if let Some((r, t)) = best_test {
+            out.push(format!("テスト精度が最も高い実行：{}（{:.1} %）。", r.0, t * 100.0));
+        }
+        if let (Some(f), Some(s)) = (fastest, slowest) {
+            if runs.len() > 1 && f.3 > 0.0 && s.3 > 0.0 {
+                out.push(format!("最も速い実行：{}（{:.1} 画像/秒、最も遅い {} の {:.1} 倍）。", f.0, f.3, s.0, f.3 / s.3));
+            }
+        }
+        out
+    }
+
+    fn compare_sentence(&self, label: &str, base: &str, params_ratio: f64, flops_ratio: f64, memory_ratio: f64) -> String {
+        let pct = |r: f64| {
+            let p = (r - 1.0) * 100.0;
+            if p.abs() < 0.05 { "±0 %".to_string() } else { format!("{p:+.1} %") }
+        };
+        format!(
+            "{label}：{base} と比べてパラメータ数 {}、画像 1 枚あたりの FLOPs {}、訓練時メモリ {}（× {params_ratio:.2}、× {flops_ratio:.2}、× {memory_ratio:.2}）。",
+            pct(params_ratio),
+            pct(flops_ratio),
+            pct(memory_ratio)
+        )
+    }
+
+    fn sketch_error(&self, e: &SketchError) -> String {
+        match e {
+            SketchError::Empty { width, height } => format!("画像に画素がありません（{width} × {height}）。"),
+            SketchError::WrongLength { .. } => format!("画像を読み取れませんでした（{e}）。"),
+            SketchError::Blank => "画像が空です。先に何か描くかアップロードしてください。".into(),
+        }
+    }
+}
+
+pub static UI: Ui = Ui {
+    kicker: "Dive into Deep Learning · 現代的な畳み込みネットワーク",
+    language_name: "日本語",
+    switch_language: "Read in English",
+    contents: "目次",
+    run_all: "すべてのセルを実行",
+    backend_label: "計算バックエンド",
+    backend_starting: "起動中…",
+    backend_probing: "ブラウザに WebGPU アダプタを問い合わせています…",
+    use_webgpu: "WebGPU を使う",
+    use_cpu: "CPU を使う",
+    webgpu_unavailable: "WebGPU は使えません",
+    on_webgpu_adapter: "Burn の wgpu バックエンド、アダプタ:",
+    fallback_adapter_note: "ソフトウェア（フォールバック）アダプタのため低速です",
+    largest_buffer: "最大バッファ",
+    workgroup_memory: "ワークグループメモリ",
+    invocations_per_workgroup: "ワークグループあたりの呼び出し数",
+    cpu_backend: "Burn の CPU バックエンド（flex、WebAssembly にコンパイル済み）",
+    because: "理由: ",
+    cell: "セル",
+    shape_cell_title: "形状の要約",
+    input_legend: "入力テンソル（バッチ、チャネル、高さ、幅）",
+    batch: "バッチ",
+    channels: "チャネル",
+    height: "高さ",
+    width: "幅",
+    run: "▶ 実行",
+    running: "実行中…",
+    status_idle: "未実行",
+    status_running: "実行中…",
+    status_done: "完了",
+    status_error: "エラー",
+    shape_hint: "「実行」を押すとモデルを構築し、ランダムな入力を順伝播させます。",
+    progress_forward: "順伝播を実行中",
+    col_layer: "層",
+    col_book: "本書での名前",
+    col_shape: "出力の形状",
+    col_params: "パラメータ数",
+    col_flops: "順伝播の FLOPs",
+    total: "合計",
+    input: "入力",
+    shapes_checked: "形状は実際の順伝播から読み取ったもので、解析結果と一致しています。",
+    forward_on: "順伝播の実行先:",
+    webgpu_name: "WebGPU",
+    cpu_name: "CPU",
+    first_run_note: "WebGPU での初回は GPU カーネルのコンパイル時間を含みます",
+    params_from_module: "モジュールのテンソルから数えたパラメータ数",
+    flop_convention: "FLOPs の数え方: 積和 1 回 = 2 FLOPs、バイアス加算・ReLU・プーリングの比較や加算は各 1 FLOP、ドロップアウトと平坦化は 0。",
+    footer: "Rust・Burn・Leptos で作成。すべてブラウザ内で動き、データは一切送信されません。",
+    panic_overlay: "内部エラーのためアプリが停止しました。ページを再読み込みしてください。",
+    maps_title: "ネットワークを通る特徴マップ（高さ × 幅を縮尺どおりに描画、下はチャネル数）",
+    maps_input: "入力",
+    maps_channels: "チャネル",
+    fig_vgg: "VGG-11",
+    fig_nin: "NiN（本章）",
+    fig_figure_label: "図",
+    code_cell_block: "コード · NiN ブロック（src/model/mod.rs）",
+    code_cell_model: "コード · NiN モデル（src/model/config.rs）",
+    code_cell_note: "このページで実際に動いている Rust のソースコードで、サイトのビルド時に埋め込まれたものです。",
+    motivation_title: "パラメータはどこにあるか: VGG-11 と NiN の比較",
+    motivation_model: "モデル",
+    motivation_fc: "全結合層",
+    motivation_all: "モデル全体",
+    motivation_fp32: "FP32 でのメモリ",
+    motivation_note: "形状の要約と同じ解析関数で、224×224 のグレースケール画像 1 枚・10 クラスの場合を計算しています。",
+    motivation_first_fc: "VGG-11 の最初の全結合層の行列だけで",
+    params_word: "パラメータ",
+    restored_note: "前回の結果を復元しました。もう一度計算するには「実行」を押してください。",
+    update_ready: "このページの新しいバージョンの準備ができました。",
+    update_reload: "再読み込み",
+    offline_title: "オフライン",
+    offline_on: "このページはネットワークなしでも動きます。アプリと、これまでの実行でダウンロードしたデータのシャードがこの端末に保存されています。",
+    offline_first: "この初回の訪問の後は、ネットワークなしでもページが動きます。",
+    offline_stored: "このサイトがこの端末に保存している量:",
+    offline_ready: "データは保存済みで、オフラインで実行できます",
+    offline_needs: "ダウンロードにネットワークが必要な量:",
+    offline_clear: "保存したデータを消去",
+};
+
+pub static TRAIN: TrainUi = TrainUi {
+    title: "Fashion-MNIST で NiN を訓練する",
+    intro: "プリセットを選ぶか各欄を編集し、「訓練」を押してください。実行に必要な Fashion-MNIST のシャードのうち、このページにまだないものだけを読み込みます（量は各欄の下の行に表示されます）。\
+            実行中は曲線が更新されます。「一時停止」はすべてを保持し、「停止」は実行を終えて曲線を残します。",
+    preset: "プリセット",
+    preset_book: "本書の設定",
+    preset_short: "短い実行（GPU）",
+    preset_cpu: "小さな実行（CPU）",
+    optimizer: "最適化手法",
+    opt_sgd: "SGD（本書と同じ）",
+    opt_momentum: "SGD＋モーメンタム 0.9",
+    opt_adam: "Adam",
+    learning_rate: "学習率",
+    batch_size: "バッチサイズ",
+    image_size: "画像サイズ（px、67 以上）",
+    epochs: "エポック数",
+    train_images: "訓練画像の枚数",
+    val_images: "検証画像の枚数",
+    test_images: "テスト画像の枚数",
+    seed: "シード",
+    backend: "バックエンド",
+    backend_hint: "ページ上部のバックエンド欄で切り替えられます",
+    cost: "計算量",
+    in_total: "合計",
+    held_out: "枚を検証用に取り分け",
+    data: "データ",
+    to_download: "をダウンロード",
+    data_here: "ダウンロード済み",
+    memory: "メモリ",
+    time: "所要時間（目安）",
+    time_unknown: "最初の数ステップの後に進捗バーに表示されます（このブラウザではこのバックエンドでの実行がまだありません）",
+    use_batch: "このバッチで実行:",
+    start: "訓練",
+    pause: "一時停止",
+    resume: "再開",
+    stop: "停止",
+    loading: "Fashion-MNIST をダウンロード中",
+    building: "モデルを構築中",
+    training: "訓練中",
+    validating: "検証中",
+    paused: "一時停止中です。",
+    paused_hidden: "タブが非表示になったため一時停止しました（ブラウザは非表示のタブを遅くします）。続けるには「再開」を押してください。",
+    stopped: "停止しました。ここまでの曲線は下に残ります。",
+    testing: "テスト画像を評価中",
+    done: "完了しました。",
+    step: "ステップ",
+    epoch: "エポック",
+    eta: "残り",
+    images_per_s: "枚/秒（検証の時間を含む）",
+    worker: "ワーカー",
+    workers: "ワーカー",
+    cpu_workers: "CPU ワーカー数",
+    cpu_workers_hint: "各ワーカーがバッチの一部を自分のコアで学習します。既定値はこの端末のコア数（最大 8）で、メモリが足りなければ減らします",
+    train_loss: "訓練損失",
+    val_loss: "検証損失",
+    val_acc: "検証精度",
+    chance: "偶然の水準（損失 ln 10 = 2.303、精度 10 %）",
+    loss_axis: "損失",
+    acc_axis: "精度",
+    chart_caption: "訓練損失（ステップのまとまりごとの平均）、検証損失、検証精度をエポックに対して描いたもの。本書の図と同じ構成です。",
+    plateau_title: "最初に曲線が平らなままになることがある理由",
+    plateau_text: "NiN の最後は ReLU と大域平均プーリングなので、10 個のロジットは 0 以上の値しか取れません。\
+                   本書の Xavier 初期化では、各ロジットのうち画像によって変わる部分が、全画像に共通のオフセットに比べてごく小さく、\
+                   10 個のうちいくつかはどの画像でもちょうど 0（死んだロジット）になります。\
+                   そのため重みがそこから抜け出すまで、損失は ln 10 = 2.303、精度は 10 % にとどまります。\
+                   学習率 0.05 の SGD では短い実行では抜け出せず（本書は GPU で 10 エポック訓練します）、Adam なら数百ステップで抜け出します。\
+                   下の数値は直近の検証から求めたもので、いまの実行がどの段階にあるかを示します。",
+    plateau_now: "モデルはまだ偶然の水準にあります。上で説明した停滞であり、不具合ではありません。",
+    dead_logits: "死んだロジット（すべての検証画像で 0）",
+    spread: "ロジットのうち画像によって変わる幅",
+    offset: "全画像に共通のオフセット",
+    learning_now: "モデルは偶然の水準を抜け出しました。",
+    results: "テストセットでの結果",
+    test_accuracy: "テスト精度",
+    confusion: "混同行列：行が正解クラス、列が予測クラス",
+    true_class: "正解",
+    predicted_class: "予測",
+    per_class: "クラスごとの精度",
+    gallery: "誤分類されたテスト画像",
+    gallery_none: "誤分類されたテスト画像はありません。",
+    predicted: "予測",
+    truth: "正解",
+    downloads: "ダウンロード",
+    csv: "曲線（CSV）",
+    json: "曲線と設定（JSON）",
+    weights: "重み（.ninw: モデル・画像サイズ・Burn レコード）",
+    load_weights: "重みを読み込む（.ninw）",
+    loaded_weights: "重みを読み込みました:",
+    worker_note: "訓練はバックグラウンドのスレッド（Web Worker）で行うので、その間もページは操作できます。CPU バックエンドではコアごとに 1 つのワーカーがバッチを分担する（「CPU ワーカー数」欄）ため、プロセッサが忙しくなり、ほかのタブが遅くなることがあります。",
+    worker_failed: "訓練用ワーカーが失敗しました:",
+    use_cpu_instead: "CPU バックエンドと CPU 用プリセットに切り替える",
+    continue_on_cpu: "CPU で続ける（同じ設定で新しく実行）",
+    score_on_cpu: "同じモデルを CPU でもう一度採点する",
+    load_shipped: "訓練済みの NiN を読み込む（約 4 MB）",
+    shipped_title: "訓練済みの NiN: このサイトのエンジンで訓練し、このページで測定",
+    shipped_trained: "訓練",
+    shipped_recipe: "レシピ",
+    shipped_book: "本との違い",
+    shipped_command: "コマンド",
+    shipped_card_accuracy: "カードに記されたテスト精度",
+    shipped_test_images: "枚のテスト画像",
+    shipped_note: "上のテスト結果は、あなたのブラウザ内で 10,000 枚すべてのテスト画像について計算したものです。カードの数値は訓練コマンドが測定したものです。",
+    gpu_memory_unknown: "ブラウザは GPU メモリ量を報告しません",
+    gpu_memory_learned: "この GPU でメモリ不足になった量:",
+};
+
+pub static EX: ExUi = ExUi {
+    exercise: "演習",
+    compare_title: "バリエーションを比べる",
+    resources_title: "リソース計算機",
+    side: "入力の一辺（px）",
+    batch: "バッチ",
+    optimizer: "最適化手法",
+    model: "モデル",
+    params: "パラメータ数",
+    flops_per_image: "画像 1 枚あたりの FLOPs",
+    body_output: "最後の特徴マップ",
+    train_memory: "訓練時のメモリ",
+    infer_memory: "予測時のメモリ",
+    layer: "層",
+    output: "出力",
+    weights_grads: "重み = 勾配",
+    opt_state: "最適化手法の状態",
+    activations: "逆伝播のために保持",
+    forward_flops: "順伝播の FLOPs",
+    total: "合計",
+    formulas: "計算式",
+    formula_params: "畳み込みのパラメータ数：k·k·c_in·c_out + c_out。全結合層：n_in·n_out + n_out。",
+    formula_flops: "畳み込みの順伝播 FLOPs：出力 1 値あたり 2·k·k·c_in（乗算と加算）にバイアスと ReLU を加えたもの。訓練は順伝播の約 3 倍（逆伝播で入力の勾配と重みの勾配を計算するため）。",
+    formula_train: "訓練時のメモリ = 4 バイト ×（パラメータ + 勾配 + 最適化手法の状態［SGD は 0、モーメンタムは 1 パラメータにつき 1、Adam は 2］）+ 入力バッチ + 順伝播が逆伝播のために保持するもの + 逆伝播そのものの作業領域（ある層の出力と入力の勾配：最大のマップ 2 枚分）。",
+    formula_infer: "バッチ 1 の予測時のメモリ = 重み + 同時に存在するテンソルの最大の組：呼び出し側が持つ入力画像と、ある演算の入力と出力。ブロック内では畳み込みも ReLU もマップを 1 枚読んで別の 1 枚を書くので、ブロックのマップ 2 枚が同時に存在します。",
+    training_flops: "このバッチの訓練 FLOPs",
+    training_memory: "このバッチの訓練時メモリ",
+    training_minimal: "訓練時に保持が必要な量（フレームワークによらない。PyTorch が保持する量）",
+    training_burn: "訓練時にこのエンジンが保持する量（Burn。訓練セルはこちらで判定）",
+    kept_minimal: "保持が必要な量",
+    kept_burn: "Burn が保持する量",
+    conventions: "逆伝播に必要なものの数え方は 2 通りあります。保持が必要な量: 保存するテンソルを 1 回ずつ数えます。ReLU の出力（次の畳み込みの入力でもあります）、最大値プーリングのインデックス、ドロップアウトのマスク、入力バッチです。PyTorch はちょうどこれを保持します（バッチ 128・224 px で 937.2 MiB、ここでの計算は 933.7 MiB。このページの他の箇所と同じく 1 MiB = 1,048,576 バイト）。Burn が保持する量: Burn の ReLU は入力（畳み込みの出力）を保持し、次の層は ReLU の出力を保持するので、畳み込み 1 つにつきマップ 2 枚になります。ドロップアウトは 4 バイトの浮動小数のマスクを掛け、両方の因子を保持します。このためこのエンジンは最小量のおよそ 2 倍を必要とし、訓練セルは後者で判定します。",
+    measure_step: "ここで訓練の 1 ステップを測る",
+    measuring: "ワーカーで訓練の 1 ステップを測定中…",
+    input_batch: "入力バッチ",
+    measure_gpu: "WebGPU ではメモリは GPU 上にあり、ブラウザはページの使用量を報告しません。1 ステップを測るには CPU バックエンドに切り替えてください。",
+    inference_memory: "予測時のメモリ（バッチ 1）",
+    fits: "このデバイスに収まります",
+    not_fits_buffer: "収まりません：最大のテンソルがこのデバイスのバッファ上限を超えます",
+    not_fits_memory: "収まりません：このバックエンドで訓練に使えるメモリを超えます",
+    module_check: "実際の Burn モジュールから数えたパラメータ数",
+    what_it_shows: "数値からわかること",
+    train_note: "訓練曲線を比べるには、上の訓練セルで同じシードと予算を設定してください。ここの各バリエーションは、訓練エンジンが使うのと同じモデル設定の値です。",
+    family_definition: "ここでの定義：VGG の各ステージ（c チャネルの 3×3 畳み込み n 個）を、3×3 畳み込み 1 個と 1×1 畳み込み n 個（すべて c チャネル）からなる NiN ブロックに置き換え、その後に VGG と同じ 2×2 の最大値プーリングを置きます。最後のプーリングの後にドロップアウト、本と同じ最後のブロック（クラスごとに 1 チャネル）、大域平均プーリングが続きます。全結合層はなくなります。",
+    gradual_definition: "段階的なバリエーションでは、最後のブロックの 3 つの畳み込みはそのままに、幅を 384 → 128 → 32 → 10 と狭めます。一度に 384 → 10 とする代わりに、各段で幅を約 3.4 分の 1（384/10 の立方根）にします。",
+    head_note: "全結合のヘッドは 1 つの入力サイズに合わせて作られます。最初の層の幅が最後の特徴マップの値の数になるからです。ここのヘッドは 224 × 224 用で、それ以外のサイズは受け付けません。",
+    widths_title: "最後のブロックの各畳み込みのチャネル数",
+    channels: "チャネル",
+    train_variant: "訓練セルで訓練する",
+    training_model: "モデル",
+    reset_model: "本の NiN に戻す",
+    share: "この設定を共有",
+    share_hint: "この演習と入力、訓練セルのモデルとシードを開くリンク：",
+    share_notice: "リンクの一部を無視しました：",
+};
+
+pub static RUNS: RunsUi = RunsUi {
+    title: "実行を比べる",
+    intro: "終了または停止した実行はすべてここに入り、再読み込み後も残ります（このブラウザ内のみ）。試したことを覚えておくために名前を変えられます。",
+    empty: "まだ実行がありません。上でモデルを訓練するか、演習のバリエーションを訓練セルに送ってください。",
+    chart_label: "各実行の検証精度とエポックの関係",
+    chart_caption: "共通のエポック軸に描いた各実行の検証精度。色は表と対応しています。",
+    name: "実行",
+    settings: "設定",
+    val_acc: "最高の検証精度",
+    test_acc: "テスト精度",
+    speed: "画像/秒",
+    delete: "削除",
+    stopped: "停止",
+};
+
+pub static TRY: TryUi = TryUi {
+    title: "自分で試す",
+    intro: "衣類を描く（データセットと同じく暗い背景に明るい線で）、写真をアップロードする、またはテスト画像を選んでください。\
+            画像は切り抜き・中央寄せ・縮小され、モデルが受け取る 28×28 のグレースケール入力になります。",
+    need_model: "先に上のセルでモデルを訓練する（短い実行で十分です）か、重みファイルを読み込んでください。",
+    canvas_label: "描画エリア：マウス、ペン、指で描けます",
+    clear: "消去",
+    upload: "画像をアップロード",
+    test_image: "ランダムなテスト画像",
+    classify: "分類する",
+    working: "モデルを実行中…",
+    input_title: "モデルが受け取る入力（28×28）",
+    inverted: "明るい背景だったため白黒を反転しました。",
+    probabilities: "クラスごとの確率（ロジットのソフトマックス）",
+    maps_title: "各 NiN ブロックの後の特徴マップ",
+    maps_note: "各ブロック出力の先頭のチャネルを、それぞれの値域に合わせて表示しています（明るいほど大きい値）。\
+                最後のブロックはクラスごとに 1 チャネルを持ち、大域平均プーリングがそれぞれをロジットにします。",
+    block: "ブロック",
+    channel: "チャネル",
+    model_from: "訓練時の画像サイズ",
+    truth: "正解クラス",
+};
