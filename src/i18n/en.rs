@@ -11,7 +11,9 @@ use crate::data::DataError;
 use crate::data::sketch::SketchError;
 use crate::engine::{CpuReason, GpuFault, SummaryError};
 use crate::figure::FigureItem;
+use crate::training::record::RecordFileError;
 use crate::training::{SettingsError, TrainError};
+use crate::worker::WorkerFailure;
 
 /// The English sentences.
 pub struct English;
@@ -55,6 +57,28 @@ impl Messages for English {
 
     fn channel_count(&self, n: u64) -> String {
         if n == 1 { "1 channel".to_string() } else { format!("{n} {}", UI.maps_channels) }
+    }
+
+    fn worker_failure(&self, f: &WorkerFailure) -> String {
+        match f {
+            WorkerFailure::Train(e) => self.train_error(e),
+            WorkerFailure::NoWebGpu(reason) => self.worker_no_webgpu(reason),
+            WorkerFailure::Crashed(what) => self.worker_crashed(what),
+            WorkerFailure::Unavailable(what) => self.worker_unavailable(what),
+            WorkerFailure::Weights(_) | WorkerFailure::Protocol(_) => format!("{} {f}", TRAIN.worker_failed),
+        }
+    }
+
+    fn measure_failed(&self, f: &WorkerFailure) -> String {
+        f.to_string()
+    }
+
+    fn received_weights_error(&self, e: &RecordFileError) -> String {
+        e.to_string()
+    }
+
+    fn file_read_error(&self, name: &str, detail: &str) -> String {
+        format!("{name}: {detail}")
     }
 
     fn dimension(&self, d: Dimension) -> &'static str {

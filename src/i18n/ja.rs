@@ -11,7 +11,9 @@ use crate::data::DataError;
 use crate::data::sketch::SketchError;
 use crate::engine::{CpuReason, GpuFault, SummaryError};
 use crate::figure::FigureItem;
+use crate::training::record::RecordFileError;
 use crate::training::{SettingsError, TrainError};
+use crate::worker::WorkerFailure;
 
 /// The Japanese sentences.
 pub struct Japanese;
@@ -55,6 +57,34 @@ impl Messages for Japanese {
 
     fn channel_count(&self, n: u64) -> String {
         format!("{n} {}", UI.maps_channels)
+    }
+
+    fn worker_failure(&self, f: &WorkerFailure) -> String {
+        match f {
+            WorkerFailure::Train(e) => self.train_error(e),
+            WorkerFailure::NoWebGpu(reason) => self.worker_no_webgpu(reason),
+            WorkerFailure::Crashed(what) => self.worker_crashed(what),
+            WorkerFailure::Unavailable(what) => self.worker_unavailable(what),
+            WorkerFailure::Weights(m) => format!("{} 訓練した重みを保存できませんでした: {m}", TRAIN.worker_failed),
+            WorkerFailure::Protocol(m) => format!("{} 訓練用ワーカーが解釈できないメッセージを受け取りました: {m}", TRAIN.worker_failed),
+        }
+    }
+
+    fn measure_failed(&self, f: &WorkerFailure) -> String {
+        self.worker_failure(f)
+    }
+
+    fn received_weights_error(&self, e: &RecordFileError) -> String {
+        match e {
+            RecordFileError::Model(inner) => self.analysis_error(inner),
+            RecordFileError::Readback(m) => format!("訓練した重みをデバイスから読み出せませんでした: {m}"),
+            RecordFileError::Format(m) => format!("このモデルの重みファイルではありません: {m}"),
+            RecordFileError::NoHeader => "この重みファイルにはモデルの記述がありません（以前のバージョンのページで保存されたものです）".into(),
+        }
+    }
+
+    fn file_read_error(&self, name: &str, detail: &str) -> String {
+        format!("{name} を読み込めませんでした: {detail}")
     }
 
     fn dimension(&self, d: Dimension) -> &'static str {
@@ -450,7 +480,9 @@ impl Messages for Japanese {
     fn sketch_error(&self, e: &SketchError) -> String {
         match e {
             SketchError::Empty { width, height } => format!("画像に画素がありません（{width} × {height}）。"),
-            SketchError::WrongLength { .. } => format!("画像を読み取れませんでした（{e}）。"),
+            SketchError::WrongLength { width, height, expected, got } => {
+                format!("画像を読み取れませんでした（{width} × {height} の RGBA 画像に {got} バイト、必要なのは {expected} バイト）。")
+            }
             SketchError::Blank => "画像が空です。先に何か描くかアップロードしてください。".into(),
         }
     }

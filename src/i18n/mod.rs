@@ -31,7 +31,9 @@ use crate::data::DataError;
 use crate::data::sketch::SketchError;
 use crate::engine::{CpuReason, GpuFault, SummaryError};
 use crate::figure::FigureItem;
+use crate::training::record::RecordFileError;
 use crate::training::{SettingsError, TrainError};
+use crate::worker::WorkerFailure;
 
 /// Every sentence written from values, implemented once per language ([`en::English`],
 /// [`ja::Japanese`]): a sentence missing in one language does not compile. The fixed strings
@@ -151,6 +153,18 @@ pub trait Messages: Sync {
 
     /// A feature map's channel count under its tile.
     fn channel_count(&self, n: u64) -> String;
+
+    /// Why the training worker failed, as a sentence.
+    fn worker_failure(&self, f: &WorkerFailure) -> String;
+
+    /// Why exercise 4's measuring worker failed.
+    fn measure_failed(&self, f: &WorkerFailure) -> String;
+
+    /// Why the weights a training worker sent back cannot be loaded.
+    fn received_weights_error(&self, e: &RecordFileError) -> String;
+
+    /// A chosen file could not be read (`detail`: the browser's words).
+    fn file_read_error(&self, name: &str, detail: &str) -> String;
 }
 
 /// The page's language.

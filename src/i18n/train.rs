@@ -159,6 +159,26 @@ pub fn weights_error(lang: Lang, name: &str, e: &crate::training::record::Record
     lang.msg().weights_error(name, e)
 }
 
+/// Why the training worker failed, as a sentence.
+pub fn worker_failure(lang: Lang, f: &crate::worker::WorkerFailure) -> String {
+    lang.msg().worker_failure(f)
+}
+
+/// Why exercise 4's measuring worker failed.
+pub fn measure_failed(lang: Lang, f: &crate::worker::WorkerFailure) -> String {
+    lang.msg().measure_failed(f)
+}
+
+/// Why the weights a training worker sent back cannot be loaded.
+pub fn received_weights_error(lang: Lang, e: &crate::training::record::RecordFileError) -> String {
+    lang.msg().received_weights_error(e)
+}
+
+/// A chosen file could not be read (`detail`: the browser's words).
+pub fn file_read_error(lang: Lang, name: &str, detail: &str) -> String {
+    lang.msg().file_read_error(name, detail)
+}
+
 /// A preset's name in the form's list.
 pub fn preset_name(lang: Lang, p: crate::training::Preset) -> &'static str {
     let t = lang.train();
@@ -220,5 +240,32 @@ mod tests {
             assert!(!intro.contains("MB") && !intro.contains("MiB"), "{intro}");
         }
         assert!(EN.intro.contains("shards it needs") && JA.intro.contains("シャード"));
+    }
+
+    /// No English sentence on the Japanese page (issue 26): the sentences that used to show an
+    /// error's English `Display` in both languages. English keeps its exact old words.
+    #[test]
+    fn worker_and_weights_failures_read_in_japanese() {
+        use crate::training::record::RecordFileError as R;
+        use crate::worker::WorkerFailure as W;
+        // Three ASCII words in a row are English prose (tests/browser/i18n.test.mjs is stricter).
+        let english =
+            |s: &str| s.split(|c: char| !c.is_ascii()).any(|run| run.split_whitespace().filter(|w| w.chars().all(|c| c.is_ascii_alphabetic())).count() >= 3);
+        for f in [W::Weights("x".into()), W::Protocol("x".into()), W::Crashed("x".into()), W::Unavailable("x".into())] {
+            let ja = worker_failure(Lang::Ja, &f);
+            assert!(!english(&ja) && !english(&measure_failed(Lang::Ja, &f)), "{ja}");
+            assert_eq!(measure_failed(Lang::En, &f), f.to_string());
+        }
+        assert_eq!(
+            worker_failure(Lang::En, &W::Protocol("m".into())),
+            "The training worker failed: the training worker received a message it does not understand: m"
+        );
+        for e in [R::NoHeader, R::Format("x".into()), R::Readback("x".into())] {
+            assert!(!english(&received_weights_error(Lang::Ja, &e)), "{e}");
+            assert_eq!(received_weights_error(Lang::En, &e), e.to_string());
+        }
+        assert_eq!(file_read_error(Lang::En, "a.ninw", "x"), "a.ninw: x");
+        let e = crate::data::sketch::SketchError::WrongLength { width: 2, height: 3, expected: 24, got: 7 };
+        assert!(!english(&crate::i18n::try_it::sketch_error(Lang::Ja, &e)));
     }
 }

@@ -88,7 +88,7 @@ pub fn Calculator() -> impl IntoView {
             let figure = r.training_burn.saved_for_backward().saturating_add(r.training_burn.backward);
             measured.set(match measure(settings).await {
                 Ok(grown) => Measure::Done { grown, figure, batch: r.batch, side: r.side },
-                Err(e) => Measure::Failed(e.to_string()),
+                Err(e) => Measure::Failed(i18n::train::measure_failed(lang.get_untracked(), &e)),
             });
         });
     };

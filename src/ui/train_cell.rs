@@ -196,7 +196,7 @@ pub fn TrainCell() -> impl IntoView {
             match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
                 Ok(buffer) => score_bytes(b, form, name, std::rc::Rc::new(js_sys::Uint8Array::new(&buffer).to_vec())),
                 Err(e) => {
-                    live.phase.set(Phase::Failed(RunError::Weights(format!("{name}: {e:?}"))));
+                    live.phase.set(Phase::Failed(RunError::Weights(tr::file_read_error(lang.get_untracked(), &name, &format!("{e:?}")))));
                     live.finished.update(|n| *n += 1);
                 }
             }

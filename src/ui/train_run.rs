@@ -70,6 +70,8 @@ pub enum RunError {
     GpuMemory { batch: usize, needed: u64, ran_out_at: u64, largest_fits: usize },
     Data(DataError),
     Weights(String),
+    /// The weights the worker sent back cannot be loaded on this page.
+    Record(client::record::RecordFileError),
     Worker(WorkerFailure),
 }
 
@@ -81,11 +83,8 @@ impl RunError {
             RunError::GpuMemory { batch, needed, ran_out_at, largest_fits } => tr::gpu_memory_error(lang, *batch, *needed, *ran_out_at, *largest_fits),
             RunError::Data(e) => tr::data_error(lang, e),
             RunError::Weights(m) => m.clone(),
-            RunError::Worker(WorkerFailure::Train(e)) => tr::train_error(lang, e),
-            RunError::Worker(WorkerFailure::NoWebGpu(reason)) => tr::worker_no_webgpu(lang, reason),
-            RunError::Worker(WorkerFailure::Crashed(what)) => tr::worker_crashed(lang, what),
-            RunError::Worker(WorkerFailure::Unavailable(what)) => tr::worker_unavailable(lang, what),
-            RunError::Worker(e) => format!("{} {e}", lang.train().worker_failed),
+            RunError::Record(e) => tr::received_weights_error(lang, e),
+            RunError::Worker(e) => tr::worker_failure(lang, e),
         }
     }
 
@@ -259,7 +258,7 @@ pub async fn run_job(live: Live, backend: &ActiveBackend, variant: &str, setting
                 match client::load_weights(record.0, config) {
                     Ok(nin) => keep_model(live, nin, variant, settings, config),
                     Err(e) => {
-                        outcome = Some(Err(RunError::Weights(e.to_string())));
+                        outcome = Some(Err(RunError::Record(e)));
                         break;
                     }
                 }
