@@ -428,31 +428,20 @@ impl Messages for English {
         (!parts.is_empty()).then(|| format!("Reading the saved run board left out {}.", parts.join("; ")))
     }
 
-    fn runs_summary(&self, runs: &[(String, f64, Option<f64>, f64)]) -> Vec<String> {
-        let mut out = Vec::new();
-        let best_val = runs.iter().filter(|r| r.1.is_finite()).max_by(|a, b| a.1.total_cmp(&b.1));
-        let best_test = runs.iter().filter_map(|r| r.2.map(|t| (r, t))).max_by(|a, b| a.1.total_cmp(&b.1));
-        let fastest = runs.iter().filter(|r| r.3 > 0.0).max_by(|a, b| a.3.total_cmp(&b.3));
-        let slowest = runs.iter().filter(|r| r.3 > 0.0).min_by(|a, b| a.3.total_cmp(&b.3));
-        if let Some(r) = best_val {
-            out.push(format!("Highest validation accuracy: {} ({:.1} %).", r.0, r.1 * 100.0));
-        }
-        if let Some((r, t)) = best_test {
-            out.push(format!("Highest test accuracy: {} ({:.1} %).", r.0, t * 100.0));
-        }
-        if let (Some(f), Some(s)) = (fastest, slowest) {
-            if runs.len() > 1 && f.3 > 0.0 && s.3 > 0.0 {
-                out.push(format!("Fastest: {} at {:.1} images/s, {:.1}× the slowest ({}).", f.0, f.3, f.3 / s.3, s.0));
-            }
-        }
-        out
+    fn best_val_sentence(&self, name: &str, accuracy: f64) -> String {
+        format!("Highest validation accuracy: {name} ({:.1} %).", accuracy * 100.0)
+    }
+
+    fn best_test_sentence(&self, name: &str, accuracy: f64) -> String {
+        format!("Highest test accuracy: {name} ({:.1} %).", accuracy * 100.0)
+    }
+
+    fn fastest_sentence(&self, fastest: &str, images_per_s: f64, times: f64, slowest: &str) -> String {
+        format!("Fastest: {fastest} at {images_per_s:.1} images/s, {times:.1}× the slowest ({slowest}).")
     }
 
     fn compare_sentence(&self, label: &str, base: &str, params_ratio: f64, flops_ratio: f64, memory_ratio: f64) -> String {
-        let pct = |r: f64| {
-            let p = (r - 1.0) * 100.0;
-            if p.abs() < 0.05 { "±0 %".to_string() } else { format!("{p:+.1} %") }
-        };
+        let pct = super::exercises::percent_change;
         format!(
             "{label}: {} parameters, {} FLOPs per image and {} training memory compared with {base} (× {params_ratio:.2}, × {flops_ratio:.2}, × {memory_ratio:.2}).",
             pct(params_ratio),

@@ -108,7 +108,30 @@ pub fn runs_dropped(lang: Lang, d: &crate::training::board::Dropped) -> Option<S
 /// accuracy, the best test accuracy and the fastest run. `runs` are (name, best val, test,
 /// images/s).
 pub fn runs_summary(lang: Lang, runs: &[(String, f64, Option<f64>, f64)]) -> Vec<String> {
-    lang.msg().runs_summary(runs)
+    let m = lang.msg();
+    let mut out = Vec::new();
+    let best_val = runs.iter().filter(|r| r.1.is_finite()).max_by(|a, b| a.1.total_cmp(&b.1));
+    let best_test = runs.iter().filter_map(|r| r.2.map(|t| (r, t))).max_by(|a, b| a.1.total_cmp(&b.1));
+    let fastest = runs.iter().filter(|r| r.3 > 0.0).max_by(|a, b| a.3.total_cmp(&b.3));
+    let slowest = runs.iter().filter(|r| r.3 > 0.0).min_by(|a, b| a.3.total_cmp(&b.3));
+    if let Some(r) = best_val {
+        out.push(m.best_val_sentence(&r.0, r.1));
+    }
+    if let Some((r, t)) = best_test {
+        out.push(m.best_test_sentence(&r.0, t));
+    }
+    if let (Some(f), Some(s)) = (fastest, slowest) {
+        if runs.len() > 1 && f.3 > 0.0 && s.3 > 0.0 {
+            out.push(m.fastest_sentence(&f.0, f.3, f.3 / s.3, &s.0));
+        }
+    }
+    out
+}
+
+/// A ratio as a signed percentage change for [`compare_sentence`]: "+11.2 %", "-50.0 %", "±0 %".
+pub(super) fn percent_change(r: f64) -> String {
+    let p = (r - 1.0) * 100.0;
+    if p.abs() < 0.05 { "±0 %".to_string() } else { format!("{p:+.1} %") }
 }
 
 /// One sentence from measured numbers: how a variant compares with the baseline.

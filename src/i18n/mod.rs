@@ -123,10 +123,14 @@ pub trait Messages: Sync {
     /// What reading the stored run board left out, as one sentence (`None`: nothing).
     fn runs_dropped(&self, d: &crate::training::board::Dropped) -> Option<String>;
 
-    /// The run board's summary, written from the runs' measurements: the best validation
-    /// accuracy, the best test accuracy and the fastest run. `runs` are (name, best val, test,
-    /// images/s).
-    fn runs_summary(&self, runs: &[(String, f64, Option<f64>, f64)]) -> Vec<String>;
+    /// The run board's summary: the run with the best validation accuracy (a fraction).
+    fn best_val_sentence(&self, name: &str, accuracy: f64) -> String;
+
+    /// The run board's summary: the run with the best test accuracy (a fraction).
+    fn best_test_sentence(&self, name: &str, accuracy: f64) -> String;
+
+    /// The run board's summary: the fastest run, its images/s, how many times the slowest's.
+    fn fastest_sentence(&self, fastest: &str, images_per_s: f64, times: f64, slowest: &str) -> String;
 
     /// One sentence from measured numbers: how a variant compares with the baseline.
     fn compare_sentence(&self, label: &str, base: &str, params_ratio: f64, flops_ratio: f64, memory_ratio: f64) -> String;
