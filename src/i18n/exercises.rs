@@ -62,8 +62,6 @@ pub struct ExUi {
     pub share_notice: &'static str,
 }
 
-pub use super::en::EX as EN;
-pub use super::ja::EX as JA;
 
 #[derive(Debug)]
 pub struct RunsUi {
@@ -81,8 +79,6 @@ pub struct RunsUi {
     pub stopped: &'static str,
 }
 
-pub use super::en::RUNS as RUNS_EN;
-pub use super::ja::RUNS as RUNS_JA;
 
 /// Why a part of a shared link was ignored.
 pub fn ignored_reason(lang: Lang, reason: crate::exercises::share::IgnoredReason) -> &'static str {
@@ -142,6 +138,10 @@ pub fn compare_sentence(lang: Lang, label: &str, base: &str, params_ratio: f64, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::en::EX as EN;
+    use crate::i18n::ja::EX as JA;
+    use crate::i18n::en::RUNS as RUNS_EN;
+    use crate::i18n::ja::RUNS as RUNS_JA;
 
     #[test]
     fn tables_complete_labels_and_sentences_in_both_languages() {

@@ -115,8 +115,6 @@ pub struct TrainUi {
     pub gpu_memory_learned: &'static str,
 }
 
-pub use super::en::TRAIN as EN;
-pub use super::ja::TRAIN as JA;
 
 /// The training worker could not open WebGPU although the page has it.
 pub fn worker_no_webgpu(lang: Lang, reason: &crate::engine::CpuReason) -> String {
@@ -222,6 +220,8 @@ pub fn data_error(lang: Lang, e: &DataError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::en::TRAIN as EN;
+    use crate::i18n::ja::TRAIN as JA;
 
     #[test]
     fn tables_are_complete_and_errors_read_in_both_languages() {

@@ -26,8 +26,6 @@ pub struct TryUi {
     pub truth: &'static str,
 }
 
-pub use super::en::TRY as EN;
-pub use super::ja::TRY as JA;
 
 pub fn sketch_error(lang: Lang, e: &SketchError) -> String {
     lang.msg().sketch_error(e)
@@ -36,6 +34,8 @@ pub fn sketch_error(lang: Lang, e: &SketchError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::en::TRY as EN;
+    use crate::i18n::ja::TRY as JA;
 
     #[test]
     fn both_tables_are_complete_and_differ() {

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::exercises::{Inputs, InputsForm, ShareLink, width};
+use super::exercise_inputs::{Inputs, InputsForm, ShareLink, width};
 use super::state::{BackendState, Backends, CPU_MEMORY_BUDGET, GpuMemory};
 use crate::analysis::LayerKind;
 use crate::client::BackendKind;

@@ -5,6 +5,7 @@ mod app;
 mod backend_panel;
 mod code_cell;
 mod exercise4;
+mod exercise_inputs;
 mod exercises;
 mod fetch;
 mod figure;
