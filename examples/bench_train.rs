@@ -31,45 +31,45 @@ fn main() {
     // Burn's CPU backend, and with `--features native-wgpu` its wgpu backend on whatever adapter
     // wgpu picks (Mesa lavapipe, a software Vulkan driver, on a machine without a GPU).
     #[allow(unused_mut)]
-    let mut devices = vec![("burn flex (CPU), native", Device::flex())];
+    let mut devices = [("burn flex (CPU), native", Device::flex())];
     #[cfg(feature = "native-wgpu")]
     devices.push(("burn wgpu, native (default adapter)", Device::wgpu(burn::tensor::DeviceKind::DefaultDevice)));
     let mut runs = Vec::new();
     for (i, (backend, device)) in devices.iter().enumerate() {
-    // On wgpu only the smallest setting: on a software Vulkan driver one step at 224 px takes
-    // minutes (lavapipe: ~60 s per batch-32 step at 96 px).
-    let configs: &[(usize, usize)] = if i == 0 { &[(32, 96), (128, 96), (32, 224), (128, 224)] } else { &[(32, 96)] };
-    let only = std::env::var("BENCH_ONLY").ok();
-    for &(batch, size) in configs {
-        if only.as_deref().is_some_and(|o| o != format!("{batch}x{size}")) {
-            continue;
-        }
-        let settings = TrainSettings {
-            optimizer: OptimizerKind::Adam,
-            learning_rate: 0.001,
-            batch_size: batch,
-            image_size: size,
-            epochs: 1,
-            train_images: 50_000 / batch * batch,
-            val_images: 100,
-            test_images: 0,
-            evals_per_epoch: 1,
-            seed: 1,
-        };
-        let mut trainer = Trainer::new(&NinConfig::book(), &settings, &data, device).expect("trainer");
-        block_on(trainer.train_chunk(&data, 1)).expect("warm-up step");
-        let (start, mut steps) = (Instant::now(), 0usize);
-        while start.elapsed().as_secs_f64() < budget || steps < 2 {
-            block_on(trainer.train_chunk(&data, 1)).expect("step");
-            steps += 1;
-        }
-        let secs = start.elapsed().as_secs_f64();
-        let images_per_s = (steps * batch) as f64 / secs;
-        eprintln!("{backend}: batch {batch:3} at {size:3} px: {steps} steps in {secs:.1} s, {images_per_s:.1} images/s");
-        runs.push(format!(
+        // On wgpu only the smallest setting: on a software Vulkan driver one step at 224 px takes
+        // minutes (lavapipe: ~60 s per batch-32 step at 96 px).
+        let configs: &[(usize, usize)] = if i == 0 { &[(32, 96), (128, 96), (32, 224), (128, 224)] } else { &[(32, 96)] };
+        let only = std::env::var("BENCH_ONLY").ok();
+        for &(batch, size) in configs {
+            if only.as_deref().is_some_and(|o| o != format!("{batch}x{size}")) {
+                continue;
+            }
+            let settings = TrainSettings {
+                optimizer: OptimizerKind::Adam,
+                learning_rate: 0.001,
+                batch_size: batch,
+                image_size: size,
+                epochs: 1,
+                train_images: 50_000 / batch * batch,
+                val_images: 100,
+                test_images: 0,
+                evals_per_epoch: 1,
+                seed: 1,
+            };
+            let mut trainer = Trainer::new(&NinConfig::book(), &settings, &data, device).expect("trainer");
+            block_on(trainer.train_chunk(&data, 1)).expect("warm-up step");
+            let (start, mut steps) = (Instant::now(), 0usize);
+            while start.elapsed().as_secs_f64() < budget || steps < 2 {
+                block_on(trainer.train_chunk(&data, 1)).expect("step");
+                steps += 1;
+            }
+            let secs = start.elapsed().as_secs_f64();
+            let images_per_s = (steps * batch) as f64 / secs;
+            eprintln!("{backend}: batch {batch:3} at {size:3} px: {steps} steps in {secs:.1} s, {images_per_s:.1} images/s");
+            runs.push(format!(
             "    {{ \"backend\": \"{backend}\", \"batch\": {batch}, \"size\": {size}, \"steps\": {steps}, \"seconds\": {secs:.2}, \"images_per_s\": {images_per_s:.2} }}"
         ));
-    }
+        }
     }
     let json = format!(
         "{{\n  \"optimizer\": \"adam\",\n  \"threads\": {},\n  \"decode_train_ms\": {decode_train_ms:.0},\n  \"decode_test_ms\": {decode_test_ms:.0},\n  \"training\": [\n{}\n  ]\n}}\n",

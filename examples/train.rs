@@ -32,8 +32,8 @@ fn main() {
     }
     // The shards the page would fetch for these settings (scripts/setup.sh writes them).
     let dir = std::env::var("NIN_SHARDS_DIR").unwrap_or_else(|_| "www/data/fashion-mnist".into());
-    let data = shards::read_dir(std::path::Path::new(&dir), Set::Train, s.train_images + s.val_images)
-        .unwrap_or_else(|e| panic!("{dir}: {e} (run scripts/setup.sh)"));
+    let data =
+        shards::read_dir(std::path::Path::new(&dir), Set::Train, s.train_images + s.val_images).unwrap_or_else(|e| panic!("{dir}: {e} (run scripts/setup.sh)"));
     eprintln!("{s:?}");
     // Helpers first, as for the seed figures in the README: Burn's CPU random stream is global
     // in a process, so the order decides which draws each replica's dropout masks get.
@@ -50,11 +50,26 @@ fn main() {
         train_secs += t.elapsed().as_secs_f64();
         println!("step {:5} epoch {:.3} train_loss {:.4} train_acc {:.3}", r.point.step, r.point.epoch, r.point.loss, r.point.accuracy);
         if trainer.eval_due() {
-            let (m, _) = block_on(training::session::evaluate(&trainer.eval_model(), &data, &trainer.split().val.clone(), &s, &trainer.eval_device(), &|_| async {})).expect("eval");
+            let (m, _) =
+                block_on(training::session::evaluate(&trainer.eval_model(), &data, &trainer.split().val.clone(), &s, &trainer.eval_device(), &|_| async {}))
+                    .expect("eval");
             trainer.push_validation(m.clone());
-            println!("VAL step {:5} loss {:.4} acc {:.3} dead {} spread {:.4} offset {:.4}", trainer.step(), m.loss, m.accuracy, m.dead_logits, m.logit_spread, m.logit_offset);
+            println!(
+                "VAL step {:5} loss {:.4} acc {:.3} dead {} spread {:.4} offset {:.4}",
+                trainer.step(),
+                m.loss,
+                m.accuracy,
+                m.dead_logits,
+                m.logit_spread,
+                m.logit_offset
+            );
         }
     }
     let images = trainer.step() * s.batch_size;
-    println!("DONE {images} images in {:.1} s training ({:.1} images/s), {:.1} s in all", train_secs, images as f64 / train_secs, start.elapsed().as_secs_f64());
+    println!(
+        "DONE {images} images in {:.1} s training ({:.1} images/s), {:.1} s in all",
+        train_secs,
+        images as f64 / train_secs,
+        start.elapsed().as_secs_f64()
+    );
 }

@@ -104,9 +104,7 @@ fn main() {
     }
     let train_secs = started.elapsed().as_secs_f64();
     let model = trainer.eval_model();
-    let score = |m: &nin_companion::model::Nin| -> TestReport {
-        block_on(session::test(m, &test, &s, &device, |_| (), |_| async {})).expect("test").0
-    };
+    let score = |m: &nin_companion::model::Nin| -> TestReport { block_on(session::test(m, &test, &s, &device, |_| (), |_| async {})).expect("test").0 };
     let report = score(&model);
     println!("TEST accuracy {:.4} on {} images", report.metrics.accuracy, s.test_images);
 

@@ -31,6 +31,10 @@ as_root() {
 
 step "Rust target wasm32-unknown-unknown"
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+if [ "$TESTING" = 1 ]; then
+  step "rustfmt and clippy (the tests check format and lints)"
+  for c in rustfmt clippy; do rustup component list --installed | grep -q "^$c" || rustup component add "$c"; done
+fi
 
 # The two tool installs compile for many minutes each: run them side by side (2 cores).
 installs=()

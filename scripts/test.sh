@@ -18,6 +18,15 @@ wasm_build=$!
 cargo test --locked --workspace
 wait "$wasm_build" || { tail -n 50 "$WASM_LOG"; exit 1; }
 
+step "format and lints: cargo fmt --check, clippy -D warnings (native, and the page's wasm32 code)"
+cargo fmt --all --check
+cargo clippy --locked --workspace --all-targets -- -D warnings
+cargo clippy --locked --target wasm32-unknown-unknown --lib --bins -- -D warnings
+# No import circles between files (a copy of the team's shared/tools/rust_cycles.py).
+circles="$(python3 scripts/rust_cycles.py src)"
+echo "$circles"
+[ "$(tail -n 1 <<<"$circles")" = "0 circles" ] || { echo "import circles between files (see above)" >&2; exit 1; }
+
 step "release site for /nin/ (trunk build)"
 SITE="$NIN_CACHE/site"
 trunk build --release --public-url /nin/ --dist "$SITE"

@@ -5,7 +5,7 @@ pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -49,7 +49,13 @@ pub fn shape(dims: &[u64]) -> String {
 
 /// Milliseconds, with more digits for short times.
 pub fn millis(ms: f64) -> String {
-    if ms < 10.0 { format!("{ms:.2} ms") } else if ms < 10_000.0 { format!("{ms:.0} ms") } else { format!("{:.1} s", ms / 1000.0) }
+    if ms < 10.0 {
+        format!("{ms:.2} ms")
+    } else if ms < 10_000.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{:.1} s", ms / 1000.0)
+    }
 }
 
 /// Seconds as a clock, `m:ss` or `h:mm:ss`.
@@ -72,7 +78,7 @@ mod tests {
         assert_eq!(bytes(143_327_232), "136.7 MiB");
         assert_eq!(bytes(12), "12 B");
         assert_eq!(shape(&[1, 10]), "(1, 10)");
-        assert_eq!(millis(3.14159), "3.14 ms");
+        assert_eq!(millis(3.14659), "3.15 ms");
         assert_eq!(millis(25_000.0), "25.0 s");
         assert_eq!(clock(59.6), "1:00");
         assert_eq!(clock(266.0), "4:26");

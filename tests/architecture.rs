@@ -26,7 +26,8 @@ fn code(text: &str) -> String {
 #[test]
 fn the_page_reaches_the_engine_only_through_the_client() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let forbidden = ["crate::engine", "crate::worker", "crate::training", "burn::", "crate::model::Nin", "ToWorker", "FromWorker", "ToRun", "ToEngine", "ToHelper"];
+    let forbidden =
+        ["crate::engine", "crate::worker", "crate::training", "burn::", "crate::model::Nin", "ToWorker", "FromWorker", "ToRun", "ToEngine", "ToHelper"];
     let mut found = Vec::new();
     for (path, text) in rust_files(&root.join("src/ui")) {
         let code = code(&text);

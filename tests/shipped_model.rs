@@ -68,12 +68,7 @@ fn the_shipped_model_scores_its_cards_test_accuracy() {
     assert_eq!(report.metrics.images, 10_000);
     // The card's figure came from the same weights (f16 is shipped only when it changes no
     // prediction), so they agree to the image; the tolerance is the card's rounding.
-    assert!(
-        (report.metrics.accuracy - card.test.accuracy).abs() < 0.5e-4,
-        "measured {} vs card {}",
-        report.metrics.accuracy,
-        card.test.accuracy
-    );
+    assert!((report.metrics.accuracy - card.test.accuracy).abs() < 0.5e-4, "measured {} vs card {}", report.metrics.accuracy, card.test.accuracy);
 }
 
 #[test]

@@ -82,7 +82,10 @@ pub fn kept_per_row(config: &NinConfig, plan: &ShapePlan, convention: Convention
         let elems = product(&row.output);
         let kept = match &row.kind {
             LayerKind::NinBlock { .. } => {
-                let Some(StageConfig::Block(block)) = stages.next() else { out.push(0); continue };
+                let Some(StageConfig::Block(block)) = stages.next() else {
+                    out.push(0);
+                    continue;
+                };
                 // Every convolution of the block writes a map of its own width at the block's
                 // output size (the first one sets the size; the inner ones keep it).
                 let spatial = product(&row.output[2..]);
@@ -121,7 +124,13 @@ pub fn kept_per_row(config: &NinConfig, plan: &ShapePlan, convention: Convention
             // Its input is the last ReLU output, already counted; its output is tiny.
             LayerKind::GlobalAvgPool => 0,
             // A view: the linear layer after it keeps the features.
-            LayerKind::Flatten => if next_keeps_input(i) { elems.saturating_mul(F32) } else { 0 },
+            LayerKind::Flatten => {
+                if next_keeps_input(i) {
+                    elems.saturating_mul(F32)
+                } else {
+                    0
+                }
+            }
             // The log-softmax of the loss on the logits (the last row); hidden layers' ReLU
             // outputs (kept by the next linear layer; Burn's ReLU keeps its input as well).
             LayerKind::Linear { .. } if i + 1 == rows.len() => elems.saturating_mul(F32),
@@ -133,10 +142,10 @@ pub fn kept_per_row(config: &NinConfig, plan: &ShapePlan, convention: Convention
         out.push(kept);
     }
     // The loss on GAP logits: log-softmax of the last row's output.
-    if matches!(config.head, HeadConfig::GlobalAvgPool) {
-        if let (Some(last), Some(row)) = (out.last_mut(), rows.last()) {
-            *last = last.saturating_add(product(&row.output).saturating_mul(F32));
-        }
+    if matches!(config.head, HeadConfig::GlobalAvgPool)
+        && let (Some(last), Some(row)) = (out.last_mut(), rows.last())
+    {
+        *last = last.saturating_add(product(&row.output).saturating_mul(F32));
     }
     out
 }
@@ -242,7 +251,8 @@ mod tests {
         let per_image = 4 * (3 * 96 * 54 * 54 + 3 * 256 * 26 * 26 + 3 * 384 * 144 + 3 * 10 * 25)
             + 8 * (96 * 26 * 26 + 256 * 144 + 384 * 25)
             + 4 * (96 * 26 * 26 + 256 * 144)
-            + (384 * 25) + 4 * (384 * 25)
+            + (384 * 25)
+            + 4 * (384 * 25)
             + 4 * 10;
         assert_eq!(m.kept, 128 * per_image);
     }

@@ -87,7 +87,9 @@ pub enum AnalysisError {
         /// Smallest square input this model accepts, if any.
         min_side: Option<usize>,
     },
-    #[error("the activation of layer {layer} needs {needed_mib:.1} MiB, more than the {limit_mib:.1} MiB one buffer may hold here; use a smaller batch or image")]
+    #[error(
+        "the activation of layer {layer} needs {needed_mib:.1} MiB, more than the {limit_mib:.1} MiB one buffer may hold here; use a smaller batch or image"
+    )]
     TooLarge { layer: usize, needed_mib: f64, limit_mib: f64 },
     #[error("the fully connected head was built for {built_height}x{built_width} inputs and cannot take {height}x{width}")]
     HeadTiedToInput { built_height: usize, built_width: usize, height: usize, width: usize },
@@ -101,12 +103,27 @@ pub enum AnalysisError {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum LayerKind {
     /// A NiN block (1-based index among blocks).
-    NinBlock { index: usize, kernel: usize, stride: usize, padding: usize, mlp_kernel: usize, convs: usize },
-    MaxPool { kernel: usize, stride: usize },
-    Dropout { prob: f64 },
+    NinBlock {
+        index: usize,
+        kernel: usize,
+        stride: usize,
+        padding: usize,
+        mlp_kernel: usize,
+        convs: usize,
+    },
+    MaxPool {
+        kernel: usize,
+        stride: usize,
+    },
+    Dropout {
+        prob: f64,
+    },
     GlobalAvgPool,
     Flatten,
-    Linear { in_features: u64, out_features: u64 },
+    Linear {
+        in_features: u64,
+        out_features: u64,
+    },
 }
 
 impl LayerKind {
@@ -169,11 +186,7 @@ impl ShapePlan {
     /// (0 = the input). One WebGPU storage buffer must hold it.
     pub fn largest_tensor(&self) -> (usize, u64) {
         let input = self.input.dims().iter().map(|&d| d as u64).fold(BYTES_PER_ELEMENT, |acc, d| acc.saturating_mul(d));
-        self.rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (i + 1, r.largest_tensor_bytes))
-            .fold((0, input), |best, cur| if cur.1 > best.1 { cur } else { best })
+        self.rows.iter().enumerate().map(|(i, r)| (i + 1, r.largest_tensor_bytes)).fold((0, input), |best, cur| if cur.1 > best.1 { cur } else { best })
     }
 
     /// Refuses a plan whose largest tensor exceeds `limit_bytes` (e.g. the adapter's
@@ -267,27 +280,21 @@ pub fn validate_config(config: &NinConfig) -> Result<(), AnalysisError> {
         }
     }
     match config.head {
-        HeadConfig::GlobalAvgPool if last_channels != config.num_classes => bad(format!(
-            "with global average pooling the last block must have {} channels (one per class), not {last_channels}",
-            config.num_classes
-        )),
+        HeadConfig::GlobalAvgPool if last_channels != config.num_classes => {
+            bad(format!("with global average pooling the last block must have {} channels (one per class), not {last_channels}", config.num_classes))
+        }
         HeadConfig::FullyConnected { input_height, input_width, .. } if input_height == 0 || input_width == 0 => {
             bad("the fully connected head needs a non-zero input size".into())
         }
-        HeadConfig::FullyConnected { ref hidden, .. } if hidden.contains(&0) => {
-            bad("every fully connected layer needs at least one output".into())
-        }
+        HeadConfig::FullyConnected { ref hidden, .. } if hidden.contains(&0) => bad("every fully connected layer needs at least one output".into()),
         _ => Ok(()),
     }
 }
 
 fn check_input(config: &NinConfig, input: InputShape) -> Result<(), AnalysisError> {
-    for (value, dim) in [
-        (input.batch, Dimension::Batch),
-        (input.channels, Dimension::Channels),
-        (input.height, Dimension::Height),
-        (input.width, Dimension::Width),
-    ] {
+    for (value, dim) in
+        [(input.batch, Dimension::Batch), (input.channels, Dimension::Channels), (input.height, Dimension::Height), (input.width, Dimension::Width)]
+    {
         if value == 0 {
             return Err(AnalysisError::ZeroDimension(dim));
         }
@@ -295,15 +302,10 @@ fn check_input(config: &NinConfig, input: InputShape) -> Result<(), AnalysisErro
     if input.channels != config.input_channels {
         return Err(AnalysisError::ChannelMismatch { expected: config.input_channels, got: input.channels });
     }
-    if let HeadConfig::FullyConnected { input_height, input_width, .. } = config.head {
-        if (input_height, input_width) != (input.height, input.width) {
-            return Err(AnalysisError::HeadTiedToInput {
-                built_height: input_height,
-                built_width: input_width,
-                height: input.height,
-                width: input.width,
-            });
-        }
+    if let HeadConfig::FullyConnected { input_height, input_width, .. } = config.head
+        && (input_height, input_width) != (input.height, input.width)
+    {
+        return Err(AnalysisError::HeadTiedToInput { built_height: input_height, built_width: input_width, height: input.height, width: input.width });
     }
     Ok(())
 }
@@ -340,14 +342,7 @@ impl Walker {
     }
 
     fn block(&mut self, b: &NinBlockConfig, index: usize) -> Result<LayerKind, Option<usize>> {
-        let kind = LayerKind::NinBlock {
-            index,
-            kernel: b.kernel,
-            stride: b.stride,
-            padding: b.padding,
-            mlp_kernel: b.mlp_kernel,
-            convs: b.channels.len(),
-        };
+        let kind = LayerKind::NinBlock { index, kernel: b.kernel, stride: b.stride, padding: b.padding, mlp_kernel: b.mlp_kernel, convs: b.channels.len() };
         let (mut params, mut flops, mut largest) = (0u64, 0u64, 0u64);
         for (i, &c_out) in b.channels.iter().enumerate() {
             let (k, s, p) = if i == 0 { (b.kernel, b.stride, b.padding) } else { (b.mlp_kernel, 1, b.mlp_padding()) };
@@ -404,10 +399,7 @@ fn walk_body(config: &NinConfig, input: InputShape) -> Result<Walker, AnalysisEr
             }
             StageConfig::MaxPool { kernel, stride } => {
                 let kind = LayerKind::MaxPool { kernel: *kernel, stride: *stride };
-                let (Some(h), Some(w)) = (
-                    window_output(walker.map.height, *kernel, *stride, 0),
-                    window_output(walker.map.width, *kernel, *stride, 0),
-                ) else {
+                let (Some(h), Some(w)) = (window_output(walker.map.height, *kernel, *stride, 0), window_output(walker.map.width, *kernel, *stride, 0)) else {
                     return Err(walker.too_small(input, &kind, *kernel));
                 };
                 walker.map = MapShape { height: h, width: w, ..walker.map };
@@ -437,16 +429,7 @@ pub fn body_output(config: &NinConfig, input: InputShape) -> Result<MapShape, An
 fn with_min_side(error: AnalysisError, config: &NinConfig) -> AnalysisError {
     match error {
         AnalysisError::InputTooSmall { height, width, layer, layer_name, map_height, map_width, kernel, .. } => {
-            AnalysisError::InputTooSmall {
-                height,
-                width,
-                layer,
-                layer_name,
-                map_height,
-                map_width,
-                kernel,
-                min_side: min_input_side(config),
-            }
+            AnalysisError::InputTooSmall { height, width, layer, layer_name, map_height, map_width, kernel, min_side: min_input_side(config) }
         }
         other => other,
     }
@@ -496,9 +479,7 @@ pub fn plan(config: &NinConfig, input: InputShape) -> Result<ShapePlan, Analysis
                 let outputs = checked(&[map.batch, width])?;
                 // multiply-adds (x2) and a bias add per output; hidden layers add a ReLU
                 let extra = if i + 1 == widths.len() { 1 } else { 2 };
-                let flops = checked(&[map.batch, 2, weights])?
-                    .checked_add(checked(&[outputs, extra])?)
-                    .ok_or(AnalysisError::Overflow)?;
+                let flops = checked(&[map.batch, 2, weights])?.checked_add(checked(&[outputs, extra])?).ok_or(AnalysisError::Overflow)?;
                 walker.rows.push(LayerRow {
                     kind: LayerKind::Linear { in_features: features, out_features: width },
                     output: vec![map.batch, width],
@@ -590,10 +571,7 @@ mod tests {
             other => panic!("expected InputTooSmall, got {other:?}"),
         }
         // one short side is enough to fail
-        assert!(matches!(
-            plan(&NinConfig::book(), InputShape::new(1, 1, 224, 66)),
-            Err(AnalysisError::InputTooSmall { .. })
-        ));
+        assert!(matches!(plan(&NinConfig::book(), InputShape::new(1, 1, 224, 66)), Err(AnalysisError::InputTooSmall { .. })));
     }
 
     #[test]

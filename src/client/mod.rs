@@ -34,10 +34,10 @@ pub async fn summary(backend: &ActiveBackend, config: &NinConfig, input: InputSh
 // What the page may name of the engine: the types its views render and its forms build, and
 // the pure checks it runs before it asks for work (memory estimates, the worker count, the
 // weights file's header). Only the items above start work.
-pub use crate::engine::webgpu::{js_error_text, probe as probe_webgpu};
 pub use crate::engine::backend::CPU_BUFFER_LIMIT_BYTES;
 pub use crate::engine::gpu_fault::{MemoryEvent, learn as learn_gpu_memory};
 pub use crate::engine::summary::{largest_batch_within, summary_bytes};
+pub use crate::engine::webgpu::{js_error_text, probe as probe_webgpu};
 pub use crate::engine::{ActiveBackend, AdapterReport, BackendKind, CpuReason, GpuFault, SummaryError, SummaryReport};
 pub use crate::model::Nin;
 pub use crate::training::metrics::TestReport;

@@ -34,7 +34,10 @@ pub enum Update {
     /// The trained weights (a Burn record), when training ended (finished or stopped).
     Weights(WeightsRecord),
     /// The test set scored.
-    Report { report: TestReport, images: usize },
+    Report {
+        report: TestReport,
+        images: usize,
+    },
     Ended(Ended),
     Failed(WorkerFailure),
 }
@@ -154,7 +157,9 @@ impl<'a> Run<'a> {
                 Job::Train { config, settings, data } => {
                     helper.send(ToHelper::Train { config: config.clone(), settings: settings.clone(), rank: i as u64 + 1 }, data, &[helper_end])?
                 }
-                Job::Score { config, settings, data } => helper.send(ToHelper::Score { config: config.clone(), settings: settings.clone() }, data, &[helper_end])?,
+                Job::Score { config, settings, data } => {
+                    helper.send(ToHelper::Score { config: config.clone(), settings: settings.clone() }, data, &[helper_end])?
+                }
             }
             lead_ports.push(lead_end);
         }

@@ -41,14 +41,7 @@ pub struct ChapterText {
 }
 
 /// Anchor ids of the sections, in page order; shared by both languages.
-pub const SECTION_IDS: [&str; 6] = [
-    "introduction",
-    "nin-blocks",
-    "nin-model",
-    "training",
-    "summary",
-    "exercises",
-];
+pub const SECTION_IDS: [&str; 6] = ["introduction", "nin-blocks", "nin-model", "training", "summary", "exercises"];
 
 pub const EN: ChapterText = ChapterText {
     title: "Network in Network (NiN)",
@@ -305,8 +298,7 @@ mod tests {
     }
 
     fn has_japanese(text: &str) -> bool {
-        text.chars()
-            .any(|c| ('\u{3040}'..='\u{30FF}').contains(&c) || ('\u{4E00}'..='\u{9FFF}').contains(&c))
+        text.chars().any(|c| ('\u{3040}'..='\u{30FF}').contains(&c) || ('\u{4E00}'..='\u{9FFF}').contains(&c))
     }
 
     #[test]

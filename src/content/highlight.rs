@@ -15,9 +15,8 @@ pub enum Token {
 }
 
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "const", "crate", "else", "enum", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod",
-    "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "use", "where", "while",
-    "true", "false",
+    "as", "async", "await", "const", "crate", "else", "enum", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "use", "where", "while", "true", "false",
 ];
 
 /// Splits Rust source into classified runs; concatenating the runs gives the input back.

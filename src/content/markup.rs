@@ -15,10 +15,7 @@ pub fn parse(paragraph: &str) -> Vec<Span<'_>> {
     let mut spans = Vec::new();
     let mut rest = paragraph;
     while !rest.is_empty() {
-        let next = [("`", 0u8), ("**", 1), ("$", 2)]
-            .iter()
-            .filter_map(|(m, k)| rest.find(m).map(|i| (i, *m, *k)))
-            .min_by_key(|(i, _, _)| *i);
+        let next = [("`", 0u8), ("**", 1), ("$", 2)].iter().filter_map(|(m, k)| rest.find(m).map(|i| (i, *m, *k))).min_by_key(|(i, _, _)| *i);
         let Some((start, marker, kind)) = next else {
             spans.push(Span::Text(rest));
             break;

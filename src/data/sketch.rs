@@ -50,10 +50,7 @@ pub fn to_input(rgba: &[u8], width: usize, height: usize) -> Result<Prepared, Sk
     if rgba.len() != expected {
         return Err(SketchError::WrongLength { width, height, expected, got: rgba.len() });
     }
-    let mut grey: Vec<f32> = rgba
-        .chunks_exact(4)
-        .map(|p| (0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32) * p[3] as f32 / 255.0)
-        .collect();
+    let mut grey: Vec<f32> = rgba.chunks_exact(4).map(|p| (0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32) * p[3] as f32 / 255.0).collect();
 
     // A light border means a light background: invert.
     let border: Vec<f32> = (0..width)

@@ -77,20 +77,14 @@ pub const REQUIRED_FEATURES: [&str; 1] = ["timestamp-query"];
 
 /// Limits Burn's kernels take for granted: WebGPU's guaranteed defaults, which every core
 /// adapter meets (a compatibility-mode adapter may not).
-pub const REQUIRED_LIMITS: [(&str, u64); 3] = [
-    ("maxStorageBuffersPerShaderStage", 8),
-    ("maxComputeInvocationsPerWorkgroup", 256),
-    ("maxComputeWorkgroupStorageSize", 16_384),
-];
+pub const REQUIRED_LIMITS: [(&str, u64); 3] =
+    [("maxStorageBuffersPerShaderStage", 8), ("maxComputeInvocationsPerWorkgroup", 256), ("maxComputeWorkgroupStorageSize", 16_384)];
 
 impl AdapterReport {
     /// A readable adapter name from whatever fields the browser filled.
     pub fn name(&self) -> String {
-        let parts: Vec<&str> = [&self.description, &self.vendor, &self.architecture, &self.device]
-            .into_iter()
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
-            .collect();
+        let parts: Vec<&str> =
+            [&self.description, &self.vendor, &self.architecture, &self.device].into_iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
         if parts.is_empty() { "unnamed adapter".into() } else { parts.join(" / ") }
     }
 
@@ -105,14 +99,12 @@ impl AdapterReport {
         if let Some(missing) = REQUIRED_FEATURES.into_iter().find(|f| !self.features.iter().any(|have| have == f)) {
             return Some(CpuReason::MissingFeature(missing.to_string()));
         }
-        let limits = [
-            self.max_storage_buffers_per_shader_stage,
-            self.max_compute_invocations_per_workgroup,
-            self.max_compute_workgroup_storage_size,
-        ];
-        REQUIRED_LIMITS.into_iter().zip(limits).find(|((_, need), have)| !matches!(have.partial_cmp(&(*need as f64)), Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal))).map(|((name, need), have)| {
-            CpuReason::LimitTooLow { name: name.to_string(), have: if have.is_finite() { have.max(0.0) as u64 } else { 0 }, need }
-        })
+        let limits = [self.max_storage_buffers_per_shader_stage, self.max_compute_invocations_per_workgroup, self.max_compute_workgroup_storage_size];
+        REQUIRED_LIMITS
+            .into_iter()
+            .zip(limits)
+            .find(|((_, need), have)| !matches!(have.partial_cmp(&(*need as f64)), Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)))
+            .map(|((name, need), have)| CpuReason::LimitTooLow { name: name.to_string(), have: if have.is_finite() { have.max(0.0) as u64 } else { 0 }, need })
     }
 }
 
@@ -199,20 +191,14 @@ mod tests {
         assert_eq!(swiftshader().unusable_reason(), None);
         let without = AdapterReport { features: vec!["shader-f16".into()], ..swiftshader() };
         assert_eq!(without.unusable_reason(), Some(CpuReason::MissingFeature("timestamp-query".into())));
-        assert_eq!(
-            without.unusable_reason().unwrap().to_string(),
-            "this browser's WebGPU has no timestamp-query, which Burn needs in the browser"
-        );
+        assert_eq!(without.unusable_reason().unwrap().to_string(), "this browser's WebGPU has no timestamp-query, which Burn needs in the browser");
     }
 
     #[test]
     fn limits_under_webgpus_defaults_are_refused() {
         // A compatibility-mode adapter: 4 storage buffers per stage.
         let compat = AdapterReport { max_storage_buffers_per_shader_stage: 4.0, ..swiftshader() };
-        assert_eq!(
-            compat.unusable_reason(),
-            Some(CpuReason::LimitTooLow { name: "maxStorageBuffersPerShaderStage".into(), have: 4, need: 8 })
-        );
+        assert_eq!(compat.unusable_reason(), Some(CpuReason::LimitTooLow { name: "maxStorageBuffersPerShaderStage".into(), have: 4, need: 8 }));
         let small = AdapterReport { max_compute_workgroup_storage_size: 8_192.0, ..swiftshader() };
         assert!(matches!(small.unusable_reason(), Some(CpuReason::LimitTooLow { need: 16_384, .. })));
         // A limit the browser did not report (NaN from a missing field) is not taken as met.

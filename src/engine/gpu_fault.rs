@@ -121,11 +121,8 @@ pub fn watch(device: &wasm_bindgen::JsValue, on_fault: impl Fn(&GpuFault) + 'sta
         // Handled: the browser need not log it as an unhandled error.
         event.prevent_default();
         let error = Reflect::get(&event, &"error".into()).unwrap_or_default();
-        let class = Reflect::get(&error, &"constructor".into())
-            .and_then(|c| Reflect::get(&c, &"name".into()))
-            .ok()
-            .and_then(|n| n.as_string())
-            .unwrap_or_default();
+        let class =
+            Reflect::get(&error, &"constructor".into()).and_then(|c| Reflect::get(&c, &"name".into())).ok().and_then(|n| n.as_string()).unwrap_or_default();
         let message = Reflect::get(&error, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
         let fault = classify(&class, &message);
         record(fault.clone());
@@ -163,7 +160,10 @@ mod tests {
     fn error_classes_become_faults() {
         assert_eq!(classify("GPUOutOfMemoryError", ""), GpuFault::OutOfMemory("GPUOutOfMemoryError".into()));
         assert_eq!(classify("GPUInternalError", " shader failed "), GpuFault::Internal("shader failed".into()));
-        assert_eq!(classify("GPUValidationError", "bad usage.\n - While calling [Device].CreateBuffer"), GpuFault::Validation("bad usage. - While calling [Device].CreateBuffer".into()));
+        assert_eq!(
+            classify("GPUValidationError", "bad usage.\n - While calling [Device].CreateBuffer"),
+            GpuFault::Validation("bad usage. - While calling [Device].CreateBuffer".into())
+        );
         assert_eq!(classify("GPUValidationError", "bad usage"), GpuFault::Validation("bad usage".into()));
         // Anything unknown (a future error class) is still a fault, never a panic.
         assert!(matches!(classify("", "odd"), GpuFault::Validation(m) if m == "odd"));

@@ -95,12 +95,7 @@ async fn settle() {}
 /// model on `device`, runs one forward pass and compares every shape with the plan.
 ///
 /// Reads back only asynchronously, so it is safe on WebGPU in the browser.
-pub async fn run_shape_summary(
-    device: &Device,
-    config: &NinConfig,
-    input: InputShape,
-    buffer_limit_bytes: u64,
-) -> Result<SummaryReport, SummaryError> {
+pub async fn run_shape_summary(device: &Device, config: &NinConfig, input: InputShape, buffer_limit_bytes: u64) -> Result<SummaryReport, SummaryError> {
     let plan = analysis::plan(config, input)?;
     plan.check_fits(buffer_limit_bytes)?;
     // An earlier request that ran out of memory was answered with that fault; the device still
@@ -132,8 +127,7 @@ pub async fn run_shape_summary(
         return Err(SummaryError::Gpu(fault));
     }
 
-    let measured_shapes: Vec<Vec<u64>> =
-        trace.shapes.iter().map(|s| s.iter().map(|&d| d as u64).collect()).collect();
+    let measured_shapes: Vec<Vec<u64>> = trace.shapes.iter().map(|s| s.iter().map(|&d| d as u64).collect()).collect();
     compare_shapes(&plan, &measured_shapes)?;
     Ok(SummaryReport { plan, measured_shapes, module_params, forward_ms })
 }
@@ -165,14 +159,8 @@ mod tests {
     fn analysis_equals_the_real_forward_pass_at_several_sizes() {
         let _rng = crate::burn_rng_lock();
         let config = NinConfig::book();
-        for input in [
-            InputShape::new(1, 1, 224, 224),
-            InputShape::new(2, 1, 67, 67),
-            InputShape::new(1, 1, 96, 160),
-            InputShape::new(3, 1, 131, 75),
-        ] {
-            let report = block_on(run_shape_summary(&cpu(), &config, input, u64::MAX))
-                .unwrap_or_else(|e| panic!("{input:?}: {e}"));
+        for input in [InputShape::new(1, 1, 224, 224), InputShape::new(2, 1, 67, 67), InputShape::new(1, 1, 96, 160), InputShape::new(3, 1, 131, 75)] {
+            let report = block_on(run_shape_summary(&cpu(), &config, input, u64::MAX)).unwrap_or_else(|e| panic!("{input:?}: {e}"));
             assert_eq!(report.measured_shapes.len(), 10);
             assert_eq!(report.measured_shapes.last().unwrap(), &vec![input.batch as u64, 10]);
             assert_eq!(report.module_params, 1_992_166);

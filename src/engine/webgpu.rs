@@ -30,9 +30,7 @@ fn number(target: &JsValue, key: &str) -> f64 {
 
 /// A thrown JS value as text.
 pub fn js_error_text(e: &JsValue) -> String {
-    e.as_string()
-        .or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())))
-        .unwrap_or_else(|| format!("{e:?}"))
+    e.as_string().or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message()))).unwrap_or_else(|| format!("{e:?}"))
 }
 
 /// `navigator.gpu.requestAdapter()` in this global scope (page or worker), the same request

@@ -6,10 +6,10 @@ pub mod share;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::memory::{self, Convention, TrainingMemory};
 use crate::analysis::{self, AnalysisError, InputShape, LayerKind, ShapePlan};
 use crate::model::{HeadConfig, NinBlockConfig, NinConfig, StageConfig, VGG11, VGG16, VGG19};
 use crate::training::OptimizerKind;
-use crate::analysis::memory::{self, Convention, TrainingMemory};
 
 /// f32.
 const BYTES: u64 = 4;
@@ -32,8 +32,7 @@ pub enum Exercise {
 }
 
 impl Exercise {
-    pub const ALL: [Exercise; 6] =
-        [Exercise::MlpDepth, Exercise::MlpKernel, Exercise::Head, Exercise::Resources, Exercise::Reduction, Exercise::Family];
+    pub const ALL: [Exercise; 6] = [Exercise::MlpDepth, Exercise::MlpKernel, Exercise::Head, Exercise::Resources, Exercise::Reduction, Exercise::Family];
 
     /// 1-based number as in the book.
     pub fn number(self) -> usize {
@@ -141,11 +140,9 @@ pub fn variants(exercise: Exercise) -> Vec<Variant> {
     match exercise {
         Exercise::MlpDepth => vec![variant("mlp1", with_mlp_convs(1)), baseline("book", NinConfig::book()), variant("mlp3", with_mlp_convs(3))],
         Exercise::MlpKernel => vec![baseline("book", NinConfig::book()), variant("kernel3", with_mlp_kernel(3))],
-        Exercise::Head => vec![
-            baseline("book", NinConfig::book()),
-            variant("fc_last_block", fc_after_last_block()),
-            variant("fc_no_last_block", fc_without_last_block()),
-        ],
+        Exercise::Head => {
+            vec![baseline("book", NinConfig::book()), variant("fc_last_block", fc_after_last_block()), variant("fc_no_last_block", fc_without_last_block())]
+        }
         Exercise::Resources => vec![baseline("book", NinConfig::book())],
         Exercise::Reduction => vec![baseline("book", NinConfig::book()), variant("gradual", gradual_reduction())],
         Exercise::Family => vec![

@@ -12,6 +12,11 @@ pub const MAX_BATCH: usize = 4096;
 const MAX_VALUE: usize = 24;
 const MAX_QUERY: usize = 512;
 
+/// The share link's format (`v=`): version 1 is the first. A later version may add keys; a
+/// link without `v` (made before 2026-12-04) is version 1, and every key stays optional, so
+/// old links keep working and a new key is simply absent from them.
+pub const SHARE_FORMAT: u32 = 1;
+
 /// What a shared URL restores.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ShareState {
@@ -47,7 +52,7 @@ fn safe(text: &str) -> String {
 
 /// The query string (without `?`) for `state`; parts that are `None` are left out.
 pub fn encode(state: &ShareState) -> String {
-    let mut parts = Vec::new();
+    let mut parts = vec![format!("v={SHARE_FORMAT}")];
     if let Some(e) = state.exercise {
         parts.push(format!("ex={}", e.id()));
     }
@@ -103,10 +108,12 @@ pub fn decode(query: &str) -> (ShareState, Vec<Ignored>) {
             continue;
         }
         let number = |max: u64| -> Result<u64, IgnoredReason> {
-            let n: u64 = value.parse().map_err(|_| if value.chars().all(|c| c.is_ascii_digit()) { IgnoredReason::OutOfRange } else { IgnoredReason::Malformed })?;
+            let n: u64 =
+                value.parse().map_err(|_| if value.chars().all(|c| c.is_ascii_digit()) { IgnoredReason::OutOfRange } else { IgnoredReason::Malformed })?;
             if n == 0 || n > max { Err(IgnoredReason::OutOfRange) } else { Ok(n) }
         };
         let result: Result<(), IgnoredReason> = match key {
+            "v" => value.parse::<u32>().map(|_| ()).map_err(|_| IgnoredReason::Malformed),
             "ex" => Exercise::ALL.into_iter().find(|e| e.id() == value).map(|e| state.exercise = Some(e)).ok_or(IgnoredReason::Malformed),
             "side" => number(MAX_SIDE as u64).map(|n| state.side = Some(n as usize)),
             "batch" => number(MAX_BATCH as u64).map(|n| state.batch = Some(n as usize)),
@@ -140,6 +147,18 @@ pub fn decode(query: &str) -> (ShareState, Vec<Ignored>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 26: links carry their format, and a link made before it (no `v`) restores the same.
+    #[test]
+    fn links_carry_a_version_and_old_links_still_work() {
+        let state = ShareState { exercise: Some(Exercise::MlpDepth), side: Some(224), seed: Some(0), ..Default::default() };
+        let link = encode(&state);
+        assert!(link.starts_with("v=1&"), "{link}");
+        let old = link.trim_start_matches("v=1&");
+        assert_eq!(decode(old), (state.clone(), vec![]));
+        assert_eq!(decode(&link), (state, vec![]));
+        assert_eq!(decode("v=x&ex=ex1").1[0].reason, IgnoredReason::Malformed);
+    }
 
     #[test]
     fn round_trips() {

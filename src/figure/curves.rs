@@ -63,20 +63,12 @@ pub fn layout(history: &History, epochs: usize) -> CurvesLayout {
     let every = epochs.div_ceil(10).max(1);
     let x_ticks = (0..=epochs.max(1)).filter(|e| e % every == 0).map(|e| (x_of(e as f64, epochs_f), e.to_string())).collect();
     let step = if loss_max > 5.0 { 2.0 } else { 0.5 };
-    let loss_ticks = (0..)
-        .map(|i| i as f64 * step)
-        .take_while(|v| *v <= loss_max + 1e-9)
-        .map(|v| (y_of(v, loss_max), format!("{v:.1}")))
-        .collect();
+    let loss_ticks = (0..).map(|i| i as f64 * step).take_while(|v| *v <= loss_max + 1e-9).map(|v| (y_of(v, loss_max), format!("{v:.1}"))).collect();
     let acc_ticks = (0..=5).map(|i| i as f64 * 0.2).map(|v| (y_of(v, 1.0), format!("{:.0}%", v * 100.0))).collect();
     let train_loss = points(history.train.iter().map(|p| (x_of(p.epoch, epochs_f), y_of(p.loss, loss_max))));
     let val_loss = points(history.val.iter().map(|p| (x_of(p.epoch, epochs_f), y_of(p.metrics.loss, loss_max))));
     let val_acc = points(history.val.iter().map(|p| (x_of(p.epoch, epochs_f), y_of(p.metrics.accuracy, 1.0))));
-    let val_marks = history
-        .val
-        .iter()
-        .map(|p| (x_of(p.epoch, epochs_f), y_of(p.metrics.loss, loss_max), y_of(p.metrics.accuracy, 1.0)))
-        .collect();
+    let val_marks = history.val.iter().map(|p| (x_of(p.epoch, epochs_f), y_of(p.metrics.loss, loss_max), y_of(p.metrics.accuracy, 1.0))).collect();
     CurvesLayout {
         loss_max,
         x_ticks,
@@ -95,12 +87,7 @@ pub fn layout(history: &History, epochs: usize) -> CurvesLayout {
 /// string per run, all on a shared epoch axis (the longest run) and the fixed 0-1 accuracy
 /// axis, so the curves compare directly.
 pub fn overlay(histories: &[&History]) -> (Vec<(f64, String)>, Vec<String>) {
-    let epochs = histories
-        .iter()
-        .flat_map(|h| h.val.iter().map(|p| p.epoch))
-        .fold(0.0_f64, f64::max)
-        .ceil()
-        .max(1.0);
+    let epochs = histories.iter().flat_map(|h| h.val.iter().map(|p| p.epoch)).fold(0.0_f64, f64::max).ceil().max(1.0);
     let every = (epochs as usize).div_ceil(10).max(1);
     let ticks = (0..=epochs as usize).filter(|e| e % every == 0).map(|e| (x_of(e as f64, epochs), e.to_string())).collect();
     let lines = histories
@@ -123,10 +110,7 @@ mod tests {
     #[test]
     fn points_map_epochs_and_values_onto_the_plot() {
         let h = History {
-            train: vec![
-                TrainPoint { epoch: 0.5, step: 5, loss: 2.0, accuracy: 0.2 },
-                TrainPoint { epoch: 2.0, step: 20, loss: 0.5, accuracy: 0.8 },
-            ],
+            train: vec![TrainPoint { epoch: 0.5, step: 5, loss: 2.0, accuracy: 0.2 }, TrainPoint { epoch: 2.0, step: 20, loss: 0.5, accuracy: 0.8 }],
             val: vec![ValPoint { epoch: 2.0, step: 20, metrics: metrics(1.0, 0.5) }],
         };
         let l = layout(&h, 2);

@@ -11,12 +11,22 @@ use crate::model::{HeadConfig, NinConfig, StageConfig};
 pub enum FigureItem {
     /// A block of convolutions: `(kernel, channels)` per convolution, each followed by ReLU.
     /// `nin` is true for a NiN block (one k x k conv, then "MLP" convs), false for a VGG block.
-    Block { convs: Vec<(usize, usize)>, nin: bool },
-    MaxPool { kernel: usize, stride: usize },
-    Dropout { prob: f64 },
+    Block {
+        convs: Vec<(usize, usize)>,
+        nin: bool,
+    },
+    MaxPool {
+        kernel: usize,
+        stride: usize,
+    },
+    Dropout {
+        prob: f64,
+    },
     GlobalAvgPool,
     Flatten,
-    FullyConnected { width: usize },
+    FullyConnected {
+        width: usize,
+    },
 }
 
 /// A positioned box.
@@ -48,12 +58,7 @@ pub fn items(config: &NinConfig) -> Vec<FigureItem> {
         .iter()
         .map(|stage| match stage {
             StageConfig::Block(b) => FigureItem::Block {
-                convs: b
-                    .channels
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &c)| (if i == 0 { b.kernel } else { b.mlp_kernel }, c))
-                    .collect(),
+                convs: b.channels.iter().enumerate().map(|(i, &c)| (if i == 0 { b.kernel } else { b.mlp_kernel }, c)).collect(),
                 nin: b.mlp_kernel == 1 || b.kernel != b.mlp_kernel,
             },
             StageConfig::MaxPool { kernel, stride } => FigureItem::MaxPool { kernel: *kernel, stride: *stride },
@@ -165,7 +170,14 @@ mod tests {
         // 5 blocks + 5 pools + flatten + 3 FC layers
         assert_eq!(col.boxes.len(), 14);
         assert_eq!(col.boxes[4].item, FigureItem::Block { convs: vec![(3, 256), (3, 256)], nin: false });
-        let fc: Vec<_> = col.boxes.iter().filter_map(|b| match b.item { FigureItem::FullyConnected { width } => Some(width), _ => None }).collect();
+        let fc: Vec<_> = col
+            .boxes
+            .iter()
+            .filter_map(|b| match b.item {
+                FigureItem::FullyConnected { width } => Some(width),
+                _ => None,
+            })
+            .collect();
         assert_eq!(fc, vec![4096, 4096, 10]);
         let taller = layout(&NinConfig::vgg(&VGG16, 10));
         assert!(taller.height > col.height, "VGG-16 has more convolutions per block");

@@ -62,7 +62,6 @@ pub struct ExUi {
     pub share_notice: &'static str,
 }
 
-
 #[derive(Debug)]
 pub struct RunsUi {
     pub title: &'static str,
@@ -78,7 +77,6 @@ pub struct RunsUi {
     pub delete: &'static str,
     pub stopped: &'static str,
 }
-
 
 /// Why a part of a shared link was ignored.
 pub fn ignored_reason(lang: Lang, reason: crate::exercises::share::IgnoredReason) -> &'static str {
@@ -116,10 +114,12 @@ pub fn runs_summary(lang: Lang, runs: &[(String, f64, Option<f64>, f64)]) -> Vec
     if let Some((r, t)) = best_test {
         out.push(m.best_test_sentence(&r.0, t));
     }
-    if let (Some(f), Some(s)) = (fastest, slowest) {
-        if runs.len() > 1 && f.3 > 0.0 && s.3 > 0.0 {
-            out.push(m.fastest_sentence(&f.0, f.3, f.3 / s.3, &s.0));
-        }
+    if let (Some(f), Some(s)) = (fastest, slowest)
+        && runs.len() > 1
+        && f.3 > 0.0
+        && s.3 > 0.0
+    {
+        out.push(m.fastest_sentence(&f.0, f.3, f.3 / s.3, &s.0));
     }
     out
 }
@@ -139,8 +139,8 @@ pub fn compare_sentence(lang: Lang, label: &str, base: &str, params_ratio: f64, 
 mod tests {
     use super::*;
     use crate::i18n::en::EX as EN;
-    use crate::i18n::ja::EX as JA;
     use crate::i18n::en::RUNS as RUNS_EN;
+    use crate::i18n::ja::EX as JA;
     use crate::i18n::ja::RUNS as RUNS_JA;
 
     #[test]

@@ -115,7 +115,6 @@ pub struct TrainUi {
     pub gpu_memory_learned: &'static str,
 }
 
-
 /// The training worker could not open WebGPU although the page has it.
 pub fn worker_no_webgpu(lang: Lang, reason: &crate::engine::CpuReason) -> String {
     lang.msg().worker_no_webgpu(reason)

@@ -26,7 +26,6 @@ pub struct TryUi {
     pub truth: &'static str,
 }
 
-
 pub fn sketch_error(lang: Lang, e: &SketchError) -> String {
     lang.msg().sketch_error(e)
 }

@@ -125,8 +125,7 @@ impl NinConfig {
             body.push(StageConfig::Block(NinBlockConfig::new(vec![channels; convs], 3, 1, 1).with_mlp_kernel(3)));
             body.push(StageConfig::MaxPool { kernel: 2, stride: 2 });
         }
-        Self::new(body, HeadConfig::FullyConnected { input_height: 224, input_width: 224, hidden: vec![4096, 4096] })
-            .with_num_classes(num_classes)
+        Self::new(body, HeadConfig::FullyConnected { input_height: 224, input_width: 224, hidden: vec![4096, 4096] }).with_num_classes(num_classes)
     }
 
     /// The same network with another head.

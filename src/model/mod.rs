@@ -32,11 +32,7 @@ impl NinConfig {
                     in_channels = *block.channels.last().unwrap_or(&in_channels);
                     Stage::Block(built)
                 }
-                StageConfig::MaxPool { kernel, stride } => Stage::MaxPool(
-                    MaxPool2dConfig::new([*kernel, *kernel])
-                        .with_strides([*stride, *stride])
-                        .init(),
-                ),
+                StageConfig::MaxPool { kernel, stride } => Stage::MaxPool(MaxPool2dConfig::new([*kernel, *kernel]).with_strides([*stride, *stride]).init()),
                 StageConfig::Dropout { prob } => Stage::Dropout(DropoutConfig::new(*prob).init()),
             });
         }
@@ -53,17 +49,12 @@ impl NinConfig {
                     layers.push(layer);
                     features = width;
                 }
-                Head::FullyConnected(FullyConnectedHead {
-                    layers,
-                    activation: Relu::new(),
-                    dropout: DropoutConfig::new(0.5).init(),
-                })
+                Head::FullyConnected(FullyConnectedHead { layers, activation: Relu::new(), dropout: DropoutConfig::new(0.5).init() })
             }
         };
         Ok(Nin { stages, head })
     }
 }
-
 
 fn xavier() -> Initializer {
     Initializer::XavierUniform { gain: 1.0 }
@@ -135,7 +126,11 @@ impl NinBlock {
 /// A 1x1 convolution with stride 1 and no padding: a matrix product over the channels.
 fn is_pointwise(layer: &Conv2d) -> bool {
     let [_, _, kh, kw] = layer.weight.dims();
-    kh == 1 && kw == 1 && layer.stride == [1, 1] && layer.dilation == [1, 1] && layer.groups == 1
+    kh == 1
+        && kw == 1
+        && layer.stride == [1, 1]
+        && layer.dilation == [1, 1]
+        && layer.groups == 1
         && matches!(layer.padding, PaddingConfig2d::Valid | PaddingConfig2d::Same | PaddingConfig2d::Explicit(0, 0, 0, 0))
 }
 

@@ -6,19 +6,36 @@ use serde::{Deserialize, Serialize};
 
 use super::{History, TrainSettings};
 
-/// One run on the board.
+/// The format of a saved [`RunRecord`]. Version 1 is the first; a later version adds fields,
+/// each with a default, so that the runs a student saved before still load.
+pub const RUN_FORMAT: u32 = 1;
+
+fn run_format() -> u32 {
+    RUN_FORMAT
+}
+
+/// One run on the board. The run's identity and curves are required; every field that only
+/// describes it defaults when a saved run lacks it (as a field added later would).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunRecord {
+    /// The format it was saved in ([`RUN_FORMAT`]; absent in runs saved before 2026-12-04).
+    #[serde(default = "run_format")]
+    pub format: u32,
     pub id: u64,
     pub name: String,
     /// Variant key (`book`, `mlp1`, ...).
     pub variant: String,
     pub settings: TrainSettings,
     pub history: History,
+    #[serde(default)]
     pub test_accuracy: Option<f64>,
+    #[serde(default)]
     pub params: u64,
+    #[serde(default)]
     pub flops_per_image: u64,
+    #[serde(default)]
     pub images_per_s: f64,
+    #[serde(default)]
     pub stopped: bool,
 }
 
@@ -156,10 +173,30 @@ pub fn parse(json: &str, max: usize) -> Option<Loaded> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 26: a run saved today loads after fields are added: the board of 2026-12-04 (no
+    /// `format`) loads, and so does each run with any one describing field missing.
+    #[test]
+    fn runs_saved_today_load_after_fields_are_added() {
+        let today = r#"[{"id":1764800000000,"name":"NiN (book)","variant":"book","settings":{"optimizer":"Adam","learning_rate":0.001,"batch_size":32,"image_size":96,"epochs":1,"train_images":3840,"val_images":300,"test_images":1000,"evals_per_epoch":4,"seed":1},"history":{"train":[{"epoch":0.25,"step":30,"loss":2.2,"accuracy":0.2}],"val":[{"epoch":0.25,"step":30,"metrics":{"images":300,"loss":2.1,"accuracy":0.3,"dead_logits":0,"logit_spread":0.1,"logit_offset":0.2}}]},"test_accuracy":0.31,"params":1992166,"flops_per_image":184000000,"images_per_s":40.5,"stopped":false}]"#;
+        let loaded = parse(today, 24).unwrap();
+        assert_eq!(loaded.runs.len(), 1);
+        assert_eq!((loaded.runs[0].format, loaded.runs[0].params), (RUN_FORMAT, 1_992_166));
+        let run: serde_json::Value = serde_json::from_str::<Vec<serde_json::Value>>(today).unwrap().remove(0);
+        for field in ["test_accuracy", "params", "flops_per_image", "images_per_s", "stopped"] {
+            let mut older = run.clone();
+            older.as_object_mut().unwrap().remove(field);
+            let text = serde_json::to_string(&vec![older]).unwrap();
+            assert_eq!(parse(&text, 24).unwrap().runs.len(), 1, "a run without {field}");
+        }
+        crate::training::tests::assert_every_field_may_be_missing(&loaded.runs[0].settings);
+        crate::training::tests::assert_every_field_may_be_missing(&loaded.runs[0].history);
+    }
     use crate::training::{Preset, TrainPoint};
 
     fn run(id: u64) -> RunRecord {
         RunRecord {
+            format: RUN_FORMAT,
             id,
             name: format!("#{id} book"),
             variant: "book".into(),

@@ -31,7 +31,13 @@ impl InProcess {
     /// with `settings` on `device`, training on `data` (the lead's training file).
     pub fn new(config: &NinConfig, settings: &TrainSettings, data: &FashionMnist, device: &Device, count: usize) -> Result<Self, TrainError> {
         let replicas = (1..=count as u64).map(|rank| Replica::new(config, settings, device, rank)).collect::<Result<Vec<_>, _>>()?;
-        Ok(InProcess { replicas: RefCell::new(replicas), asked: RefCell::new(vec![None; count]), scored: RefCell::new(vec![None; count]), data: data.clone(), test: None })
+        Ok(InProcess {
+            replicas: RefCell::new(replicas),
+            asked: RefCell::new(vec![None; count]),
+            scored: RefCell::new(vec![None; count]),
+            data: data.clone(),
+            test: None,
+        })
     }
 
     /// Helpers that score `test` when asked for test images, as a page's helpers hold it.

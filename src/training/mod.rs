@@ -95,9 +95,7 @@ pub fn batch(data: &FashionMnist, indices: &[usize], size: usize, device: &Devic
     let images = if size == side {
         images
     } else {
-        let options = InterpolateOptions::new(InterpolateMode::Bilinear)
-            .with_align_corners(false)
-            .with_output_size([size, size]);
+        let options = InterpolateOptions::new(InterpolateMode::Bilinear).with_align_corners(false).with_output_size([size, size]);
         interpolate(images, options)
     };
     let labels = Tensor::<1, Int>::from_data(TensorData::new(labels, [indices.len()]), device);
@@ -192,9 +190,7 @@ impl Parts {
         materialize(&model);
         let optim = match settings.optimizer {
             OptimizerKind::Sgd => SgdConfig::new().init(),
-            OptimizerKind::Momentum => SgdConfig::new()
-                .with_momentum(Some(MomentumConfig::new().with_momentum(0.9).with_dampening(0.0)))
-                .init(),
+            OptimizerKind::Momentum => SgdConfig::new().with_momentum(Some(MomentumConfig::new().with_momentum(0.9).with_dampening(0.0))).init(),
             OptimizerKind::Adam => AdamConfig::new().with_epsilon(1e-8).init(),
         };
         let loss = CrossEntropyLossConfig::new().init(&device);
@@ -289,7 +285,7 @@ impl Trainer {
     /// Whether a validation point is due after the last step.
     pub fn eval_due(&self) -> bool {
         self.step > 0
-            && (self.step % self.settings.steps_per_eval() == 0 || self.finished())
+            && (self.step.is_multiple_of(self.settings.steps_per_eval()) || self.finished())
             && self.history.val.last().is_none_or(|v| v.step != self.step)
     }
 
@@ -425,7 +421,12 @@ async fn parallel_gradients(
         return Err(TrainError::Replica(format!("{} slices of gradients for {} replicas", all.len(), parts.len())));
     }
     if let Some(k) = all.iter().position(|s| s.weights_sum.to_bits() != all[0].weights_sum.to_bits()) {
-        return Err(TrainError::Replica(format!("worker {} holds other weights than the first (sum {} against {})", k + 1, all[k].weights_sum, all[0].weights_sum)));
+        return Err(TrainError::Replica(format!(
+            "worker {} holds other weights than the first (sum {} against {})",
+            k + 1,
+            all[k].weights_sum,
+            all[0].weights_sum
+        )));
     }
     let loss_sum = all.iter().map(|s| s.loss_sum).sum::<f64>();
     let correct = all.iter().map(|s| s.correct).sum::<usize>();

@@ -264,9 +264,18 @@ pub async fn slice_gradients(model: &Nin, loss: &CrossEntropyLoss, x: Tensor<4>,
     let mut out = Vec::new();
     for (id, dims) in params(model) {
         let values = match dims.len() {
-            1 => match grads.get::<1>(id) { Some(g) => Some(read_f32(g).await?), None => None },
-            2 => match grads.get::<2>(id) { Some(g) => Some(read_f32(g).await?), None => None },
-            4 => match grads.get::<4>(id) { Some(g) => Some(read_f32(g).await?), None => None },
+            1 => match grads.get::<1>(id) {
+                Some(g) => Some(read_f32(g).await?),
+                None => None,
+            },
+            2 => match grads.get::<2>(id) {
+                Some(g) => Some(read_f32(g).await?),
+                None => None,
+            },
+            4 => match grads.get::<4>(id) {
+                Some(g) => Some(read_f32(g).await?),
+                None => None,
+            },
             _ => None,
         };
         // A parameter the loss does not reach has a zero gradient.
@@ -390,8 +399,14 @@ mod tests {
         assert_eq!(average(&[a.clone(), b.clone()]).unwrap(), vec![vec![2.0, 3.0], vec![4.0]]);
         assert_eq!(average(&[]), Err(ParallelError::Empty));
         assert_eq!(average(&[a.clone(), SliceGrads { images: 0, ..b.clone() }]), Err(ParallelError::EmptySlice));
-        assert_eq!(average(&[a.clone(), SliceGrads { params: vec![vec![1.0, 2.0]], ..b.clone() }]), Err(ParallelError::ParamCount { slice: 1, expected: 2, got: 1 }));
-        assert_eq!(average(&[a, SliceGrads { params: vec![vec![1.0], vec![2.0]], ..b }]), Err(ParallelError::ParamLen { slice: 1, param: 0, expected: 2, got: 1 }));
+        assert_eq!(
+            average(&[a.clone(), SliceGrads { params: vec![vec![1.0, 2.0]], ..b.clone() }]),
+            Err(ParallelError::ParamCount { slice: 1, expected: 2, got: 1 })
+        );
+        assert_eq!(
+            average(&[a, SliceGrads { params: vec![vec![1.0], vec![2.0]], ..b }]),
+            Err(ParallelError::ParamLen { slice: 1, param: 0, expected: 2, got: 1 })
+        );
     }
 
     /// The book's NiN without its dropout (dropout draws differ between one replica and two).
@@ -407,10 +422,7 @@ mod tests {
         let device = Device::flex().autodiff();
         device.seed(5);
         let model = no_dropout().init(&device).unwrap();
-        let data = FashionMnist {
-            images: (0..7 * 784).map(|i| ((i * 37 + i / 784 * 11) % 256) as u8).collect(),
-            labels: vec![0, 3, 9, 1, 3, 7, 2],
-        };
+        let data = FashionMnist { images: (0..7 * 784).map(|i| ((i * 37 + i / 784 * 11) % 256) as u8).collect(), labels: vec![0, 3, 9, 1, 3, 7, 2] };
         let all: Vec<usize> = (0..7).collect();
         let loss = CrossEntropyLossConfig::new().init(&device);
         let (x, y) = super::super::batch(&data, &all, 67, &device);
@@ -546,7 +558,18 @@ mod tests {
         let rows: Vec<usize> = (0..25).rev().collect();
         let (model, eval) = (lead.eval_model(), lead.eval_device());
         let alone = block_on(crate::training::session::score(&model, &data, &rows, &settings, &eval, &|_| async {}, |_| ())).unwrap();
-        let shared = block_on(crate::training::session::score_shared(&model, &data, ScoreSet::Train, &rows, &settings, &eval, Some(helpers.as_ref()), &|_| async {}, |_| ())).unwrap();
+        let shared = block_on(crate::training::session::score_shared(
+            &model,
+            &data,
+            ScoreSet::Train,
+            &rows,
+            &settings,
+            &eval,
+            Some(helpers.as_ref()),
+            &|_| async {},
+            |_| (),
+        ))
+        .unwrap();
         assert_eq!(shared.len(), 250);
         let gap = alone.iter().zip(&shared).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
         assert!(gap <= 1e-5, "shared logits differ by {gap}");

@@ -53,4 +53,3 @@ pub async fn score<F: Future<Output = ()>>(
     }
     Ok(logits)
 }
-

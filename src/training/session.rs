@@ -28,7 +28,9 @@ use super::scoring::{CLASSES, gpu_cause};
 pub enum Control {
     Run,
     /// `hidden`: paused because the tab was hidden (the page says so).
-    Pause { hidden: bool },
+    Pause {
+        hidden: bool,
+    },
     Stop,
 }
 
@@ -67,7 +69,10 @@ fn one() -> usize {
 pub enum Event {
     Stage(Stage),
     /// After each chunk and each validation point: the curves so far and the progress.
-    Curves { history: History, progress: Progress },
+    Curves {
+        history: History,
+        progress: Progress,
+    },
 }
 
 /// How the training loop ended.
@@ -296,7 +301,16 @@ mod tests {
 
     /// 4 steps of batch 4 at the smallest size, 2 validation points (one per half epoch).
     fn tiny() -> TrainSettings {
-        TrainSettings { batch_size: 4, image_size: 67, epochs: 1, train_images: 16, val_images: 8, test_images: 12, evals_per_epoch: 2, ..Preset::ShortCpu.settings() }
+        TrainSettings {
+            batch_size: 4,
+            image_size: 67,
+            epochs: 1,
+            train_images: 16,
+            val_images: 8,
+            test_images: 12,
+            evals_per_epoch: 2,
+            ..Preset::ShortCpu.settings()
+        }
     }
 
     #[test]
@@ -317,7 +331,8 @@ mod tests {
         assert!(progress.images_per_s > 0.0 && progress.eta_secs == 0.0);
         // The test set: every image counted, with progress ending at the total.
         let stages = RefCell::new(Vec::new());
-        let (report, n) = block_on(test(&trainer.eval_model(), &data, &settings, &trainer.eval_device(), |e| stages.borrow_mut().push(e), |_| async {})).unwrap();
+        let (report, n) =
+            block_on(test(&trainer.eval_model(), &data, &settings, &trainer.eval_device(), |e| stages.borrow_mut().push(e), |_| async {})).unwrap();
         assert_eq!(n, 12);
         assert_eq!(report.confusion.iter().flatten().sum::<u32>(), 12);
         assert_eq!(stages.into_inner().last(), Some(&Event::Stage(Stage::Testing { done: 12, total: 12 })));
@@ -331,7 +346,8 @@ mod tests {
         // Control is read before each chunk and every 100 ms while paused: run one chunk, pause
         // (hidden tab) for three reads, run one more chunk, then stop.
         let reads = Cell::new(0);
-        let script = [Control::Run, Control::Pause { hidden: true }, Control::Pause { hidden: true }, Control::Pause { hidden: true }, Control::Run, Control::Stop];
+        let script =
+            [Control::Run, Control::Pause { hidden: true }, Control::Pause { hidden: true }, Control::Pause { hidden: true }, Control::Run, Control::Stop];
         let control = || {
             let i = reads.get();
             reads.set(i + 1);
@@ -339,10 +355,17 @@ mod tests {
         };
         let slept = RefCell::new(Vec::new());
         let events = RefCell::new(Vec::new());
-        let ended = block_on(train(&mut trainer, &data, BackendKind::Cpu, control, |e| events.borrow_mut().push(e), |ms| {
-            slept.borrow_mut().push(ms);
-            async {}
-        }))
+        let ended = block_on(train(
+            &mut trainer,
+            &data,
+            BackendKind::Cpu,
+            control,
+            |e| events.borrow_mut().push(e),
+            |ms| {
+                slept.borrow_mut().push(ms);
+                async {}
+            },
+        ))
         .unwrap();
         assert_eq!(ended, Ended::Stopped);
         assert_eq!(trainer.step(), 2, "one step before the pause, one after, none after stop");
@@ -403,10 +426,10 @@ mod tests {
         let mut config = NinConfig::book();
         let last = config.stages.len() - 1;
         for (i, stage) in config.stages.iter_mut().enumerate() {
-            if let crate::model::StageConfig::Block(b) = stage {
-                if i != last {
-                    b.channels = vec![6; b.channels.len()];
-                }
+            if let crate::model::StageConfig::Block(b) = stage
+                && i != last
+            {
+                b.channels = vec![6; b.channels.len()];
             }
         }
         config
@@ -456,7 +479,8 @@ mod tests {
 
     #[test]
     fn events_cross_a_serializer_unchanged() {
-        let progress = Progress { step: 3, total_steps: 9, epoch: 0.5, images_per_s: 6.5, eta_secs: 12.0, backend: BackendKind::Cpu, last_chunk_steps: 1, workers: 2 };
+        let progress =
+            Progress { step: 3, total_steps: 9, epoch: 0.5, images_per_s: 6.5, eta_secs: 12.0, backend: BackendKind::Cpu, last_chunk_steps: 1, workers: 2 };
         for e in [Event::Stage(Stage::Testing { done: 1, total: 2 }), Event::Curves { history: History::default(), progress }] {
             let back: Event = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
             assert_eq!(back, e);

@@ -233,7 +233,14 @@ impl Speed {
     /// From a run's last progress: `steps` optimizer steps (three forward passes' worth per
     /// image, as [`run_cost`] counts) and `val_points` validations of `settings.val_images`
     /// images took `steps * batch / images_per_s` seconds of active time.
-    pub fn measured(forward_flops_per_image: u64, settings: &TrainSettings, steps: usize, val_points: usize, images_per_s: f64, workers: usize) -> Option<Speed> {
+    pub fn measured(
+        forward_flops_per_image: u64,
+        settings: &TrainSettings,
+        steps: usize,
+        val_points: usize,
+        images_per_s: f64,
+        workers: usize,
+    ) -> Option<Speed> {
         let trained = (steps * settings.batch_size) as f64;
         if trained == 0.0 || !images_per_s.is_finite() || images_per_s <= 0.0 || forward_flops_per_image == 0 {
             return None;
@@ -299,9 +306,13 @@ pub enum SettingsError {
     NotEnoughImages { wanted: usize, available: usize },
     #[error("{wanted} test images were asked for, the test file has {available}")]
     NotEnoughTestImages { wanted: usize, available: usize },
-    #[error("at batch {batch} the largest tensor ({bytes} bytes) exceeds this device's {limit}-byte buffer limit; the largest batch that fits is {largest_fits}")]
+    #[error(
+        "at batch {batch} the largest tensor ({bytes} bytes) exceeds this device's {limit}-byte buffer limit; the largest batch that fits is {largest_fits}"
+    )]
     BatchTooLarge { batch: usize, bytes: u64, limit: u64, largest_fits: usize },
-    #[error("training at batch {batch} needs about {needed} bytes, more than the {budget} bytes this backend can use; the largest batch that fits is {largest_fits}")]
+    #[error(
+        "training at batch {batch} needs about {needed} bytes, more than the {budget} bytes this backend can use; the largest batch that fits is {largest_fits}"
+    )]
     OutOfMemory { batch: usize, needed: u64, budget: u64, largest_fits: usize },
 }
 
@@ -416,7 +427,14 @@ pub fn fits(config: &NinConfig, settings: &TrainSettings, buffer_limit: u64, mem
 /// px, on the CPU backend), or why it cannot run: the training form's own buffer and memory
 /// check, so that a batch too large for the worker's memory is refused with the largest batch
 /// that fits before anything is posted (it crashed the worker).
-pub fn measure_step(config: &NinConfig, side: usize, batch: usize, optimizer: OptimizerKind, buffer_limit: u64, memory_budget: u64) -> Result<TrainSettings, SettingsError> {
+pub fn measure_step(
+    config: &NinConfig,
+    side: usize,
+    batch: usize,
+    optimizer: OptimizerKind,
+    buffer_limit: u64,
+    memory_budget: u64,
+) -> Result<TrainSettings, SettingsError> {
     let settings = TrainSettings { optimizer, batch_size: batch, image_size: side, ..Preset::ShortCpu.settings() };
     fits(config, &settings, buffer_limit, memory_budget)?;
     Ok(settings)
@@ -503,7 +521,8 @@ mod tests {
         let bad = serde_json::to_string(&vec![
             (crate::engine::BackendKind::Cpu, Speed { flops_per_s: -1.0, ..good }),
             (crate::engine::BackendKind::WebGpu, Speed { batch_size: 0, ..good }),
-        ]).unwrap();
+        ])
+        .unwrap();
         assert_eq!(parse_speeds(&bad), Some(vec![]));
         assert_eq!(parse_speeds("[[\"Cpu\", {\"flops_per_s\": \"fast\", \"batch_size\": 1, \"image_size\": 1}], 7]"), Some(vec![]));
         assert_eq!(parse_speeds("[[\"Cpu\", {\"flops_per_s\": 1e999, \"batch_size\": 1, \"image_size\": 1}]]"), None);
@@ -513,8 +532,7 @@ mod tests {
     fn presets_are_valid_on_a_default_webgpu_device() {
         let config = NinConfig::book();
         for preset in [Preset::ShortGpu, Preset::ShortCpu] {
-            validate(&config, &preset.settings(), 60_000, 10_000, 128 << 20, 2 * GIB)
-                .unwrap_or_else(|e| panic!("{preset:?}: {e}"));
+            validate(&config, &preset.settings(), 60_000, 10_000, 128 << 20, 2 * GIB).unwrap_or_else(|e| panic!("{preset:?}: {e}"));
         }
         let book = Preset::Book.settings();
         assert_eq!((book.learning_rate, book.batch_size, book.image_size, book.epochs), (0.05, 128, 224, 10));
@@ -604,11 +622,7 @@ mod tests {
     /// failed inside wgpu.
     #[test]
     fn a_weight_tensor_over_the_buffer_limit_is_refused() {
-        let vgg = crate::exercises::variants(crate::exercises::Exercise::Family)
-            .into_iter()
-            .find(|v| v.key == "vgg11")
-            .expect("exercise 6 has VGG-11")
-            .config;
+        let vgg = crate::exercises::variants(crate::exercises::Exercise::Family).into_iter().find(|v| v.key == "vgg11").expect("exercise 6 has VGG-11").config;
         let s = TrainSettings { image_size: 224, batch_size: 1, ..Preset::ShortCpu.settings() };
         let err = validate(&vgg, &s, 60_000, 10_000, 128 << 20, u64::MAX).unwrap_err();
         assert!(matches!(err, SettingsError::WeightsTooLarge { bytes, limit } if bytes >= 411_058_176 && limit == 128 << 20), "{err}");
@@ -649,5 +663,6 @@ mod tests {
             + 8 * 384 * 5 * 5
             + 4 * 6 * 10 * 5 * 5
             + 4 * 10;
-        assert_eq!(m.activations_bytes, 2 * per_image + 2 * (2 * 96 * 54 * 54 * 4));    }
+        assert_eq!(m.activations_bytes, 2 * per_image + 2 * (2 * 96 * 54 * 54 * 4));
+    }
 }

@@ -118,7 +118,11 @@ fn short_real_run_beats_chance_on_held_out_images() {
     let mut trainer = Trainer::new(&NinConfig::book(), &settings, &data, &Device::flex()).unwrap();
     block_on(run_to_end(&mut trainer, &data)).unwrap();
     let h = &trainer.history;
-    eprintln!("train: {:?}\nval: {:?}", h.train.iter().map(|p| p.loss).collect::<Vec<_>>(), h.val.iter().map(|p| (p.metrics.loss, p.metrics.accuracy)).collect::<Vec<_>>());
+    eprintln!(
+        "train: {:?}\nval: {:?}",
+        h.train.iter().map(|p| p.loss).collect::<Vec<_>>(),
+        h.val.iter().map(|p| (p.metrics.loss, p.metrics.accuracy)).collect::<Vec<_>>()
+    );
     assert_eq!(h.val.len(), 2);
     let last = &h.val.last().unwrap().metrics;
     assert_eq!(last.images, 300);
@@ -238,10 +242,7 @@ pub(crate) fn assert_every_field_may_be_missing<T: serde::Serialize + serde::de:
 fn saved_settings_and_curves_load_without_any_one_field() {
     assert_every_field_may_be_missing(&Preset::ShortCpu.settings());
     let metrics = metrics::EvalMetrics { images: 4, loss: 2.3, accuracy: 0.25, dead_logits: 1, logit_spread: 0.1, logit_offset: 0.2 };
-    let history = History {
-        train: vec![TrainPoint { epoch: 0.5, step: 3, loss: 2.2, accuracy: 0.2 }],
-        val: vec![ValPoint { epoch: 0.5, step: 3, metrics }],
-    };
+    let history = History { train: vec![TrainPoint { epoch: 0.5, step: 3, loss: 2.2, accuracy: 0.2 }], val: vec![ValPoint { epoch: 0.5, step: 3, metrics }] };
     assert_every_field_may_be_missing(&history);
     // Settings saved today (2026-12-04), as the run board holds them.
     let today = r#"{"optimizer":"Adam","learning_rate":0.001,"batch_size":32,"image_size":96,"epochs":1,"train_images":3840,"val_images":300,"test_images":1000,"evals_per_epoch":4,"seed":1}"#;

@@ -10,14 +10,14 @@ use super::exercises::ExerciseCells;
 use super::figure::FigNin;
 use super::motivation::Motivation;
 use super::prose::Paragraph;
+use super::runs::{RunBoard, Runs, TrainTarget};
 use super::shape_cell::ShapeSummaryCell;
+use super::state::{BackendState, Backends, GpuMemory, RunAll, SeedField, Shared, TrainSeed};
 use super::train_cell::TrainCell;
 use super::train_run::TrainedModel;
 use super::try_cell::TryCell;
-use super::runs::{RunBoard, Runs, TrainTarget};
-use super::state::{BackendState, Backends, GpuMemory, RunAll, SeedField, Shared, TrainSeed};
-use crate::content::chapter::SECTION_IDS;
 use crate::client::{ActiveBackend, CpuReason};
+use crate::content::chapter::SECTION_IDS;
 use crate::i18n::Lang;
 
 const LANG_KEY: &str = "nin.lang";
@@ -48,10 +48,10 @@ pub fn App() -> impl IntoView {
     // A shared link: validated part by part (see exercises::share); what is valid is restored.
     let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
     let (shared, ignored) = crate::exercises::share::decode(&query);
-    if let (Some(ex), Some(key)) = (shared.exercise, shared.variant) {
-        if let Some(v) = crate::exercises::variants(ex).into_iter().find(|v| v.key == key) {
-            target.0.set((key, v.config));
-        }
+    if let (Some(ex), Some(key)) = (shared.exercise, shared.variant)
+        && let Some(v) = crate::exercises::variants(ex).into_iter().find(|v| v.key == key)
+    {
+        target.0.set((key, v.config));
     }
     provide_context(Shared(shared.clone()));
     let seed = TrainSeed(RwSignal::new(shared.seed.map(|s| s.to_string())));

@@ -25,10 +25,7 @@ pub fn CodeCell(name: &'static str, title: fn(&Ui) -> &'static str) -> impl Into
     // A missing region is a build bug; show it rather than hide the cell.
     let code = region(MODEL_SOURCE, name).unwrap_or_else(|| format!("// region `{name}` not found in src/model"));
     let code: &'static str = Box::leak(code.into_boxed_str());
-    let spans = highlight(code)
-        .into_iter()
-        .map(|(token, text)| view! { <span class=class(token)>{text}</span> })
-        .collect_view();
+    let spans = highlight(code).into_iter().map(|(token, text)| view! { <span class=class(token)>{text}</span> }).collect_view();
     view! {
         <div class="cell code-cell" data-testid="code-cell" data-region=name>
             <div class="cell-head">

@@ -10,12 +10,12 @@ use super::exercise_inputs::{Inputs, InputsForm, ShareLink, width};
 use super::state::{BackendState, Backends, CPU_MEMORY_BUDGET, GpuMemory};
 use crate::analysis::LayerKind;
 use crate::client::BackendKind;
+use crate::client::TrainSettings;
+use crate::client::WorkerFailure;
 use crate::exercises::{self, Exercise, Resources};
 use crate::format;
 use crate::i18n::{self, Lang, exercises as tx};
 use crate::model::config::NinConfig;
-use crate::client::TrainSettings;
-use crate::client::WorkerFailure;
 
 /// What the measurement button has shown.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,10 +61,19 @@ pub fn Calculator() -> impl IntoView {
         Some(if largest.max(r.input_bytes) > b.buffer_limit_bytes() {
             ("no", format!("{} ({} > {})", t.not_fits_buffer, format::bytes(largest), format::bytes(b.buffer_limit_bytes())))
         } else if let Some(budget) = gpu_memory.budget(b.kind).filter(|&budget| r.training_bytes() > budget) {
-            ("no", format!("{} ({} > {}, {})", t.not_fits_memory, format::bytes(r.training_bytes()), format::bytes(budget), match b.kind {
-                BackendKind::WebGpu => "WebGPU",
-                BackendKind::Cpu => "CPU",
-            }))
+            (
+                "no",
+                format!(
+                    "{} ({} > {}, {})",
+                    t.not_fits_memory,
+                    format::bytes(r.training_bytes()),
+                    format::bytes(budget),
+                    match b.kind {
+                        BackendKind::WebGpu => "WebGPU",
+                        BackendKind::Cpu => "CPU",
+                    }
+                ),
+            )
         } else {
             ("yes", t.fits.to_string())
         })

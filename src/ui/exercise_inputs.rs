@@ -119,4 +119,3 @@ pub(super) fn ShareLink(exercise: Exercise, inputs: Inputs) -> impl IntoView {
 pub(super) fn width(value: u64, max: u64) -> String {
     format!("width:{:.1}%", value as f64 / max.max(1) as f64 * 100.0)
 }
-

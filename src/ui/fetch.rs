@@ -52,7 +52,7 @@ async fn gunzip(bytes: &[u8], file: &str) -> Result<Vec<u8>, DataError> {
 pub const DATA_DIR: &str = "data/fashion-mnist";
 
 fn network(url: &str, e: JsValue) -> DataError {
-    if !super::offline::online() {
+    if !web_sys::window().is_none_or(|w| w.navigator().on_line()) {
         return DataError::Offline { url: url.to_string() };
     }
     DataError::Network { url: url.to_string(), reason: crate::client::js_error_text(&e) }
@@ -124,12 +124,14 @@ pub async fn datasets(train: usize, test: usize, progress: impl Fn(u64, u64) + C
     let (want_train, want_test) = (manifest.needed(Set::Train, train)?, manifest.needed(Set::Test, test)?);
     let current = CACHE.with(|c| c.borrow().clone());
     let (have_train, have_test) = current.as_ref().map_or((0, 0), |d| (d.train_shards, d.test_shards));
-    if let Some(d) = &current {
-        if want_train.len() <= have_train && want_test.len() <= have_test {
-            return Ok(d.clone());
-        }
+    if let Some(d) = &current
+        && want_train.len() <= have_train
+        && want_test.len() <= have_test
+    {
+        return Ok(d.clone());
     }
-    let missing: Vec<(Set, &ShardInfo)> = want_train.iter().skip(have_train).map(|s| (Set::Train, s)).chain(want_test.iter().skip(have_test).map(|s| (Set::Test, s))).collect();
+    let missing: Vec<(Set, &ShardInfo)> =
+        want_train.iter().skip(have_train).map(|s| (Set::Train, s)).chain(want_test.iter().skip(have_test).map(|s| (Set::Test, s))).collect();
     let total: u64 = missing.iter().map(|(_, s)| s.bytes).sum();
     let empty = || FashionMnist { images: Vec::new(), labels: Vec::new() };
     let (mut train_set, mut test_set) = match &current {
@@ -147,12 +149,8 @@ pub async fn datasets(train: usize, test: usize, progress: impl Fn(u64, u64) + C
             Set::Test => test_set.extend(&part),
         }
     }
-    let sets = Rc::new(Datasets {
-        train: train_set,
-        test: test_set,
-        train_shards: have_train.max(want_train.len()),
-        test_shards: have_test.max(want_test.len()),
-    });
+    let sets =
+        Rc::new(Datasets { train: train_set, test: test_set, train_shards: have_train.max(want_train.len()), test_shards: have_test.max(want_test.len()) });
     CACHE.with(|c| *c.borrow_mut() = Some(sets.clone()));
     Ok(sets)
 }

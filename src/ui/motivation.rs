@@ -26,10 +26,7 @@ pub fn Motivation() -> impl IntoView {
         return view! { <p class="error">"analysis failed"</p> }.into_any();
     };
     let first_fc = vgg.rows.iter().find(|r| matches!(r.kind, LayerKind::Linear { .. })).map(|r| r.params).unwrap_or(0);
-    let rows = [
-        Row { name: "VGG-11", fc: fc_params(&vgg), total: vgg.total_params() },
-        Row { name: "NiN", fc: fc_params(&nin), total: nin.total_params() },
-    ];
+    let rows = [Row { name: "VGG-11", fc: fc_params(&vgg), total: vgg.total_params() }, Row { name: "NiN", fc: fc_params(&nin), total: nin.total_params() }];
     let max = rows.iter().map(|r| r.total).max().unwrap_or(1).max(1);
     view! {
         <div class="cell motivation" data-testid="motivation">

@@ -10,10 +10,10 @@ use leptos::task::spawn_local;
 use wasm_bindgen::prelude::*;
 
 use super::fetch;
+use crate::client::Preset;
 use crate::data::shards::Set as DataSet;
 use crate::format;
 use crate::i18n::Lang;
-use crate::client::Preset;
 
 #[wasm_bindgen(inline_js = r#"
 export async function sw_register(on_update) {
@@ -127,7 +127,7 @@ pub fn StoragePanel() -> impl IntoView {
     };
     refresh();
     // Runs fetch shards: look again when one ends (the training cell's counter).
-    let trained = expect_context::<super::train_run::TrainedModel>().1;
+    let trained = expect_context::<super::state::TrainedModel>().1;
     Effect::new(move |_| {
         trained.get();
         refresh();

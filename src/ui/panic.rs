@@ -10,11 +10,7 @@ pub fn install_hook() {
         overlay.set_id("panic-overlay");
         let _ = overlay.set_attribute("role", "alert");
         // Both languages: the reactive language signal may be gone with the panic.
-        overlay.set_text_content(Some(&format!(
-            "{} / {} ({message})",
-            crate::i18n::EN.panic_overlay,
-            crate::i18n::JA.panic_overlay
-        )));
+        overlay.set_text_content(Some(&format!("{} / {} ({message})", crate::i18n::EN.panic_overlay, crate::i18n::JA.panic_overlay)));
         if let Some(body) = document.body() {
             let _ = body.append_child(&overlay);
         }

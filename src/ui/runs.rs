@@ -4,10 +4,10 @@
 
 use leptos::prelude::*;
 
+use crate::client::History;
 use crate::figure::curves::{self, BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH};
 use crate::i18n::{Lang, exercises as tx};
 use crate::model::config::NinConfig;
-use crate::client::History;
 
 /// The model the training cell builds: a variant key (for labels) and its config.
 #[derive(Clone, Copy)]

@@ -21,7 +21,11 @@ enum CellStatus {
     Idle,
     Running,
     /// `restored`: shown from the last visit, not computed in this one.
-    Done { report: SummaryReport, backend: BackendKind, restored: bool },
+    Done {
+        report: SummaryReport,
+        backend: BackendKind,
+        restored: bool,
+    },
     Failed(CellError),
 }
 
@@ -32,7 +36,13 @@ enum CellError {
     Run(SummaryError),
     /// Too large for the GPU's memory: it ran out now (`now`), or a request of `ran_out_at`
     /// bytes ran out before; the largest batch that fits under it. WebGPU stays on.
-    GpuMemory { batch: usize, needed: u64, ran_out_at: u64, now: bool, largest_fits: usize },
+    GpuMemory {
+        batch: usize,
+        needed: u64,
+        ran_out_at: u64,
+        now: bool,
+        largest_fits: usize,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -5,11 +5,11 @@ use leptos::prelude::*;
 
 use super::fetch;
 use super::runs::RunRecord;
+use crate::client::TrainSettings;
+use crate::client::card::{MODEL_DIR, MODEL_NAME, ModelCard};
 use crate::data::DataError;
 use crate::format;
 use crate::i18n::{Lang, train as tr};
-use crate::client::card::{MODEL_DIR, MODEL_NAME, ModelCard};
-use crate::client::TrainSettings;
 
 /// "Load the trained NiN" from another cell (the try-it cell) asks the training cell through
 /// this counter; the second signal holds why the last request could not start (a training
@@ -37,6 +37,7 @@ pub async fn fetch(progress: impl Fn(u64, u64) + Clone + 'static) -> Result<(Mod
 /// this page.
 pub fn board_record(card: &ModelCard, settings: &TrainSettings, measured: f64, lang: Lang) -> RunRecord {
     RunRecord {
+        format: crate::client::board::RUN_FORMAT,
         id: 0,
         name: tr::shipped_run_name(lang, card.wall_time_s),
         variant: card.variant.clone(),
@@ -44,7 +45,8 @@ pub fn board_record(card: &ModelCard, settings: &TrainSettings, measured: f64, l
         history: card.history.clone(),
         test_accuracy: Some(measured),
         params: 1_992_166,
-        flops_per_image: crate::exercises::costs(&crate::model::config::NinConfig::book(), settings.image_size, 1, card.settings.optimizer).map_or(0, |c| c.forward_flops),
+        flops_per_image: crate::exercises::costs(&crate::model::config::NinConfig::book(), settings.image_size, 1, card.settings.optimizer)
+            .map_or(0, |c| c.forward_flops),
         images_per_s: card.images_seen as f64 / card.wall_time_s.max(1.0),
         stopped: false,
     }

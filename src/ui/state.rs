@@ -107,3 +107,18 @@ impl GpuMemory {
         }
     }
 }
+
+/// The trained (or loaded) model, shared with the "try it yourself" cell.
+#[derive(Clone, Copy)]
+pub struct TrainedModel(pub StoredValue<Option<Trained>, LocalStorage>, pub RwSignal<u32>);
+
+/// A trained or loaded model with what it takes to use it again (on the page's CPU backend).
+#[derive(Clone)]
+pub struct Trained {
+    pub nin: crate::client::Nin,
+    /// The variant's key (as on the run board and in the weights file).
+    pub variant: String,
+    /// The image side it was trained at.
+    pub size: usize,
+    pub config: crate::model::config::NinConfig,
+}

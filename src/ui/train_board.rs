@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 
 use crate::client::BackendKind;
-use crate::format;
-use crate::figure::curves::{self, HEIGHT, LEFT, RIGHT, TOP, BOTTOM, WIDTH};
-use crate::i18n::Lang;
 use crate::client::Progress;
 use crate::client::{History, TrainSettings};
+use crate::figure::curves::{self, BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH};
+use crate::format;
+use crate::i18n::Lang;
 
 #[component]
 pub fn Board(history: RwSignal<History>, progress: RwSignal<Option<Progress>>, settings: RwSignal<Option<TrainSettings>>) -> impl IntoView {

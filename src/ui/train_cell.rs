@@ -9,19 +9,19 @@ use leptos::task::spawn_local;
 use super::fetch;
 use super::runs::{Runs, TrainTarget};
 use super::speeds::Speeds;
-use super::state::{BackendState, Backends, GpuMemory, SeedField, TrainSeed, CPU_MEMORY_BUDGET};
+use super::state::{BackendState, Backends, CPU_MEMORY_BUDGET, GpuMemory, SeedField, TrainSeed};
 use super::train_board::Board;
 use super::train_form::{Fields, check, optimizer_options};
 use super::train_results::Results;
 use super::train_run::{Live, Phase, RunError, TrainedModel, keep_model, load_data, measured_speed, pause_when_hidden, run, run_job, run_record};
+use crate::client::Control;
+use crate::client::settings::{self, RunCost};
 use crate::client::{ActiveBackend, BackendKind, CpuReason};
+use crate::client::{History, Preset, TrainSettings, record};
+use crate::client::{ScoringDataRef, WorkerFailure};
 use crate::format;
 use crate::i18n::{Lang, train as tr};
 use crate::model::config::NinConfig;
-use crate::client::Control;
-use crate::client::settings::{self, RunCost};
-use crate::client::{History, Preset, TrainSettings, record};
-use crate::client::{ScoringDataRef, WorkerFailure};
 
 /// What the cell last did on the backend, so that "go on on the CPU" after a GPU failure
 /// repeats that: a training run, or the scoring of a loaded file or of the shipped model.
@@ -136,10 +136,11 @@ pub fn TrainCell() -> impl IntoView {
                 Err(e) => {
                     // Out of GPU memory: remember how much this run needed, so the check
                     // refuses it again and offers the largest batch that fits under it.
-                    if matches!(e.gpu_fault(), Some(crate::client::GpuFault::OutOfMemory(_))) && b.kind == BackendKind::WebGpu {
-                        if let Ok(estimate) = settings::memory_estimate(&config, &settings) {
-                            gpu_memory.ran_out_at(estimate.total());
-                        }
+                    if matches!(e.gpu_fault(), Some(crate::client::GpuFault::OutOfMemory(_)))
+                        && b.kind == BackendKind::WebGpu
+                        && let Ok(estimate) = settings::memory_estimate(&config, &settings)
+                    {
+                        gpu_memory.ran_out_at(estimate.total());
                     }
                     live.phase.set(Phase::Failed(e));
                 }
@@ -163,9 +164,11 @@ pub fn TrainCell() -> impl IntoView {
         loaded.set(Some((name.clone(), meta.image_size)));
         let sets = load_data(live, &TrainSettings { train_images: 0, val_images: 0, ..settings.clone() }).await?;
         let (_, record) = record::parse_file(&bytes).map_err(weights)?;
-        let job = crate::client::Job::Score { config: meta.config.clone(), settings: settings.clone(), data: ScoringDataRef { weights: record, test: &sets.test } };
+        let job =
+            crate::client::Job::Score { config: meta.config.clone(), settings: settings.clone(), data: ScoringDataRef { weights: record, test: &sets.test } };
         let memory = settings::memory_estimate(&meta.config, &settings).map(|m| m.total()).unwrap_or(u64::MAX);
-        let helpers = crate::client::workers(workers.get_untracked(), memory, super::train_form::workers_budget(device_memory), settings.test_images.max(1)) - 1;
+        let helpers =
+            crate::client::workers(workers.get_untracked(), memory, super::train_form::workers_budget(device_memory), settings.test_images.max(1)) - 1;
         run_job(live, &b, &meta.variant, &settings, &meta.config, job, helpers).await?;
         live.phase.set(Phase::Done);
         Ok::<TrainSettings, RunError>(settings)

@@ -5,11 +5,11 @@ use leptos::prelude::*;
 
 use super::state::GpuMemory;
 use super::train_run::RunError;
+use crate::client::settings;
 use crate::client::{ActiveBackend, BackendKind};
+use crate::client::{OptimizerKind, Preset, TrainSettings};
 use crate::i18n::Lang;
 use crate::model::config::NinConfig;
-use crate::client::settings;
-use crate::client::{OptimizerKind, Preset, TrainSettings};
 
 /// Images in the two files (checked again after download).
 pub const TRAIN_AVAILABLE: usize = 60_000;

@@ -8,9 +8,9 @@ use wasm_bindgen::{Clamped, JsCast};
 
 use super::fetch;
 use super::train_run::TrainedModel;
-use crate::i18n::Lang;
 use crate::client::TestReport;
 use crate::client::{History, TrainSettings, record};
+use crate::i18n::Lang;
 
 /// How many misclassified images the gallery shows.
 const GALLERY: usize = 24;

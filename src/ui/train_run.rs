@@ -10,17 +10,18 @@ use wasm_bindgen::prelude::Closure;
 
 use super::fetch::{self, Datasets};
 use super::runs::RunRecord;
-use crate::data::DataError;
-use crate::client::{ActiveBackend, BackendKind, CpuReason, GpuFault};
-use crate::i18n::{Lang, train as tr};
+pub use super::state::{Trained, TrainedModel};
 use crate::client::Nin;
-use crate::model::config::NinConfig;
 use crate::client::TestReport;
-use crate::client::{Control, Ended, Event, Progress, Stage};
 use crate::client::settings;
-use crate::client::{History, SettingsError, TrainError, TrainSettings};
 use crate::client::{self, Controller, Job};
+use crate::client::{ActiveBackend, BackendKind, CpuReason, GpuFault};
+use crate::client::{Control, Ended, Event, Progress, Stage};
+use crate::client::{History, SettingsError, TrainError, TrainSettings};
 use crate::client::{TrainingDataRef, WorkerFailure};
+use crate::data::DataError;
+use crate::i18n::{Lang, train as tr};
+use crate::model::config::NinConfig;
 
 /// Where the run is.
 #[derive(Clone, Debug, PartialEq)]
@@ -67,7 +68,12 @@ pub enum RunError {
     Field(&'static str, crate::fields::Rule, crate::fields::FieldError),
     Settings(SettingsError),
     /// On WebGPU, a run needs at least what an earlier run needed when it ran out of memory.
-    GpuMemory { batch: usize, needed: u64, ran_out_at: u64, largest_fits: usize },
+    GpuMemory {
+        batch: usize,
+        needed: u64,
+        ran_out_at: u64,
+        largest_fits: usize,
+    },
     Data(DataError),
     Weights(String),
     /// The weights the worker sent back cannot be loaded on this page.
@@ -116,21 +122,6 @@ impl RunError {
             _ => None,
         }
     }
-}
-
-/// The trained (or loaded) model, shared with the "try it yourself" cell.
-#[derive(Clone, Copy)]
-pub struct TrainedModel(pub StoredValue<Option<Trained>, LocalStorage>, pub RwSignal<u32>);
-
-/// A trained or loaded model with what it takes to use it again (on the page's CPU backend).
-#[derive(Clone)]
-pub struct Trained {
-    pub nin: Nin,
-    /// The variant's key (as on the run board and in the weights file).
-    pub variant: String,
-    /// The image side it was trained at.
-    pub size: usize,
-    pub config: NinConfig,
 }
 
 /// The signals the running loop writes.
@@ -243,7 +234,15 @@ pub async fn run(live: Live, backend: ActiveBackend, variant: &str, settings: Tr
 /// for "try it yourself". With `helpers` (CPU only) that many more workers train or score
 /// data-parallel with the first; a helper that fails ends the run with its reason.
 #[allow(clippy::too_many_arguments)]
-pub async fn run_job(live: Live, backend: &ActiveBackend, variant: &str, settings: &TrainSettings, config: &NinConfig, job: Job<'_>, helpers: usize) -> Result<Ended, RunError> {
+pub async fn run_job(
+    live: Live,
+    backend: &ActiveBackend,
+    variant: &str,
+    settings: &TrainSettings,
+    config: &NinConfig,
+    job: Job<'_>,
+    helpers: usize,
+) -> Result<Ended, RunError> {
     let mut run = client::Run::start(backend.kind, job, helpers).map_err(RunError::Worker)?;
     live.controller.set_value(Some(run.controller()));
     let _ = run.controller().set(live.control.get_untracked());
@@ -303,6 +302,7 @@ pub fn run_record(live: Live, variant: &'static str, config: &NinConfig, setting
     let test_accuracy = if stopped { None } else { live.report.get_untracked().map(|(r, _)| r.metrics.accuracy) };
     let name = format!("#{} {}", live.finished.get_untracked() + 1, variant);
     RunRecord {
+        format: crate::client::board::RUN_FORMAT,
         id: 0,
         name,
         variant: variant.to_string(),

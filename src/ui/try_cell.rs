@@ -8,12 +8,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 
 use super::fetch;
-use super::train_run::TrainedModel;
 use super::train_results::Thumb;
-use crate::data::sketch::{self, Prepared};
-use crate::i18n::{Lang, try_it};
+use super::train_run::TrainedModel;
 use crate::client::Nin;
 use crate::client::TrainError;
+use crate::data::sketch::{self, Prepared};
+use crate::i18n::{Lang, try_it};
 
 /// The drawing canvas's side in canvas pixels (10 per input pixel).
 const SIDE: u32 = 280;
@@ -179,10 +179,10 @@ pub fn TryCell() -> impl IntoView {
         if let Some(c) = canvas.get_untracked() {
             let _ = c.set_pointer_capture(ev.pointer_id());
         }
-        if matches!(source.get_value(), Source::Test(..)) {
-            if let Some(c) = canvas.get_untracked() {
-                clear(&c);
-            }
+        if matches!(source.get_value(), Source::Test(..))
+            && let Some(c) = canvas.get_untracked()
+        {
+            clear(&c);
         }
         source.set_value(Source::Canvas);
         last_point.set_value(None);
@@ -191,10 +191,10 @@ pub fn TryCell() -> impl IntoView {
         }
     };
     let on_move = move |ev: web_sys::PointerEvent| {
-        if last_point.get_value().is_some() {
-            if let Some(p) = point(&ev) {
-                stroke_to(p);
-            }
+        if last_point.get_value().is_some()
+            && let Some(p) = point(&ev)
+        {
+            stroke_to(p);
         }
     };
     let on_up = move |_: web_sys::PointerEvent| {

@@ -14,7 +14,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 
 use super::envelope::{decode, encode, ports};
-use super::{Buffers, FromBuffers, FromEngine, FromRun, FromWorker, ScoringData, ToEngine, ToHelper, ToRun, ToWorker, TrainingData, WeightsRecord, WorkerFailure};
+use super::{
+    Buffers, FromBuffers, FromEngine, FromRun, FromWorker, ScoringData, ToEngine, ToHelper, ToRun, ToWorker, TrainingData, WeightsRecord, WorkerFailure,
+};
 use crate::engine::{BackendKind, CpuReason};
 use crate::model::NinConfig;
 use crate::training::session::{self, Control, Ended};
@@ -46,7 +48,8 @@ pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         // "what (at file:line)": one line for the page's message.
         let payload = info.payload();
-        let what = payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned()).unwrap_or_else(|| "a panic".into());
+        let what =
+            payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned()).unwrap_or_else(|| "a panic".into());
         let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         post(&FromWorker::Failed(WorkerFailure::Crashed(format!("{what}{at}"))), &());
     }));
@@ -256,7 +259,8 @@ async fn measure_step(config: &NinConfig, settings: &TrainSettings) -> Result<(u
     let b = settings.batch_size;
     let settings = TrainSettings { train_images: b, val_images: 1, test_images: 1, epochs: 1, evals_per_epoch: 1, ..settings.clone() };
     crate::analysis::plan(config, settings.input(config.input_channels)).map_err(|e| WorkerFailure::Train(e.into()))?;
-    let data = crate::data::FashionMnist { images: (0..(b + 1) * 784).map(|i| (i * 7 % 251) as u8).collect(), labels: (0..b + 1).map(|i| (i % 10) as u8).collect() };
+    let data =
+        crate::data::FashionMnist { images: (0..(b + 1) * 784).map(|i| (i * 7 % 251) as u8).collect(), labels: (0..b + 1).map(|i| (i % 10) as u8).collect() };
     let mut trainer = Trainer::new(config, &settings, &data, &Device::flex())?;
     let before = memory_bytes();
     trainer.train_chunk(&data, 1).await?;

@@ -98,7 +98,11 @@ impl TrainingWorker {
             // Handled here: the failure is shown in the cell, not reported as a page error.
             event.unchecked_ref::<web_sys::Event>().prevent_default();
             let message = js_sys::Reflect::get(&event, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
-            on_error_deliver(Err(if message.is_empty() { WorkerFailure::Unavailable(format!("{name} could not be loaded")) } else { WorkerFailure::Crashed(message) }));
+            on_error_deliver(Err(if message.is_empty() {
+                WorkerFailure::Unavailable(format!("{name} could not be loaded"))
+            } else {
+                WorkerFailure::Crashed(message)
+            }));
         });
         worker.set_onmessage(on_message.as_ref().unchecked_ref());
         worker.set_onerror(on_error.as_ref().unchecked_ref());

@@ -30,9 +30,9 @@ use crate::data::FashionMnist;
 use crate::engine::{AdapterReport, BackendKind, CpuReason, SummaryError, SummaryReport};
 use crate::model::NinConfig;
 use crate::training::TrainError;
+use crate::training::TrainSettings;
 use crate::training::metrics::TestReport;
 use crate::training::session::{Control, Ended, Event};
-use crate::training::TrainSettings;
 
 #[cfg(target_arch = "wasm32")]
 mod envelope;
@@ -132,11 +132,17 @@ pub enum FromRun {
     /// The weights when training ended (finished or stopped). Buffer: a [`WeightsRecord`].
     Weights,
     /// The test set scored (after a finished run, or for loaded weights).
-    Report { report: TestReport, images: usize },
+    Report {
+        report: TestReport,
+        images: usize,
+    },
     /// The last message of a run that did not fail.
     Ended(Ended),
     /// The worker's WebAssembly memory before and after one training step, in bytes.
-    Measured { before: u64, after: u64 },
+    Measured {
+        before: u64,
+        after: u64,
+    },
 }
 
 /// Lead worker to helper worker, over their `MessagePort`.
@@ -330,10 +336,19 @@ mod tests {
         ] {
             round_trip(m);
         }
-        for m in [LeadToHelper::Slice { rows: vec![4, 59_999] }, LeadToHelper::Apply, LeadToHelper::Score { test: true, rows: vec![0, 9_999] }, LeadToHelper::Score { test: false, rows: vec![] }] {
+        for m in [
+            LeadToHelper::Slice { rows: vec![4, 59_999] },
+            LeadToHelper::Apply,
+            LeadToHelper::Score { test: true, rows: vec![0, 9_999] },
+            LeadToHelper::Score { test: false, rows: vec![] },
+        ] {
             round_trip(m);
         }
-        for m in [HelperToLead::Grads { images: 16, loss_sum: 36.8, correct: 3, weights_sum: -1.5 }, HelperToLead::Logits, HelperToLead::Failed("out of memory".into())] {
+        for m in [
+            HelperToLead::Grads { images: 16, loss_sum: 36.8, correct: 3, weights_sum: -1.5 },
+            HelperToLead::Logits,
+            HelperToLead::Failed("out of memory".into()),
+        ] {
             round_trip(m);
         }
     }

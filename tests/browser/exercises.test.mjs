@@ -159,7 +159,7 @@ test('a shared link restores the exercise, its inputs, the variant and the seed;
     await page.getByTestId('train-seed').fill('42');
     await page.getByTestId('ex1-share').click();
     const link = await page.getByTestId('ex1-share-url').inputValue();
-    assert.ok(link.endsWith('?ex=ex1&side=224&batch=8&opt=sgd&variant=mlp3&seed=42#ex1'), link);
+    assert.ok(link.endsWith('?v=1&ex=ex1&side=224&batch=8&opt=sgd&variant=mlp3&seed=42#ex1'), link);
     assert.equal(await page.evaluate(() => location.href), link);
 
     const other = await browser.newPage(NO_SW);

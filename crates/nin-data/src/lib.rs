@@ -9,8 +9,7 @@ use std::io::Read;
 use flate2::read::GzDecoder;
 
 /// The ten classes, in label order.
-pub const CLASS_NAMES_EN: [&str; 10] =
-    ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+pub const CLASS_NAMES_EN: [&str; 10] = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 /// The ten classes in Japanese.
 pub const CLASS_NAMES_JA: [&str; 10] =
     ["Tシャツ/トップ", "ズボン", "プルオーバー", "ドレス", "コート", "サンダル", "シャツ", "スニーカー", "バッグ", "アンクルブーツ"];
@@ -132,17 +131,16 @@ pub fn check_gzip(bytes: &[u8], file: &str) -> Result<(), DataError> {
 pub fn gunzip(bytes: &[u8], file: &str) -> Result<Vec<u8>, DataError> {
     check_gzip(bytes, file)?;
     let mut out = Vec::new();
-    GzDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .map_err(|e| DataError::Gzip { file: file.into(), reason: e.to_string() })?;
+    GzDecoder::new(bytes).read_to_end(&mut out).map_err(|e| DataError::Gzip { file: file.into(), reason: e.to_string() })?;
     Ok(out)
 }
 
 fn be_u32(bytes: &[u8], at: usize, file: &str, header: usize) -> Result<u32, DataError> {
-    bytes
-        .get(at..at + 4)
-        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-        .ok_or(DataError::Truncated { file: file.into(), expected: header, got: bytes.len() })
+    bytes.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]])).ok_or(DataError::Truncated {
+        file: file.into(),
+        expected: header,
+        got: bytes.len(),
+    })
 }
 
 fn parse_images<'a>(bytes: &'a [u8], file: &str) -> Result<(usize, &'a [u8]), DataError> {
@@ -231,10 +229,7 @@ mod tests {
     fn every_malformed_case_is_a_typed_error() {
         let ok_labels = labels_idx(&[1, 2]);
         // not gzip
-        assert_eq!(
-            FashionMnist::from_gz(&images_idx(2, 28, 28), "img", &gz(&ok_labels), "lbl"),
-            Err(DataError::NotGzip { file: "img".into() })
-        );
+        assert_eq!(FashionMnist::from_gz(&images_idx(2, 28, 28), "img", &gz(&ok_labels), "lbl"), Err(DataError::NotGzip { file: "img".into() }));
         // damaged gzip
         let mut broken = gz(&images_idx(2, 28, 28));
         broken.truncate(broken.len() / 2);

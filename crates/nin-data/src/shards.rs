@@ -114,11 +114,7 @@ impl Manifest {
             }
             have += s.images;
         }
-        if have >= images {
-            Ok(self.shards(set))
-        } else {
-            Err(DataError::NotEnoughData { set: set.name().into(), wanted: images, available: have })
-        }
+        if have >= images { Ok(self.shards(set)) } else { Err(DataError::NotEnoughData { set: set.name().into(), wanted: images, available: have }) }
     }
 
     /// Bytes to download for `train` training-file and `test` test-file images.
@@ -157,10 +153,11 @@ pub fn encode(data: &FashionMnist) -> Vec<u8> {
 /// Parses a shard's bytes (after gunzip), checking it holds `expected` images.
 pub fn decode(bytes: &[u8], file: &str, expected: usize) -> Result<FashionMnist, DataError> {
     let word = |i: usize| {
-        bytes
-            .get(i * 4..i * 4 + 4)
-            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-            .ok_or(DataError::Truncated { file: file.into(), expected: HEADER, got: bytes.len() })
+        bytes.get(i * 4..i * 4 + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]])).ok_or(DataError::Truncated {
+            file: file.into(),
+            expected: HEADER,
+            got: bytes.len(),
+        })
     };
     let magic = word(0)?;
     if magic != SHARD_MAGIC {
@@ -199,7 +196,10 @@ pub fn cut(data: &FashionMnist, prefix: &str, shard_images: usize) -> Vec<(Shard
         .map(|i| {
             let start = i * shard_images;
             let end = (start + shard_images).min(data.len());
-            let part = FashionMnist { images: data.images[start * FashionMnist::PIXELS..end * FashionMnist::PIXELS].to_vec(), labels: data.labels[start..end].to_vec() };
+            let part = FashionMnist {
+                images: data.images[start * FashionMnist::PIXELS..end * FashionMnist::PIXELS].to_vec(),
+                labels: data.labels[start..end].to_vec(),
+            };
             let gz = gzip(&encode(&part));
             let sha256 = sha256_hex(&gz);
             let file = format!("{prefix}-{i:02}-{}.nins.gz", &sha256[..12]);
@@ -211,12 +211,8 @@ pub fn cut(data: &FashionMnist, prefix: &str, shard_images: usize) -> Vec<(Shard
 /// The manifest and files for a training and a test set.
 pub fn build(train: &FashionMnist, test: &FashionMnist, shard_images: usize) -> (Manifest, Vec<(String, Vec<u8>)>) {
     let (train, test) = (cut(train, "train", shard_images), cut(test, "test", shard_images));
-    let manifest = Manifest {
-        format: FORMAT,
-        shard_images,
-        train: train.iter().map(|(i, _)| i.clone()).collect(),
-        test: test.iter().map(|(i, _)| i.clone()).collect(),
-    };
+    let manifest =
+        Manifest { format: FORMAT, shard_images, train: train.iter().map(|(i, _)| i.clone()).collect(), test: test.iter().map(|(i, _)| i.clone()).collect() };
     let files = train.into_iter().chain(test).map(|(i, gz)| (i.file, gz)).collect();
     (manifest, files)
 }
@@ -285,10 +281,7 @@ mod tests {
         assert_eq!(manifest.needed(Set::Train, 11).unwrap().len(), 2);
         assert_eq!(manifest.needed(Set::Train, 25).unwrap().len(), 3);
         assert_eq!(manifest.needed(Set::Train, 0).unwrap().len(), 0);
-        assert_eq!(
-            manifest.needed(Set::Train, 26),
-            Err(DataError::NotEnoughData { set: "training".into(), wanted: 26, available: 25 })
-        );
+        assert_eq!(manifest.needed(Set::Train, 26), Err(DataError::NotEnoughData { set: "training".into(), wanted: 26, available: 25 }));
         let bytes = manifest.download_bytes(11, 7).unwrap();
         assert_eq!(bytes, manifest.train[0].bytes + manifest.train[1].bytes + manifest.test[0].bytes);
     }
