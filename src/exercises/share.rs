@@ -171,7 +171,7 @@ mod tests {
             seed: Some(7),
         };
         let q = encode(&state);
-        assert_eq!(q, "ex=ex3&side=224&batch=16&opt=momentum&variant=fc_last_block&seed=7");
+        assert_eq!(q, "v=1&ex=ex3&side=224&batch=16&opt=momentum&variant=fc_last_block&seed=7");
         assert_eq!(decode(&q), (state.clone(), vec![]));
         assert_eq!(decode(&format!("?{q}")).0, state);
         assert_eq!(decode(""), (ShareState::default(), vec![]));

@@ -529,6 +529,7 @@ pub static UI: Ui = Ui {
     restored_note: "Restored from your last visit; press Run to compute again.",
     update_ready: "A new version of this page is ready.",
     update_reload: "Reload",
+    offline_storage_full: "The browser's storage for this site is full, so a downloaded file could not be kept for offline use; the page still has it for now. Clearing the stored data (Offline, at the bottom) makes room.",
     offline_title: "Offline",
     offline_on: "This page now works without a network: the app is stored on this device, and so are the data shards your runs downloaded.",
     offline_first: "After this first visit the page will work without a network.",

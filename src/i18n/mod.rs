@@ -333,6 +333,8 @@ pub struct Ui {
     pub restored_note: &'static str,
     pub update_ready: &'static str,
     pub update_reload: &'static str,
+    /// The service worker could not keep a download (the site's storage is full).
+    pub offline_storage_full: &'static str,
     pub offline_title: &'static str,
     pub offline_on: &'static str,
     pub offline_first: &'static str,

@@ -37,6 +37,17 @@ extern "C" {
     async fn gunzip_js(bytes: Uint8Array) -> Result<JsValue, JsValue>;
 }
 
+// Drops one stored shard from the service worker's data cache (a damaged copy would otherwise
+// be served on every visit); true when there was one.
+#[wasm_bindgen(inline_js = r#"
+export async function forget_shard(url) {
+  if (!self.caches) return false;
+  try { return await (await caches.open('nin-data')).delete(new URL(url, self.document?.baseURI ?? self.location.href).href); } catch { return false; }
+}"#)]
+extern "C" {
+    async fn forget_shard(url: &str) -> JsValue;
+}
+
 /// Gunzips one downloaded file in the browser.
 async fn gunzip(bytes: &[u8], file: &str) -> Result<Vec<u8>, DataError> {
     data::check_gzip(bytes, file)?;
@@ -110,8 +121,15 @@ pub async fn manifest() -> Result<Rc<Manifest>, DataError> {
 /// Downloads, checks (size, SHA-256) and parses one shard.
 async fn shard(info: &ShardInfo, progress: impl Fn(u64)) -> Result<FashionMnist, DataError> {
     let url = format!("{DATA_DIR}/{}", info.file);
-    let gz = fetch_bytes(&url, progress).await?;
-    shards::verify(&gz, info)?;
+    let mut gz = fetch_bytes(&url, &progress).await?;
+    if let Err(e) = shards::verify(&gz, info) {
+        // A damaged stored copy: drop it from the data cache and fetch it once more.
+        if forget_shard(&url).await.as_bool() != Some(true) {
+            return Err(e);
+        }
+        gz = fetch_bytes(&url, &progress).await?;
+        shards::verify(&gz, info)?;
+    }
     let raw = gunzip(&gz, &info.file).await?;
     shards::decode(&raw, &info.file, info.images)
 }

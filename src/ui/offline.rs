@@ -16,8 +16,12 @@ use crate::format;
 use crate::i18n::Lang;
 
 #[wasm_bindgen(inline_js = r#"
-export async function sw_register(on_update) {
+export async function sw_register(on_update, on_storage_full) {
   if (!('serviceWorker' in navigator)) return 'unsupported';
+  // The service worker could not keep a download: a full disk, not a network failure.
+  navigator.serviceWorker.addEventListener('message', (e) => {
+    if (e.data?.type === 'storage-error') on_storage_full(String(e.data.name));
+  });
   try {
     const reg = await navigator.serviceWorker.register('sw.js');
     const waiting = () => { if (reg.waiting && navigator.serviceWorker.controller) on_update(); };
@@ -56,7 +60,7 @@ export function online() {
 }
 "#)]
 extern "C" {
-    async fn sw_register(on_update: &Closure<dyn FnMut()>) -> JsValue;
+    async fn sw_register(on_update: &Closure<dyn FnMut()>, on_storage_full: &Closure<dyn FnMut(String)>) -> JsValue;
     async fn sw_apply_update();
     async fn storage_report() -> JsValue;
     async fn clear_data();
@@ -82,13 +86,21 @@ async fn stored() -> Stored {
 #[derive(Clone, Copy)]
 pub struct UpdateReady(pub RwSignal<bool>);
 
+thread_local! {
+    /// The service worker could not keep a download for lack of space (its error's name).
+    static STORAGE_FULL: RwSignal<Option<String>> = RwSignal::new(None);
+}
+
 /// Registers the service worker once per page; `UpdateReady` turns true when a new version waits.
 pub fn register(update: UpdateReady) {
+    let full = STORAGE_FULL.with(|s| *s);
     spawn_local(async move {
         let on_update = Closure::<dyn FnMut()>::new(move || update.0.set(true));
-        let _ = sw_register(&on_update).await;
-        // The registration keeps calling it for the page's lifetime.
+        let on_full = Closure::<dyn FnMut(String)>::new(move |name: String| full.set(Some(name)));
+        let _ = sw_register(&on_update, &on_full).await;
+        // The registration keeps calling them for the page's lifetime.
         on_update.forget();
+        on_full.forget();
     });
 }
 
@@ -98,7 +110,13 @@ pub fn UpdateBanner() -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     let update = expect_context::<UpdateReady>();
     let t = move || lang.get().ui();
+    let full = STORAGE_FULL.with(|s| *s);
     view! {
+        <Show when=move || full.get().is_some()>
+            <p class="error storage-notice" role="status" data-testid="offline-storage-full" data-error=move || full.get().unwrap_or_default()>
+                {move || t().offline_storage_full}
+            </p>
+        </Show>
         <Show when=move || update.0.get()>
             <p class="update-banner" role="status" data-testid="update-ready">
                 {move || t().update_ready}" "
