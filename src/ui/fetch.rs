@@ -31,20 +31,19 @@ export async function gunzip(bytes) {
   }, { highWaterMark: 0 });
   const stream = source.pipeThrough(new DecompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
-}"#)]
-extern "C" {
-    #[wasm_bindgen(catch, js_name = gunzip)]
-    async fn gunzip_js(bytes: Uint8Array) -> Result<JsValue, JsValue>;
 }
-
 // Drops one stored shard from the service worker's data cache (a damaged copy would otherwise
 // be served on every visit); true when there was one.
-#[wasm_bindgen(inline_js = r#"
 export async function forget_shard(url) {
   if (!self.caches) return false;
   try { return await (await caches.open('nin-data')).delete(new URL(url, self.document?.baseURI ?? self.location.href).href); } catch { return false; }
 }"#)]
+// One inline block per file: the page's module and the GPU module share the crate's snippet
+// folder, and two blocks in one file were numbered in another order in each (a swapped
+// snippet failed its integrity check and the page never started).
 extern "C" {
+    #[wasm_bindgen(catch, js_name = gunzip)]
+    async fn gunzip_js(bytes: Uint8Array) -> Result<JsValue, JsValue>;
     async fn forget_shard(url: &str) -> JsValue;
 }
 
