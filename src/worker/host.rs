@@ -27,10 +27,17 @@ export function glue_url() {
 export function worker_script(name, fallback) {
   return document.querySelector(`meta[name="${name}"]`)?.content || fallback;
 }
+// A worker being dropped: its handlers (Rust closures about to be freed) are replaced, so that
+// an event already queued (the error event that follows a panic) finds one that keeps it quiet.
+export function quiet(worker) {
+  worker.onmessage = null;
+  worker.onerror = (e) => e.preventDefault();
+}
 "#)]
 extern "C" {
     fn glue_url() -> String;
     fn worker_script(name: &str, fallback: &str) -> String;
+    fn quiet(worker: &JsWorker);
 }
 
 #[wasm_bindgen]
@@ -229,6 +236,9 @@ impl<R: Role> RoleWorker<R> {
 
 impl Drop for TrainingWorker {
     fn drop(&mut self) {
+        // The page now drops a job's workers as soon as its last message arrives (the client
+        // wakes on it), often before the error event a panicking worker also queues.
+        quiet(&self.worker);
         self.worker.terminate();
     }
 }

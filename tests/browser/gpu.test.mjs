@@ -204,7 +204,7 @@ test('a panic in the training worker ends the run cleanly, and the next run work
     const before = Number(await page.getByTestId('train-cell').getAttribute('data-finished'));
     await page.getByTestId('train-start').click();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="train-board"]')?.dataset.trainPoints) >= 2, null, { timeout: 300_000 });
-    await page.evaluate(() => window.__ninWorkers.at(-1).postMessage({ msg: 'Panic', buffers: [] }));
+    await page.evaluate(() => window.__ninWorkers.at(-1).postMessage({ msg: { Run: 'Panic' }, buffers: [] }));
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-cell"]')?.dataset.finished) > n, before, { timeout: 300_000 });
     assert.equal(await page.getByTestId('train-cell').getAttribute('data-phase'), 'failed');
     assert.match(await status(page), /The training worker stopped because of an internal error \(the test hook asked the training worker to panic at src\/worker\/guest\.rs:\d+\)/);
