@@ -6,6 +6,9 @@
 //! at least `BENCH_SECS` seconds (default 20) have passed, and reports training images/s.
 //! Prints JSON and writes it to the given path (default bench-results/train-native.json).
 //! `BENCH_ONLY=32x96` runs only that batch x size (e.g. under `perf record`).
+//! `BENCH_GPU_ONLY=1` skips the CPU; `BENCH_WGPU_ALL=1` runs all four settings on wgpu (a real
+//! GPU; on lavapipe only 32x96 is affordable). Each run also reports its first step's time
+//! (kernel compilation, and autotune's trials where it is built in).
 
 use std::time::Instant;
 
@@ -31,14 +34,20 @@ fn main() {
     // Burn's CPU backend, and with `--features native-wgpu` its wgpu backend on whatever adapter
     // wgpu picks (Mesa lavapipe, a software Vulkan driver, on a machine without a GPU).
     #[allow(unused_mut)]
-    let mut devices = [("burn flex (CPU), native", Device::flex())];
+    let mut devices = vec![("burn flex (CPU), native", Device::flex())];
     #[cfg(feature = "native-wgpu")]
     devices.push(("burn wgpu, native (default adapter)", Device::wgpu(burn::tensor::DeviceKind::DefaultDevice)));
     let mut runs = Vec::new();
+    let gpu_only = std::env::var("BENCH_GPU_ONLY").is_ok_and(|v| v == "1");
+    let wgpu_all = std::env::var("BENCH_WGPU_ALL").is_ok_and(|v| v == "1");
+    let variant = if cfg!(feature = "native-wgpu-tuned") { "autotune+fusion" } else { "plain (as the web build)" };
     for (i, (backend, device)) in devices.iter().enumerate() {
+        if i == 0 && gpu_only {
+            continue;
+        }
         // On wgpu only the smallest setting: on a software Vulkan driver one step at 224 px takes
         // minutes (lavapipe: ~60 s per batch-32 step at 96 px).
-        let configs: &[(usize, usize)] = if i == 0 { &[(32, 96), (128, 96), (32, 224), (128, 224)] } else { &[(32, 96)] };
+        let configs: &[(usize, usize)] = if i == 0 || wgpu_all { &[(32, 96), (128, 96), (32, 224), (128, 224)] } else { &[(32, 96)] };
         let only = std::env::var("BENCH_ONLY").ok();
         for &(batch, size) in configs {
             if only.as_deref().is_some_and(|o| o != format!("{batch}x{size}")) {
@@ -57,7 +66,9 @@ fn main() {
                 seed: 1,
             };
             let mut trainer = Trainer::new(&NinConfig::book(), &settings, &data, device).expect("trainer");
+            let first = Instant::now();
             block_on(trainer.train_chunk(&data, 1)).expect("warm-up step");
+            let first_step_ms = first.elapsed().as_secs_f64() * 1e3;
             let (start, mut steps) = (Instant::now(), 0usize);
             while start.elapsed().as_secs_f64() < budget || steps < 2 {
                 block_on(trainer.train_chunk(&data, 1)).expect("step");
@@ -65,9 +76,10 @@ fn main() {
             }
             let secs = start.elapsed().as_secs_f64();
             let images_per_s = (steps * batch) as f64 / secs;
-            eprintln!("{backend}: batch {batch:3} at {size:3} px: {steps} steps in {secs:.1} s, {images_per_s:.1} images/s");
+            let variant = if i == 0 { "" } else { variant };
+            eprintln!("{backend} {variant}: batch {batch:3} at {size:3} px: first step {first_step_ms:.0} ms, {steps} steps in {secs:.1} s, {images_per_s:.1} images/s");
             runs.push(format!(
-            "    {{ \"backend\": \"{backend}\", \"batch\": {batch}, \"size\": {size}, \"steps\": {steps}, \"seconds\": {secs:.2}, \"images_per_s\": {images_per_s:.2} }}"
+            "    {{ \"backend\": \"{backend}\", \"variant\": \"{variant}\", \"batch\": {batch}, \"size\": {size}, \"first_step_ms\": {first_step_ms:.0}, \"steps\": {steps}, \"seconds\": {secs:.2}, \"images_per_s\": {images_per_s:.2} }}"
         ));
         }
     }

@@ -250,6 +250,14 @@ impl Trainer {
         self
     }
 
+    /// Starts from the weights in `record` (a Burn record of this trainer's config) instead of
+    /// the drawn ones: fine-tuning (examples/train_model's `init=`). Call it before the first step.
+    pub fn start_from(&mut self, record: Vec<u8>) -> Result<(), record::RecordFileError> {
+        let model = self.model.take().expect("the model is present between steps");
+        self.model = Some(record::load_into(model, record)?);
+        Ok(())
+    }
+
     /// Each parameter's number of values, in visiting order.
     pub fn param_sizes(&self) -> Vec<usize> {
         parallel::param_sizes(self.model.as_ref().expect("the model is present between steps"))
