@@ -18,6 +18,14 @@ use nin_companion::data::shards::{self, Set};
 use nin_companion::model::NinConfig;
 use nin_companion::training::{OptimizerKind, TrainSettings, Trainer};
 
+/// Burn's wgpu backend on the default adapter, where the example is built with it.
+fn wgpu_device() -> Option<(&'static str, Device)> {
+    #[cfg(feature = "native-wgpu")]
+    return Some(("burn wgpu, native (default adapter)", Device::wgpu(burn::tensor::DeviceKind::DefaultDevice)));
+    #[cfg(not(feature = "native-wgpu"))]
+    None
+}
+
 fn main() {
     let out = std::env::args().nth(1).unwrap_or_else(|| "bench-results/train-native.json".into());
     let budget: f64 = std::env::var("BENCH_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(20.0);
@@ -33,10 +41,8 @@ fn main() {
 
     // Burn's CPU backend, and with `--features native-wgpu` its wgpu backend on whatever adapter
     // wgpu picks (Mesa lavapipe, a software Vulkan driver, on a machine without a GPU).
-    #[allow(unused_mut)]
-    let mut devices = vec![("burn flex (CPU), native", Device::flex())];
-    #[cfg(feature = "native-wgpu")]
-    devices.push(("burn wgpu, native (default adapter)", Device::wgpu(burn::tensor::DeviceKind::DefaultDevice)));
+    let devices: Vec<(&str, Device)> =
+        [("burn flex (CPU), native", Device::flex())].into_iter().chain(cfg!(feature = "native-wgpu").then(wgpu_device).flatten()).collect();
     let mut runs = Vec::new();
     let gpu_only = std::env::var("BENCH_GPU_ONLY").is_ok_and(|v| v == "1");
     let wgpu_all = std::env::var("BENCH_WGPU_ALL").is_ok_and(|v| v == "1");
@@ -77,7 +83,9 @@ fn main() {
             let secs = start.elapsed().as_secs_f64();
             let images_per_s = (steps * batch) as f64 / secs;
             let variant = if i == 0 { "" } else { variant };
-            eprintln!("{backend} {variant}: batch {batch:3} at {size:3} px: first step {first_step_ms:.0} ms, {steps} steps in {secs:.1} s, {images_per_s:.1} images/s");
+            eprintln!(
+                "{backend} {variant}: batch {batch:3} at {size:3} px: first step {first_step_ms:.0} ms, {steps} steps in {secs:.1} s, {images_per_s:.1} images/s"
+            );
             runs.push(format!(
             "    {{ \"backend\": \"{backend}\", \"variant\": \"{variant}\", \"batch\": {batch}, \"size\": {size}, \"first_step_ms\": {first_step_ms:.0}, \"steps\": {steps}, \"seconds\": {secs:.2}, \"images_per_s\": {images_per_s:.2} }}"
         ));

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::client::BackendKind;
-use crate::client::settings::Speed;
+use crate::client::estimate::Speed;
 
 /// localStorage key; the version changes when the format does.
 const STORAGE_KEY: &str = "nin-speed-v1";
@@ -16,7 +16,7 @@ pub struct Speeds(RwSignal<Vec<(BackendKind, Speed)>>);
 impl Speeds {
     /// The saved speeds; a missing or unreadable entry gives none.
     pub fn load() -> Self {
-        let saved = super::storage::get_with(STORAGE_KEY, super::storage::Stored::Speeds, crate::client::settings::parse_speeds);
+        let saved = super::storage::get_with(STORAGE_KEY, super::storage::Stored::Speeds, crate::client::estimate::parse_speeds);
         Speeds(RwSignal::new(saved.unwrap_or_default()))
     }
 

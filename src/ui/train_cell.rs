@@ -15,7 +15,8 @@ use super::train_form::{Fields, check, optimizer_options};
 use super::train_results::Results;
 use super::train_run::{Live, Phase, RunError, TrainedModel, keep_model, load_data, measured_speed, pause_when_hidden, run, run_job, run_record};
 use crate::client::Control;
-use crate::client::settings::{self, RunCost};
+use crate::client::estimate::{self, RunCost};
+use crate::client::settings;
 use crate::client::{ActiveBackend, BackendKind, CpuReason};
 use crate::client::{History, Preset, TrainSettings, record};
 use crate::client::{ScoringDataRef, WorkerFailure};
@@ -97,7 +98,7 @@ pub fn TrainCell() -> impl IntoView {
         let b = backend().ok_or(RunError::Weights(String::new()))?;
         let config = target.0.with(|(_, c)| c.clone());
         let memory = check(&config, &settings, &b, gpu_memory)?;
-        let cost = settings::run_cost(&config, &settings).map_err(RunError::Settings)?;
+        let cost = estimate::run_cost(&config, &settings).map_err(RunError::Settings)?;
         Ok::<(TrainSettings, settings::MemoryEstimate, RunCost), RunError>((settings, memory, cost))
     });
 

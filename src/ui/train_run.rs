@@ -13,7 +13,7 @@ use super::runs::RunRecord;
 pub use super::state::{Trained, TrainedModel};
 use crate::client::Nin;
 use crate::client::TestReport;
-use crate::client::settings;
+use crate::client::estimate;
 use crate::client::{self, Controller, Job};
 use crate::client::{ActiveBackend, BackendKind, CpuReason, GpuFault};
 use crate::client::{Control, Ended, Event, Progress, Stage};
@@ -288,11 +288,11 @@ pub fn pause_when_hidden(live: Live) {
 }
 
 /// How fast the run that just ended computed (none if it made no step).
-pub fn measured_speed(live: Live, config: &NinConfig, settings: &TrainSettings) -> Option<settings::Speed> {
+pub fn measured_speed(live: Live, config: &NinConfig, settings: &TrainSettings) -> Option<estimate::Speed> {
     let progress = live.progress.get_untracked()?;
-    let cost = settings::run_cost(config, settings).ok()?;
+    let cost = estimate::run_cost(config, settings).ok()?;
     let val_points = live.history.with_untracked(|h| h.val.len());
-    settings::Speed::measured(cost.forward_flops_per_image, settings, progress.step, val_points, progress.images_per_s, progress.workers)
+    estimate::Speed::measured(cost.forward_flops_per_image, settings, progress.step, val_points, progress.images_per_s, progress.workers)
 }
 
 /// The board's record of a run that ended (finished or stopped).
