@@ -33,7 +33,10 @@ fn main() {
     let dir = std::env::var("NIN_SHARDS_DIR").unwrap_or_else(|_| "www/data/fashion-mnist".into());
     let dir = std::path::Path::new(&dir);
     let t = Instant::now();
-    let data = shards::read_dir(dir, Set::Train, 60_000).unwrap_or_else(|e| panic!("{}: {e} (run scripts/setup.sh)", dir.display()));
+    // NIN_BENCH_TRAIN: how many training images to read (default all 60,000; a lent GPU machine
+    // is sent a few shards only).
+    let images: usize = std::env::var("NIN_BENCH_TRAIN").ok().and_then(|s| s.parse().ok()).unwrap_or(60_000);
+    let data = shards::read_dir(dir, Set::Train, images).unwrap_or_else(|e| panic!("{}: {e} (run scripts/setup.sh)", dir.display()));
     let decode_train_ms = t.elapsed().as_secs_f64() * 1e3;
     let t = Instant::now();
     shards::read_dir(dir, Set::Test, 10_000).expect("test shards");
@@ -65,7 +68,7 @@ fn main() {
                 batch_size: batch,
                 image_size: size,
                 epochs: 1,
-                train_images: 50_000 / batch * batch,
+                train_images: (images - 100) / batch * batch,
                 val_images: 100,
                 test_images: 0,
                 evals_per_epoch: 1,

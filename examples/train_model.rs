@@ -4,7 +4,7 @@
 //!
 //! `cargo run --profile train --example train_model -- [out dir, default models] [key=value ...]`
 //! Keys: epochs (5), batch (64), size (96), lr (0.001), seed (1), evals (2 per epoch),
-//! train (55000), optimizer (adam | sgd | momentum), device (flex | wgpu: Burn's wgpu backend,
+//! train (55000), val (5000), optimizer (adam | sgd | momentum), device (flex | wgpu: Burn's wgpu backend,
 //! with `--features native-wgpu`), init (a .ninw file to fine-tune from, e.g. the 96 px model
 //! at 224 px), max_secs (stop training after this many seconds; the step decay then follows
 //! the time spent).
@@ -66,6 +66,7 @@ fn main() {
             "seed" => s.seed = v.parse().unwrap(),
             "evals" => s.evals_per_epoch = v.parse().unwrap(),
             "train" => s.train_images = v.parse().unwrap(),
+            "val" => s.val_images = v.parse().unwrap(),
             "optimizer" => {
                 s.optimizer = match v {
                     "adam" => OptimizerKind::Adam,

@@ -18,7 +18,7 @@ cargo fuzz --version >/dev/null 2>&1 || cargo install --locked cargo-fuzz
 export CARGO_TARGET_DIR="${NIN_CACHE:-$HOME/.cache/nin-companion}/fuzz-target"
 out=fuzz/results.txt
 echo "# scripts/fuzz.sh, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores" > "$out"
-for target in shards share_link saved_state sketch weights; do
+for target in shards share_link saved_state sketch model_code weights; do
   mkdir -p "fuzz/corpus/$target" "fuzz/artifacts/$target"
   # A scratch copy of the corpus: new inputs libFuzzer finds are not committed by accident.
   work="$(mktemp -d)"; cp -r "fuzz/corpus/$target/." "$work/"

@@ -9,7 +9,12 @@
 //    never meet a new page.
 // 3. sw.js (the service worker, www/sw.js) gets its precache list and a version computed from
 //    the staged files: a new deployment is a new version, detected and offered by the page.
-// 4. index.html gets its content security policy, with the hash of trunk's inline loader.
+// 4. index.html gets its content security policy, with the hashes of its inline scripts.
+// 5. index.html gets the chapter as static HTML (www/prerender/{en,ja}.html, rendered by
+//    src/prerender.rs from the app's own texts; a native test keeps them current): readable
+//    before the wasm has loaded and with JavaScript off; a small inline script shows the
+//    Japanese one before the first paint where the student reads Japanese; the loader shows
+//    the bytes of the page's module as they arrive.
 import { createHash } from 'node:crypto';
 import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -33,13 +38,37 @@ async function files(dir) {
   return out;
 }
 
-/** Fetches `gz` (with its SRI) and gunzips it for WebAssembly's streaming compile. */
+/** Fetches `gz` (with its SRI) and gunzips it for WebAssembly's streaming compile. In the page
+ * (not in a worker) the static chapter's status line shows the compressed bytes received. */
 const LOADER = `const __ninWasm = (gz, integrity, plain) => typeof DecompressionStream === 'function'
   ? fetch(gz, { integrity }).then((r) => {
       if (!r.ok) throw new Error(gz + ': HTTP ' + r.status);
-      return new Response(r.body.pipeThrough(new DecompressionStream('gzip')), { headers: { 'Content-Type': 'application/wasm' } });
+      let body = r.body;
+      const shown = typeof document === 'object' && document.getElementById('boot-bytes');
+      const total = Number(r.headers.get('Content-Length')) || 0;
+      if (shown) {
+        let got = 0;
+        const mb = (n) => (n / 1e6).toFixed(1);
+        body = body.pipeThrough(new TransformStream({ transform(chunk, c) {
+          got += chunk.byteLength;
+          shown.textContent = total ? mb(got) + ' / ' + mb(total) + ' MB' : mb(got) + ' MB';
+          c.enqueue(chunk);
+        } }));
+      }
+      return new Response(body.pipeThrough(new DecompressionStream('gzip')), { headers: { 'Content-Type': 'application/wasm' } });
     })
   : plain;`;
+
+/** Before the first paint: the Japanese static chapter where the student chose Japanese (the
+ * app's stored choice) or, with no choice stored, where the browser prefers it. */
+const PICK_LANGUAGE = `(() => {
+  let code = null;
+  try { code = JSON.parse(localStorage.getItem('nin.lang')); } catch (e) {}
+  if (code !== 'en' && code !== 'ja') code = /^ja\\b/i.test(navigator.language || '') ? 'ja' : 'en';
+  const ja = document.getElementById('prerender-ja');
+  const page = document.getElementById('prerender');
+  if (code === 'ja' && ja && page) { page.replaceChildren(ja.content.cloneNode(true)); document.documentElement.lang = 'ja'; }
+})();`;
 
 let html = await readFile(join(staging, 'index.html'), 'utf8');
 
@@ -84,15 +113,21 @@ const meta = `<meta name="nin-cpu-worker" content="${cpuName}" />\n    <meta nam
 html = html.replace('<base href=', `${meta}\n    <base href=`);
 if (!html.includes('nin-gpu-worker')) throw new Error('post_build.mjs: no <base> to put the worker names before');
 
+// 5. The static chapter, before the app's module script runs.
+const prerendered = (lang) => readFile(join('www', 'prerender', `${lang}.html`), 'utf8');
+const staticPage = `<div id="prerender">${(await prerendered('en')).trim()}</div>\n    <template id="prerender-ja">${(await prerendered('ja')).trim()}</template>\n    <script>${PICK_LANGUAGE}</script>`;
+if (!html.includes('<body>')) throw new Error('post_build.mjs: no <body> to put the static chapter in');
+html = html.replace('<body>', () => `<body>\n    ${staticPage}`);
+
 // 4. The content security policy (a <meta>: GitHub Pages sets no headers). Scripts only from
 // this site, WebAssembly compiled (wasm-unsafe-eval), trunk's one inline loader by its hash, no
 // third-party origin anywhere, workers and the service worker from this site. Leptos sets
 // style attributes (bar widths), hence 'unsafe-inline' for styles only.
-const inline = [...html.matchAll(/<script type="module">([\s\S]*?)<\/script>/g)].map((m) => m[1]);
-if (inline.length !== 1) throw new Error(`post_build.mjs: expected trunk's one inline script, found ${inline.length}`);
+const inline = [...html.matchAll(/<script(?: type="module")?>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+if (inline.length !== 2) throw new Error(`post_build.mjs: expected trunk's inline loader and the language pick, found ${inline.length} inline scripts`);
 const csp = [
   "default-src 'self'",
-  `script-src 'self' 'wasm-unsafe-eval' 'sha256-${sha('sha256', inline[0], 'base64')}'`,
+  `script-src 'self' 'wasm-unsafe-eval' ${inline.map((s) => `'sha256-${sha('sha256', s, 'base64')}'`).join(' ')}`,
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",

@@ -16,6 +16,8 @@ pub mod format;
 pub mod heap;
 pub mod i18n;
 pub mod model;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod prerender;
 pub mod training;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -174,6 +174,8 @@ pub struct Ui {
     pub params_from_module: &'static str,
     pub flop_convention: &'static str,
     pub footer: &'static str,
+    /// Shown before the wasm has started: in the static page's status line and in each cell's place.
+    pub engine_loading: &'static str,
     pub panic_overlay: &'static str,
     pub maps_title: &'static str,
     pub maps_input: &'static str,

@@ -195,14 +195,15 @@ fn ChapterSection(id: &'static str) -> impl IntoView {
     view! {
         <section id=id aria-labelledby=format!("{id}-title") data-testid="chapter-section">
             <h2 id=format!("{id}-title")>{move || section().map(|s| s.title)}</h2>
-            {move || paragraphs(section().map_or(&[][..], |s| s.before_cells))}
+            {move || paragraphs(id, "before", section().map_or(&[][..], |s| s.before_cells))}
             {cells}
-            {move || paragraphs(section().map_or(&[][..], |s| s.after_cells))}
+            {move || paragraphs(id, "after", section().map_or(&[][..], |s| s.after_cells))}
         </section>
     }
 }
 
-/// A section's paragraphs, each with its inline markup.
-fn paragraphs(texts: &'static [&'static str]) -> impl IntoView {
-    texts.iter().map(|p| view! { <p><Paragraph text=Signal::stored(*p)/></p> }).collect_view()
+/// A section's paragraphs, each with its inline markup and its key (`section:part:i`, as the
+/// static page's: the takeover finds the paragraph the student was reading by it).
+fn paragraphs(id: &'static str, part: &'static str, texts: &'static [&'static str]) -> impl IntoView {
+    texts.iter().enumerate().map(|(i, p)| view! { <p data-p=format!("{id}:{part}:{i}")><Paragraph text=Signal::stored(*p)/></p> }).collect_view()
 }

@@ -27,9 +27,55 @@ mod train_run;
 mod try_cell;
 
 pub use app::App;
+use wasm_bindgen::JsCast;
 
-/// Installs the panic overlay and mounts the app on `<body>`.
+/// Installs the panic overlay and mounts the app. Where the page carries the static chapter
+/// (`#prerender`, written by `crate::prerender` at build time), the app is built in a detached
+/// element and swapped in for it in the same task (no paint in between), and the paragraph the
+/// student was reading is put back where it was on screen.
 pub fn start() {
     panic::install_hook();
-    leptos::mount::mount_to_body(App);
+    let document = web_sys::window().and_then(|w| w.document());
+    let static_page = document.as_ref().and_then(|d| d.get_element_by_id("prerender"));
+    let (Some(document), Some(static_page)) = (document, static_page) else {
+        leptos::mount::mount_to_body(App);
+        return;
+    };
+    let Ok(root) = document.create_element("div").map(wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>) else {
+        leptos::mount::mount_to_body(App);
+        return;
+    };
+    root.set_id("app");
+    let anchor = reading_anchor(&static_page);
+    leptos::mount::mount_to(root.clone(), App).forget();
+    if static_page.replace_with_with_node_1(&root).is_err() {
+        return;
+    }
+    if let Some((selector, top)) = anchor
+        && let Ok(Some(same)) = document.query_selector(&selector)
+        && let Some(window) = web_sys::window()
+    {
+        window.scroll_by_with_x_and_y(0.0, same.get_bounding_client_rect().top() - top);
+    }
+}
+
+/// The first paragraph, heading or exercise of the static page that is on screen, as a selector
+/// that finds its counterpart in the app, with its distance from the top of the window. None at
+/// the top of the page (nothing to keep).
+fn reading_anchor(static_page: &web_sys::Element) -> Option<(String, f64)> {
+    if web_sys::window()?.scroll_y().ok()? <= 0.0 {
+        return None;
+    }
+    let nodes = static_page.query_selector_all("[data-p], section > h2, article.exercise").ok()?;
+    (0..nodes.length()).filter_map(|i| nodes.item(i)).filter_map(|n| n.dyn_into::<web_sys::Element>().ok()).find_map(|e| {
+        let rect = e.get_bounding_client_rect();
+        if rect.bottom() <= 0.0 {
+            return None;
+        }
+        let selector = match e.get_attribute("data-p") {
+            Some(key) => format!("[data-p=\"{key}\"]"),
+            None => format!("#{}", e.id()),
+        };
+        Some((selector, rect.top()))
+    })
 }

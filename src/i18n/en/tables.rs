@@ -54,6 +54,7 @@ pub static UI: Ui = Ui {
     params_from_module: "Parameters counted from the module's tensors",
     flop_convention: "FLOP convention: one multiply-add = 2 FLOPs; each bias add, ReLU, pooling comparison or addition = 1 FLOP; dropout and flatten = 0.",
     footer: "Built with Rust, Burn and Leptos. Everything runs in your browser; nothing is uploaded.",
+    engine_loading: "Loading the engine (Rust compiled to WebAssembly)…",
     panic_overlay: "The app hit an internal error and stopped. Reload the page to start again.",
     maps_title: "Feature maps through the network, drawn to scale (height × width; channels below)",
     maps_input: "input",

@@ -54,6 +54,7 @@ pub static UI: Ui = Ui {
     params_from_module: "モジュールのテンソルから数えたパラメータ数",
     flop_convention: "FLOPs の数え方: 積和 1 回 = 2 FLOPs、バイアス加算・ReLU・プーリングの比較や加算は各 1 FLOP、ドロップアウトと平坦化は 0。",
     footer: "Rust・Burn・Leptos で作成。すべてブラウザ内で動き、データは一切送信されません。",
+    engine_loading: "エンジン（WebAssembly にコンパイルした Rust）を読み込んでいます…",
     panic_overlay: "内部エラーのためアプリが停止しました。ページを再読み込みしてください。",
     maps_title: "ネットワークを通る特徴マップ（高さ × 幅を縮尺どおりに描画、下はチャネル数）",
     maps_input: "入力",
