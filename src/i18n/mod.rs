@@ -176,6 +176,10 @@ pub struct Ui {
     pub footer: &'static str,
     /// Shown before the wasm has started: in the static page's status line and in each cell's place.
     pub engine_loading: &'static str,
+    /// The backend line: where the cells compute, and the disclosure with why and the details.
+    pub backend_on_gpu: &'static str,
+    pub backend_on_cpu: &'static str,
+    pub backend_details: &'static str,
     pub panic_overlay: &'static str,
     pub maps_title: &'static str,
     pub maps_input: &'static str,

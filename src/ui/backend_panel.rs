@@ -1,4 +1,5 @@
-//! Shows which backend runs and why, the adapter's name and limits, and lets the user switch.
+//! One short line under the title: which backend computes (a badge and a sentence), the switch,
+//! and, on demand, why and the adapter's name and limits (issue 29: the chapter comes first).
 
 use leptos::prelude::*;
 
@@ -21,6 +22,11 @@ pub fn BackendPanel() -> impl IntoView {
         None => t().backend_starting,
         Some(BackendKind::WebGpu) => "WebGPU",
         Some(BackendKind::Cpu) => "CPU",
+    };
+    let summary = move || match kind() {
+        None => t().backend_probing,
+        Some(BackendKind::WebGpu) => t().backend_on_gpu,
+        Some(BackendKind::Cpu) => t().backend_on_cpu,
     };
     let reason = move || match backends.active.get() {
         BackendState::Starting => t().backend_probing.to_string(),
@@ -48,7 +54,11 @@ pub fn BackendPanel() -> impl IntoView {
         <section class="backend-panel" aria-label=move || t().backend_label>
             <div class="backend-status">
                 <span class="badge" data-testid="backend-kind" data-kind=move || format!("{:?}", kind()) data-settled=move || backends.settled.get().to_string()>{label}</span>
-                <span data-testid="backend-reason">{reason}</span>
+                <span data-testid="backend-summary">{summary}</span>
+                <details class="backend-details" data-testid="backend-details">
+                    <summary>{move || t().backend_details}</summary>
+                    <p data-testid="backend-reason">{reason}</p>
+                </details>
             </div>
             <div class="switch" role="group" aria-label=move || t().backend_label>
                 <button
