@@ -11,7 +11,9 @@ use burn::tensor::module::adaptive_avg_pool2d;
 
 use crate::analysis::{self, AnalysisError, InputShape};
 
+pub mod code_net;
 pub mod config;
+pub mod from_code;
 
 pub use config::*;
 
