@@ -2,6 +2,7 @@
 //! It knows nothing of the DOM; the UI calls these async functions and renders their results.
 
 pub mod backend;
+pub mod code_summary;
 pub mod gpu_fault;
 pub mod summary;
 #[cfg(target_arch = "wasm32")]

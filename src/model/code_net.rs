@@ -36,7 +36,7 @@ pub struct CodeNet {
 
 /// A tensor between two layers: images until a Flatten, features after it.
 #[derive(Debug, Clone)]
-enum Activation {
+pub enum Activation {
     Maps(Tensor<4>),
     Features(Tensor<2>),
 }
@@ -47,6 +47,18 @@ impl Activation {
             Activation::Maps(t) => t.dims().to_vec(),
             Activation::Features(t) => t.dims().to_vec(),
         }
+    }
+
+    /// Reads the values back (asynchronously: safe on WebGPU in the browser), so the forward
+    /// pass has run, and checks they are finite.
+    pub async fn finish(self) -> Result<(), String> {
+        let data = match self {
+            Activation::Maps(t) => t.into_data_async().await,
+            Activation::Features(t) => t.into_data_async().await,
+        }
+        .map_err(|e| format!("{e:?}"))?;
+        let finite = data.as_slice::<f32>().map(|v| v.iter().all(|x| x.is_finite())).unwrap_or(false);
+        if finite { Ok(()) } else { Err("the output is not finite f32 values".into()) }
     }
 }
 
@@ -120,6 +132,14 @@ impl CodeNet {
     /// - input: `[batch, channels, h, w]` as the summary's input
     /// - output: one shape per summary row (4-D before a Flatten, 2-D after)
     pub fn row_shapes(&self, x: Tensor<4>) -> Result<Vec<Vec<usize>>, CodeNetError> {
+        self.forward_rows(x).map(|(shapes, _)| shapes)
+    }
+
+    /// [`Self::row_shapes`] and the last output.
+    ///
+    /// # Shapes
+    /// - input: `[batch, channels, h, w]`; output: the shapes per row, and the last tensor
+    pub fn forward_rows(&self, x: Tensor<4>) -> Result<(Vec<Vec<usize>>, Activation), CodeNetError> {
         let mut act = Activation::Maps(x);
         let mut shapes = Vec::with_capacity(self.row_ends.len());
         let mut row = 0;
@@ -143,7 +163,7 @@ impl CodeNet {
                 row += 1;
             }
         }
-        Ok(shapes)
+        Ok((shapes, act))
     }
 }
 
