@@ -98,7 +98,7 @@ test('exercises: six questions with cells, comparisons, calculator', async () =>
     // (The book's batch 128 fits with SGD, about 1.9 GB; batch 256 does not.)
     await page.getByTestId('train-preset').selectOption('book');
     await page.getByTestId('train-batch').fill('256');
-    await page.getByTestId('train-check-error').waitFor();
+    await page.getByTestId('train-error-batch').waitFor();
     const offer = Number((await page.getByTestId('train-use-batch').textContent()).match(/(\d+)\s*$/)[1]);
     assert.ok(offer > 128 && offer < 256, `offer ${offer}`);
     await page.getByTestId('ex4-batch').fill(String(offer));

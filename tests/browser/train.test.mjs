@@ -67,15 +67,17 @@ async function waitPhase(page, phases, timeout = 300_000) {
 /** Fills `values`, expects Start refused with a batch offer, takes the offer, expects it accepted. */
 async function refusedWithOffer(page, values, pattern) {
   await fill(page, values);
-  await page.getByTestId('train-check-error').waitFor();
-  assert.match(await page.getByTestId('train-check-error').textContent(), pattern);
+  // A batch too large for a buffer or for memory is refused at the batch field (issue 29).
+  await page.getByTestId('train-error-batch').waitFor();
+  assert.match(await page.getByTestId('train-error-batch').textContent(), pattern);
+  assert.equal(await page.getByTestId('train-batch').getAttribute('aria-invalid'), 'true');
   assert.ok(await page.getByTestId('train-start').isDisabled());
   const offer = await page.getByTestId('train-use-batch').textContent();
   const n = Number(offer.match(/(\d+)\s*$/)[1]);
   assert.ok(n > 0 && n < Number(values.batch ?? 1e9), offer);
   await page.getByTestId('train-use-batch').click();
   assert.equal(await page.getByTestId('train-batch').inputValue(), String(n));
-  assert.equal(await page.getByTestId('train-check-error').count(), 0);
+  assert.equal(await page.getByTestId('train-error-batch').count(), 0);
   assert.ok(!(await page.getByTestId('train-start').isDisabled()));
   return n;
 }
