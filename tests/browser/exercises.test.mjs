@@ -120,7 +120,7 @@ test('exercises: six questions with cells, comparisons, calculator', async () =>
     await page.getByTestId('ex4-measure').click();
     await page.getByTestId('ex4-measure-error').waitFor({ timeout: 10_000 });
     const refusal = await page.getByTestId('ex4-measure-error').textContent();
-    assert.match(refusal, /^Training at batch 300 needs about [\d.]+ GiB, more than the 2\.0 GiB this backend may use\. The largest batch that fits is (\d+)\.$/);
+    assert.match(refusal, /^Training at batch 300 needs about [\d.]+ GiB, more than the 2\.00 GiB this backend may use\. The largest batch that fits is (\d+)\.$/);
     assert.ok(Number(refusal.match(/(\d+)\.$/)[1]) < 300, refusal);
     // Below NiN's minimum side the calculator says so.
     await page.getByTestId('ex4-side').fill('50');

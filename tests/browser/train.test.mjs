@@ -290,7 +290,7 @@ test('CPU fallback: tiny run with report and CSV; loss goes down on a fixed batc
     // (exercise 4's engine figure): batch 128 (~1.9 GiB with the weights) fits the CPU
     // backend's 2 GiB, batch 256 does not, and the offer is the largest batch that fits.
     await page.getByTestId('train-preset').selectOption('book');
-    const offered = await refusedWithOffer(page, { batch: '256' }, /2(\.0)? GiB/);
+    const offered = await refusedWithOffer(page, { batch: '256' }, /2\.00 GiB/);
     assert.ok(offered > 128 && offered < 256, `offered ${offered}`);
     // Before a model exists, the try-it cell says what to do first.
     await page.getByTestId('try-need-model').waitFor();
