@@ -72,9 +72,45 @@ pub fn decimal(text: &str, rule: Rule) -> Result<f64, FieldError> {
     if value.is_finite() && value > above && value < below { Ok(value) } else { Err(broken()) }
 }
 
+/// Every field's value, or every field's refusal with its field: a form shows all its errors
+/// at once, each at its field, not only the first (issue 29).
+pub fn collect<F, T, const N: usize>(read: [(F, Result<T, FieldError>); N]) -> Result<[T; N], Vec<(F, FieldError)>> {
+    let mut values = Vec::with_capacity(N);
+    let mut refused = Vec::new();
+    for (field, result) in read {
+        match result {
+            Ok(value) => values.push(value),
+            Err(e) => refused.push((field, e)),
+        }
+    }
+    match <[T; N]>::try_from(values) {
+        Ok(all) if refused.is_empty() => Ok(all),
+        _ => Err(refused),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_refused_field_is_collected() {
+        let fields = ["batch", "channels", "height", "width"];
+        let read = |texts: [&str; 4]| collect(std::array::from_fn(|i| (fields[i], whole(texts[i], rule_of(fields[i])))));
+        assert_eq!(read(["2", "1", "224", "96"]), Ok([2, 1, 224, 96]));
+        assert_eq!(
+            read(["0", "1", "", "abc"]),
+            Err(vec![("batch", FieldError::Broken("0".into())), ("height", FieldError::Empty), ("width", FieldError::Broken("abc".into()))])
+        );
+    }
+
+    fn rule_of(field: &str) -> Rule {
+        match field {
+            "batch" => BATCH,
+            "channels" => CHANNELS,
+            _ => SIDE,
+        }
+    }
 
     #[test]
     fn whole_numbers_follow_their_rule() {

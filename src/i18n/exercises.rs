@@ -168,8 +168,8 @@ mod tests {
         );
         assert!(runs_dropped(Lang::Ja, &d).unwrap().contains("500,000 件"));
         let big = Dropped { too_large: Some(7 << 20), ..Dropped::default() };
-        assert!(runs_dropped(Lang::En, &big).unwrap().contains("7.0 MiB, more than the 5.0 MiB"));
-        assert!(runs_dropped(Lang::Ja, &big).unwrap().contains("7.0 MiB"));
+        assert!(runs_dropped(Lang::En, &big).unwrap().contains("7.00 MiB, more than the 5.00 MiB"));
+        assert!(runs_dropped(Lang::Ja, &big).unwrap().contains("7.00 MiB"));
         let runs = vec![("a".to_string(), 0.4, Some(0.38), 10.0), ("b".to_string(), 0.6, None, 20.0)];
         let summary = runs_summary(Lang::En, &runs);
         assert_eq!(

@@ -74,8 +74,14 @@ pub trait Messages: Sync {
     /// The training worker crashed (a panic in Burn or in this app, or its script failed).
     fn worker_crashed(&self, what: &str) -> String;
 
+    /// A length of time as people say it ("2 min 10 s"), never as a clock.
+    fn duration(&self, d: crate::format::Duration) -> String;
+
+    /// The time a run has left ("4 min 26 s left").
+    fn time_left(&self, secs: f64) -> String;
+
     /// The time estimate from the latest run's speed on this backend, measured at `batch` and `size`.
-    fn time_estimate(&self, clock: &str, batch: usize, size: usize) -> String;
+    fn time_estimate(&self, secs: f64, batch: usize, size: usize) -> String;
 
     /// Why a run cannot start, as a sentence.
     fn settings_error(&self, e: &SettingsError) -> String;

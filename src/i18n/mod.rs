@@ -321,7 +321,7 @@ mod tests {
         for lang in Lang::ALL {
             for now in [true, false] {
                 let text = summary_out_of_memory(lang, 1000, 3 << 30, 2 << 30, now, 640);
-                assert!(text.contains("1000") && text.contains("640") && text.contains("3.0 GiB"), "{text}");
+                assert!(text.contains("1000") && text.contains("640") && text.contains("3.00 GiB"), "{text}");
                 assert!(summary_out_of_memory(lang, 1000, 3 << 30, 2 << 30, now, 0) != text);
             }
         }

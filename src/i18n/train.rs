@@ -56,8 +56,11 @@ pub struct TrainUi {
     pub done: &'static str,
     pub step: &'static str,
     pub epoch: &'static str,
-    pub eta: &'static str,
     pub images_per_s: &'static str,
+    /// The status while WebGPU compiles the first steps' kernels (then "… 12 s").
+    pub preparing_gpu: &'static str,
+    /// The check line when fields are refused (each message is under its field).
+    pub fields_refused: &'static str,
     pub worker: &'static str,
     pub workers: &'static str,
     pub cpu_workers: &'static str,
@@ -197,8 +200,18 @@ pub fn worker_crashed(lang: Lang, what: &str) -> String {
 }
 
 /// The time estimate from the latest run's speed on this backend, measured at `batch` and `size`.
-pub fn time_estimate(lang: Lang, clock: &str, batch: usize, size: usize) -> String {
-    lang.msg().time_estimate(clock, batch, size)
+pub fn time_estimate(lang: Lang, secs: f64, batch: usize, size: usize) -> String {
+    lang.msg().time_estimate(secs, batch, size)
+}
+
+/// A length of time as people say it ("2 min 10 s", "2 分 10 秒").
+pub fn duration(lang: Lang, secs: f64) -> String {
+    lang.msg().duration(crate::format::duration(secs))
+}
+
+/// The time a run has left ("4 min 26 s left", "残り 4 分 26 秒").
+pub fn time_left(lang: Lang, secs: f64) -> String {
+    lang.msg().time_left(secs)
 }
 
 /// Why a run cannot start, as a sentence.
@@ -229,7 +242,7 @@ mod tests {
         assert!(!en.contains(": \"\"") && !ja.contains(": \"\""));
         let e = SettingsError::BatchTooLarge { batch: 128, bytes: 143_327_232, limit: 134_217_728, largest_fits: 119 };
         assert!(settings_error(Lang::En, &e).contains("119") && settings_error(Lang::Ja, &e).contains("119"));
-        assert!(settings_error(Lang::Ja, &e).contains("136.7 MiB"));
+        assert!(settings_error(Lang::Ja, &e).contains("137 MiB") && settings_error(Lang::En, &e).contains("137 MiB"));
         let d = DataError::Http { url: "data/x.gz".into(), status: 404 };
         assert_ne!(data_error(Lang::En, &d), data_error(Lang::Ja, &d));
         assert!(train_error(Lang::Ja, &TrainError::Diverged { step: 3 }).contains("発散"));
@@ -239,6 +252,36 @@ mod tests {
             assert!(!intro.contains("MB") && !intro.contains("MiB"), "{intro}");
         }
         assert!(EN.intro.contains("shards it needs") && JA.intro.contains("シャード"));
+    }
+
+    /// Times are said in units, never as a clock that reads as a time of day (issue 29).
+    #[test]
+    fn durations_read_as_lengths_of_time_in_both_languages() {
+        for (secs, en, ja) in [
+            (45.0, "45 s", "45 秒"),
+            (130.0, "2 min 10 s", "2 分 10 秒"),
+            (120.0, "2 min", "2 分"),
+            (3_900.0, "1 h 5 min", "1 時間 5 分"),
+            (7_200.0, "2 h", "2 時間"),
+        ] {
+            assert_eq!(duration(Lang::En, secs), en);
+            assert_eq!(duration(Lang::Ja, secs), ja);
+        }
+        assert_eq!(time_left(Lang::En, 266.0), "4 min 26 s left");
+        assert_eq!(time_left(Lang::Ja, 266.0), "残り 4 分 26 秒");
+        assert_eq!(format!("{}… {}", EN.preparing_gpu, duration(Lang::En, 12.0)), "Preparing GPU kernels… 12 s");
+        assert_eq!(format!("{}… {}", JA.preparing_gpu, duration(Lang::Ja, 12.0)), "GPU カーネルを準備中… 12 秒");
+        let estimate = time_estimate(Lang::En, 3_725.0, 64, 96);
+        assert!(estimate.starts_with("≈\u{a0}1 h 2 min (") && estimate.contains("batch 64 at 96 px"), "{estimate}");
+        assert!(time_estimate(Lang::Ja, 59.6, 64, 96).starts_with("≈\u{a0}1 分（"));
+        // No clock anywhere: h:mm:ss or m:ss.
+        let clock = |s: &str| s.as_bytes().windows(3).any(|w| w[0] == b':' && w[1].is_ascii_digit() && w[2].is_ascii_digit());
+        for lang in [Lang::En, Lang::Ja] {
+            for text in [time_estimate(lang, 4_134.0, 64, 96), time_left(lang, 4_134.0), lang.msg().shipped_run_name(4_134.0)] {
+                assert!(!clock(&text), "{text}");
+            }
+        }
+        assert_eq!(Lang::En.msg().shipped_run_name(4_134.0), "Trained NiN (ours, 1 h 9 min of training)");
     }
 
     /// No English sentence on the Japanese page (issue 26): the sentences that used to show an

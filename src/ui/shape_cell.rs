@@ -32,7 +32,8 @@ enum CellStatus {
 /// A failure the cell shows, rendered in the current language.
 #[derive(Clone, Debug, PartialEq)]
 enum CellError {
-    Field(Field, crate::fields::FieldError),
+    /// Every field whose text broke its rule (each shown at its field).
+    Fields(Vec<(Field, crate::fields::FieldError)>),
     Run(SummaryError),
     /// Too large for the GPU's memory: it ran out now (`now`), or a request of `ran_out_at`
     /// bytes ran out before; the largest batch that fits under it. WebGPU stays on.
@@ -63,6 +64,20 @@ impl Field {
         }
     }
 
+    /// The field's name in the page: its input is `shape-<id>`, its message `shape-error-<id>`.
+    fn id(self) -> &'static str {
+        match self {
+            Field::Batch => "batch",
+            Field::Channels => "channels",
+            Field::Height => "height",
+            Field::Width => "width",
+        }
+    }
+
+    fn error(self, lang: Lang, e: &crate::fields::FieldError) -> String {
+        i18n::field_error(lang, self.label(lang), self.rule(), e)
+    }
+
     fn label(self, lang: Lang) -> &'static str {
         let t = lang.ui();
         match self {
@@ -77,7 +92,7 @@ impl Field {
 impl CellError {
     fn message(&self, lang: Lang) -> String {
         match self {
-            CellError::Field(f, e) => i18n::field_error(lang, f.label(lang), f.rule(), e),
+            CellError::Fields(refused) => refused.iter().map(|(f, e)| f.error(lang, e)).collect::<Vec<_>>().join(" "),
             CellError::Run(e) => i18n::summary_error(lang, e),
             CellError::GpuMemory { batch, needed, ran_out_at, now, largest_fits } => {
                 i18n::summary_out_of_memory(lang, *batch, *needed, *ran_out_at, *now, *largest_fits)
@@ -96,21 +111,24 @@ impl CellError {
 
 /// Parses one field under its rule. A side from 1 to 66 passes to the analysis, whose error
 /// says where in the network such a small map runs out (and that 67 is the smallest).
-fn parse_field(field: Field, text: &str) -> Result<usize, CellError> {
+fn parse_field(field: Field, text: &str) -> (Field, Result<usize, crate::fields::FieldError>) {
     let lenient = match field.rule() {
         crate::fields::Rule::Whole { max, .. } if matches!(field, Field::Height | Field::Width) => crate::fields::Rule::Whole { min: 1, max },
         rule => rule,
     };
-    crate::fields::whole_usize(text, lenient).map_err(|e| CellError::Field(field, e))
+    (field, crate::fields::whole_usize(text, lenient))
 }
 
+/// The input the fields describe, or every field that broke its rule.
 fn parse_input(batch: &str, channels: &str, height: &str, width: &str) -> Result<InputShape, CellError> {
-    Ok(InputShape::new(
-        parse_field(Field::Batch, batch)?,
-        parse_field(Field::Channels, channels)?,
-        parse_field(Field::Height, height)?,
-        parse_field(Field::Width, width)?,
-    ))
+    let [b, c, h, w] = crate::fields::collect([
+        parse_field(Field::Batch, batch),
+        parse_field(Field::Channels, channels),
+        parse_field(Field::Height, height),
+        parse_field(Field::Width, width),
+    ])
+    .map_err(CellError::Fields)?;
+    Ok(InputShape::new(b, c, h, w))
 }
 
 /// The error for a summary of `needed` bytes when a request of `ran_out_at` bytes ran out of
@@ -219,12 +237,21 @@ pub fn ShapeSummaryCell() -> impl IntoView {
         n
     });
 
+    // The refusal of one field, if it broke its rule (every refused field shows its own).
+    let refusal = move |which: Field| match status.get() {
+        CellStatus::Failed(CellError::Fields(refused)) => refused.into_iter().find(|(f, _)| *f == which).map(|(_, e)| e),
+        _ => None,
+    };
     let field = move |which: Field, id: &'static str, value: RwSignal<String>| {
+        let error_id = format!("shape-error-{}", which.id());
+        let described_by = error_id.clone();
         view! {
-            <label class="field" for=id>
-                <span>{move || which.label(lang.get())}</span>
+            <div class="field">
+                <label for=id>{move || which.label(lang.get())}</label>
                 <input
                     id=id
+                    aria-invalid=move || refusal(which).is_some().then_some("true")
+                    aria-describedby=move || refusal(which).is_some().then(|| described_by.clone())
                     // Text, not number: a number input hands over "" for "abc" in Firefox,
                     // and the field's rule message should quote what was typed.
                     type="text"
@@ -234,7 +261,10 @@ pub fn ShapeSummaryCell() -> impl IntoView {
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))
                 />
-            </label>
+                {move || refusal(which).map(|e| view! {
+                    <small class="error field-error" id=error_id.clone() data-testid=error_id.clone()>{which.error(lang.get(), &e)}</small>
+                })}
+            </div>
         }
     };
 
@@ -271,6 +301,11 @@ pub fn ShapeSummaryCell() -> impl IntoView {
                     match status.get() {
                         CellStatus::Idle => view! { <p class="hint">{lang.ui().shape_hint}</p> }.into_any(),
                         CellStatus::Running => view! { <div class="progress indeterminate" role="progressbar" aria-label=lang.ui().progress_forward><span></span></div> }.into_any(),
+                        // Each refused field shows its own message, under the field.
+                        CellStatus::Failed(CellError::Fields(refused)) => view! {
+                            <p class="hint" data-testid="shape-fields-refused" data-refusals=refused.len().to_string()>{lang.train().fields_refused}</p>
+                        }
+                        .into_any(),
                         CellStatus::Failed(error) => {
                             let smaller = error.smaller_batch();
                             view! {

@@ -7,8 +7,7 @@ use crate::client::BackendKind;
 use crate::client::Progress;
 use crate::client::{History, TrainSettings};
 use crate::figure::curves::{self, BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH};
-use crate::format;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, train as tr};
 
 #[component]
 pub fn Board(history: RwSignal<History>, progress: RwSignal<Option<Progress>>, settings: RwSignal<Option<TrainSettings>>) -> impl IntoView {
@@ -30,8 +29,8 @@ pub fn Board(history: RwSignal<History>, progress: RwSignal<Option<Progress>>, s
                     <progress data-testid="train-progress" max=p.total_steps value=p.step></progress>
                     <span data-testid="train-progress-text" data-images-per-s=format!("{:.2}", p.images_per_s) data-workers=p.workers.to_string()>
                         {format!(
-                            "{} {} / {} · {} {:.2} · {:.1} {} · {} {} · {backend}",
-                            t.step, p.step, p.total_steps, t.epoch, p.epoch, p.images_per_s, t.images_per_s, format::clock(p.eta_secs), t.eta
+                            "{} {} / {} · {} {:.2} · {:.1} {} · {} · {backend}",
+                            t.step, p.step, p.total_steps, t.epoch, p.epoch, p.images_per_s, t.images_per_s, tr::time_left(lang.get(), p.eta_secs)
                         )}
                     </span>
                 </div>

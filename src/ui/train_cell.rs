@@ -11,12 +11,14 @@ use super::runs::{Runs, TrainTarget};
 use super::speeds::Speeds;
 use super::state::{BackendState, Backends, CPU_MEMORY_BUDGET, GpuMemory, SeedField, TrainSeed};
 use super::train_board::Board;
-use super::train_form::{Fields, check, optimizer_options};
+use super::train_form::{Fields, Refusal, check, field_refusals, optimizer_options};
 use super::train_results::Results;
-use super::train_run::{Live, Phase, RunError, TrainedModel, keep_model, load_data, measured_speed, pause_when_hidden, run, run_job, run_record};
+use super::train_run::{
+    Live, Phase, RunError, TrainedModel, keep_model, load_data, measured_speed, pause_when_hidden, preparing_secs, run, run_job, run_record,
+};
 use crate::client::Control;
 use crate::client::estimate::{self, RunCost};
-use crate::client::settings;
+use crate::client::settings::{self, FormField};
 use crate::client::{ActiveBackend, BackendKind, CpuReason};
 use crate::client::{History, Preset, TrainSettings, record};
 use crate::client::{ScoringDataRef, WorkerFailure};
@@ -91,16 +93,18 @@ pub fn TrainCell() -> impl IntoView {
     };
 
     let backend = move || backends.ready();
-    // The checks, live as the fields change: cost, memory, or the reason it cannot run.
+    // The checks, live as the fields change: cost and memory, or every reason it cannot run,
+    // each shown at its field. Before the backend is known only the fields' own rules are
+    // checked (no refusal then means: nothing to say yet).
     let checked = Memo::new(move |_| {
         let lang = lang.get();
-        let settings = fields.parse(lang)?;
-        let b = backend().ok_or(RunError::Weights(String::new()))?;
+        let Some(b) = backend() else { return Err(field_refusals(&fields, lang)) };
         let config = target.0.with(|(_, c)| c.clone());
-        let memory = check(&config, &settings, &b, gpu_memory)?;
-        let cost = estimate::run_cost(&config, &settings).map_err(RunError::Settings)?;
-        Ok::<(TrainSettings, settings::MemoryEstimate, RunCost), RunError>((settings, memory, cost))
+        let (settings, memory) = check(&config, &fields, &b, gpu_memory, lang)?;
+        let cost = estimate::run_cost(&config, &settings).map_err(|e| vec![Refusal { fields: e.fields().to_vec(), error: RunError::Settings(e) }])?;
+        Ok::<(TrainSettings, settings::MemoryEstimate, RunCost), Vec<Refusal>>((settings, memory, cost))
     });
+    let refusals = Memo::new(move |_| checked.with(|c| c.as_ref().err().cloned().unwrap_or_default()));
 
     let last_job = StoredValue::new_local(Job::Train);
     let start = move || {
@@ -108,8 +112,10 @@ pub fn TrainCell() -> impl IntoView {
         last_job.set_value(Job::Train);
         let (settings, memory) = match checked.get_untracked() {
             Ok((s, m, _)) => (s, m),
-            Err(e) => {
-                live.phase.set(Phase::Failed(e));
+            Err(refusals) => {
+                if let Some(first) = refusals.into_iter().next() {
+                    live.phase.set(Phase::Failed(first.error));
+                }
                 return;
             }
         };
@@ -303,18 +309,57 @@ pub fn TrainCell() -> impl IntoView {
         }
     };
     let phase_id = move || live.phase.get().id();
+    // On WebGPU the first steps compile the kernels: say so, with the seconds so far (only the
+    // words are announced; the ticking seconds are hidden from screen readers).
+    let preparing = preparing_secs(live);
+    let status_view = move || match (live.phase.get(), preparing.get()) {
+        (Phase::Training, Some(secs)) => view! {
+            <span data-testid="train-preparing" data-secs=secs.to_string()>
+                {format!("{}… ", t().preparing_gpu)}<span aria-hidden="true">{tr::duration(lang.get(), secs)}</span>
+            </span>
+        }
+        .into_any(),
+        _ => status().into_any(),
+    };
     let load_bar = move || match live.phase.get() {
         Phase::Loading { done, total } => Some((done as f64, total as f64)),
         Phase::Testing { done, total } => Some((done as f64, total as f64)),
         _ => None,
     };
 
-    let number_field = move |label: fn(&tr::TrainUi) -> &'static str, id: &'static str, value: RwSignal<String>, mode: &'static str| {
+    // A typed field, with every refusal it is shown (`train-error-<id>`), marked invalid and
+    // described by each refusal that concerns it (a refusal about the training and validation
+    // images together is shown at the first and describes both).
+    let number_field = move |label: fn(&tr::TrainUi) -> &'static str, field: FormField, mode: &'static str| {
+        let id = field.id();
+        let (input_id, error_id) = (format!("train-{id}"), format!("train-error-{id}"));
+        let concerning = move || refusals.with(|all| all.iter().filter(|r| r.fields.contains(&field)).map(|r| r.shown_at()).collect::<Vec<_>>());
+        let described_by = move || {
+            let mut at = concerning();
+            at.sort_by_key(|f| f.id());
+            at.dedup();
+            (!at.is_empty()).then(|| at.iter().map(|f| format!("train-error-{}", f.id())).collect::<Vec<_>>().join(" "))
+        };
+        let here = move || refusals.with(|all| all.iter().filter(|r| r.shown_at() == field).map(|r| r.error.clone()).collect::<Vec<_>>());
         view! {
-            <label class="field">
-                <span>{move || label(t())}</span>
-                <input type="text" inputmode=mode data-testid=format!("train-{id}") bind:value=value disabled=running/>
-            </label>
+            <div class="field">
+                <label for=input_id.clone()>{move || label(t())}</label>
+                <input type="text" id=input_id.clone() inputmode=mode data-testid=input_id bind:value=fields.text(field) disabled=running
+                    aria-invalid=move || (!concerning().is_empty()).then_some("true") aria-describedby=described_by/>
+                {move || {
+                    let errors = here();
+                    let offer = errors.iter().find_map(RunError::largest_fits);
+                    let lang = lang.get();
+                    (!errors.is_empty()).then(|| view! {
+                        <small class="error field-error" id=error_id.clone() data-testid=error_id.clone()>
+                            {errors.iter().map(|e| e.message(lang)).collect::<Vec<_>>().join(" ")}
+                        </small>
+                        {offer.map(|n| view! {
+                            <button type="button" class="field-offer" data-testid="train-use-batch" on:click=move |_| use_batch(n)>{format!("{} {n}", lang.train().use_batch)}</button>
+                        })}
+                    })
+                }}
+            </div>
         }
     };
 
@@ -358,14 +403,14 @@ pub fn TrainCell() -> impl IntoView {
                         {optimizer_options(lang)}
                     </select>
                 </label>
-                {number_field(|t| t.learning_rate, "lr", fields.lr, "decimal")}
-                {number_field(|t| t.batch_size, "batch", fields.batch, "numeric")}
-                {number_field(|t| t.image_size, "size", fields.size, "numeric")}
-                {number_field(|t| t.epochs, "epochs", fields.epochs, "numeric")}
-                {number_field(|t| t.train_images, "train", fields.train, "numeric")}
-                {number_field(|t| t.val_images, "val", fields.val, "numeric")}
-                {number_field(|t| t.test_images, "test", fields.test, "numeric")}
-                {number_field(|t| t.seed, "seed", fields.seed, "numeric")}
+                {number_field(|t| t.learning_rate, FormField::LearningRate, "decimal")}
+                {number_field(|t| t.batch_size, FormField::Batch, "numeric")}
+                {number_field(|t| t.image_size, FormField::ImageSize, "numeric")}
+                {number_field(|t| t.epochs, FormField::Epochs, "numeric")}
+                {number_field(|t| t.train_images, FormField::TrainImages, "numeric")}
+                {number_field(|t| t.val_images, FormField::ValImages, "numeric")}
+                {number_field(|t| t.test_images, FormField::TestImages, "numeric")}
+                {number_field(|t| t.seed, FormField::Seed, "numeric")}
                 <div class="field">
                     <span>{move || t().backend}</span>
                     <output data-testid="train-backend">
@@ -415,7 +460,7 @@ pub fn TrainCell() -> impl IntoView {
                                     let secs = speed.secs_for(&cost, run_workers);
                                     view! {
                                         <span data-testid="train-estimate" data-secs=format!("{secs:.3}")>
-                                            {tr::time_estimate(lang.get(), &format::clock(secs), speed.batch_size, speed.image_size)}
+                                            {tr::time_estimate(lang.get(), secs, speed.batch_size, speed.image_size)}
                                         </span>
                                     }.into_any()
                                 }
@@ -423,16 +468,10 @@ pub fn TrainCell() -> impl IntoView {
                             }}
                         </span>
                     }.into_any(),
-                    Err(RunError::Weights(_)) => ().into_any(),
-                    Err(e) => {
-                        let offer = e.largest_fits();
-                        view! {
-                            <span class="error" data-testid="train-check-error">{e.message(lang.get())}</span>
-                            {offer.map(|n| view! {
-                                " "<button type="button" data-testid="train-use-batch" on:click=move |_| use_batch(n)>{move || format!("{} {n}", t().use_batch)}</button>
-                            })}
-                        }.into_any()
-                    }
+                    Err(refusals) if refusals.is_empty() => ().into_any(),
+                    Err(refusals) => view! {
+                        <span class="error" data-testid="train-check-refused" data-refusals=refusals.len().to_string()>{t().fields_refused}</span>
+                    }.into_any(),
                 }}
             </p>
             <div class="cell-actions">
@@ -455,7 +494,7 @@ pub fn TrainCell() -> impl IntoView {
                 </button>
             </div>
             <div class="status" role="status" data-testid="train-status" class:error=move || matches!(live.phase.get(), Phase::Failed(_))>
-                {status}
+                {status_view}
             </div>
             {move || worker_without_webgpu().map(|reason| view! {
                 <button type="button" data-testid="train-use-cpu" on:click=move |_| use_cpu_instead(reason.clone())>

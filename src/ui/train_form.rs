@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::state::GpuMemory;
 use super::train_run::RunError;
-use crate::client::settings;
+use crate::client::settings::{self, FormError, FormField};
 use crate::client::{ActiveBackend, BackendKind};
 use crate::client::{OptimizerKind, Preset, TrainSettings};
 use crate::i18n::Lang;
@@ -60,40 +60,105 @@ impl Fields {
         self.seed.set(s.seed.to_string());
     }
 
-    /// The settings the fields describe (the validation cadence comes from the preset); a
-    /// value that breaks its field's rule is an error that states the rule.
-    pub fn parse(&self, lang: Lang) -> Result<TrainSettings, RunError> {
-        use crate::fields::{self as f, Rule};
-        let t = lang.train();
-        let whole = |label: &'static str, rule: Rule, text: String| f::whole_usize(&text, rule).map_err(|e| RunError::Field(label, rule, e));
+    /// The text field that holds `field`.
+    pub fn text(&self, field: FormField) -> RwSignal<String> {
+        match field {
+            FormField::LearningRate => self.lr,
+            FormField::Batch => self.batch,
+            FormField::ImageSize => self.size,
+            FormField::Epochs => self.epochs,
+            FormField::TrainImages => self.train,
+            FormField::ValImages => self.val,
+            FormField::TestImages => self.test,
+            FormField::Seed => self.seed,
+        }
+    }
+
+    /// What the fields do not say: the preset's validation cadence, the chosen optimizer.
+    fn base(&self) -> TrainSettings {
         let base = self.preset.get().settings();
-        Ok(TrainSettings {
-            optimizer: OptimizerKind::from_id(&self.optimizer.get()).unwrap_or(base.optimizer),
-            learning_rate: f::decimal(&self.lr.get(), f::LEARNING_RATE).map_err(|e| RunError::Field(t.learning_rate, f::LEARNING_RATE, e))?,
-            batch_size: whole(t.batch_size, f::TRAIN_BATCH, self.batch.get())?,
-            image_size: whole(t.image_size, f::IMAGE_SIZE, self.size.get())?,
-            epochs: whole(t.epochs, f::EPOCHS, self.epochs.get())?,
-            train_images: whole(t.train_images, f::TRAIN_IMAGES, self.train.get())?,
-            val_images: whole(t.val_images, f::VAL_IMAGES, self.val.get())?,
-            test_images: whole(t.test_images, f::TEST_IMAGES, self.test.get())?,
-            seed: f::whole(&self.seed.get(), f::SEED).map_err(|e| RunError::Field(t.seed, f::SEED, e))?,
-            ..base
-        })
+        TrainSettings { optimizer: OptimizerKind::from_id(&self.optimizer.get()).unwrap_or(base.optimizer), ..base }
+    }
+
+    /// The settings the fields describe; a value that breaks its field's rule is an error that
+    /// states the rule (the first such field; [`check`] gives every refusal).
+    pub fn parse(&self, lang: Lang) -> Result<TrainSettings, RunError> {
+        let (settings, refused) = settings::read_form(|f| self.text(f).get(), &self.base());
+        match refused.into_iter().next() {
+            Some((field, e)) => Err(RunError::Field(label(lang, field), field.rule(), e)),
+            None => Ok(settings),
+        }
     }
 }
 
-/// Checks the settings against the model and the device before anything is downloaded: the
-/// largest tensor against the adapter's buffer limits, the whole run against what this
-/// backend may use (see [`GpuMemory`]).
-pub fn check(config: &NinConfig, settings: &TrainSettings, backend: &ActiveBackend, memory: GpuMemory) -> Result<settings::MemoryEstimate, RunError> {
+/// A field's label, which its rule's message names.
+fn label(lang: Lang, field: FormField) -> &'static str {
+    let t = lang.train();
+    match field {
+        FormField::LearningRate => t.learning_rate,
+        FormField::Batch => t.batch_size,
+        FormField::ImageSize => t.image_size,
+        FormField::Epochs => t.epochs,
+        FormField::TrainImages => t.train_images,
+        FormField::ValImages => t.val_images,
+        FormField::TestImages => t.test_images,
+        FormField::Seed => t.seed,
+    }
+}
+
+/// One reason the form cannot run, and the fields it concerns: the first shows the message,
+/// each of them is marked invalid and described by it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refusal {
+    pub fields: Vec<FormField>,
+    pub error: RunError,
+}
+
+impl Refusal {
+    pub fn shown_at(&self) -> FormField {
+        self.fields[0]
+    }
+}
+
+/// Every refusal of the fields, each with its field (the form before the backend is known).
+pub fn field_refusals(fields: &Fields, lang: Lang) -> Vec<Refusal> {
+    let (_, refused) = settings::read_form(|f| fields.text(f).get(), &fields.base());
+    refused.into_iter().map(|(field, e)| Refusal { fields: vec![field], error: RunError::Field(label(lang, field), field.rule(), e) }).collect()
+}
+
+/// Checks the whole form against the model and the device before anything is downloaded: each
+/// field's rule, the largest tensor against the adapter's buffer limits, the whole run against
+/// what this backend may use (see [`GpuMemory`]). Every refusal, not only the first.
+pub fn check(
+    config: &NinConfig,
+    fields: &Fields,
+    backend: &ActiveBackend,
+    memory: GpuMemory,
+    lang: Lang,
+) -> Result<(TrainSettings, settings::MemoryEstimate), Vec<Refusal>> {
     let budget = memory.budget(backend.kind);
-    settings::validate(config, settings, TRAIN_AVAILABLE, TEST_AVAILABLE, backend.buffer_limit_bytes(), budget.unwrap_or(u64::MAX)).map_err(|e| match e {
-        // On WebGPU the only budget is what an earlier run ran out at: say so.
-        settings::SettingsError::OutOfMemory { batch, needed, budget, largest_fits } if backend.kind == BackendKind::WebGpu => {
+    let text = |f: FormField| fields.text(f).get();
+    settings::check_form(config, text, &fields.base(), TRAIN_AVAILABLE, TEST_AVAILABLE, backend.buffer_limit_bytes(), budget.unwrap_or(u64::MAX)).map_err(
+        |all| {
+            all.into_iter()
+                .map(|(field, e)| match e {
+                    FormError::Rule(e) => Refusal { fields: vec![field], error: RunError::Field(label(lang, field), field.rule(), e) },
+                    FormError::Settings(e) => Refusal { fields: e.fields().to_vec(), error: run_error(e, backend.kind) },
+                })
+                .collect()
+        },
+    )
+}
+
+/// A settings refusal as the cell words it: on WebGPU the only memory budget is what an
+/// earlier run ran out at, so it says so.
+fn run_error(e: settings::SettingsError, kind: BackendKind) -> RunError {
+    match e {
+        settings::SettingsError::OutOfMemory { batch, needed, budget, largest_fits } if kind == BackendKind::WebGpu => {
             RunError::GpuMemory { batch, needed, ran_out_at: budget + 1, largest_fits }
         }
         e => RunError::Settings(e),
-    })
+    }
 }
 
 /// The `<option>`s of an optimizer `<select>`, one per [`OptimizerKind`], labelled in the

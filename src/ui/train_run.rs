@@ -140,6 +140,10 @@ pub struct Live {
     pub model: TrainedModel,
     /// Finished runs (a test waits for it to change).
     pub finished: RwSignal<u32>,
+    /// When (`Date.now()`, ms) the running job's workers started, while it runs on WebGPU and
+    /// no step has finished yet: Burn compiles each kernel on its first use, so the first steps
+    /// take long and the status says so (see [`preparing_secs`]).
+    pub preparing_since: RwSignal<Option<f64>>,
     /// The running job's controller: every change of `control` goes to it.
     controller: StoredValue<Option<Controller>, LocalStorage>,
 }
@@ -157,6 +161,7 @@ impl Live {
             shown: RwSignal::new(None),
             model,
             finished: RwSignal::new(0),
+            preparing_since: RwSignal::new(None),
             controller: StoredValue::new_local(None),
         };
         Effect::new(move |_| {
@@ -181,6 +186,10 @@ fn apply(live: Live, event: Event) {
             Stage::Testing { done, total } => Phase::Testing { done, total },
         }),
         Event::Curves { history, progress } => {
+            // The first chunk of steps has finished: the kernels are compiled.
+            if live.preparing_since.get_untracked().is_some() {
+                live.preparing_since.set(None);
+            }
             live.history.set(history);
             live.progress.set(Some(progress));
         }
@@ -243,7 +252,9 @@ pub async fn run_job(
     job: Job<'_>,
     helpers: usize,
 ) -> Result<Ended, RunError> {
+    let trains_on_gpu = backend.kind == BackendKind::WebGpu && matches!(job, Job::Train { .. });
     let mut run = client::Run::start(backend.kind, job, helpers).map_err(RunError::Worker)?;
+    live.preparing_since.set(trains_on_gpu.then(js_sys::Date::now));
     live.controller.set_value(Some(run.controller()));
     let _ = run.controller().set(live.control.get_untracked());
     let mut outcome = None;
@@ -268,7 +279,24 @@ pub async fn run_job(
         }
     }
     live.controller.set_value(None);
+    live.preparing_since.set(None);
     outcome.unwrap_or_else(|| Err(RunError::Worker(WorkerFailure::Crashed("the run's workers ended without a word".into()))))
+}
+
+/// Whole seconds since the running job's workers started, while WebGPU has not finished a step
+/// yet ([`Live::preparing_since`]). A clock for the display only, ticking once a second while
+/// there is something to count: it talks to no worker (the run's own events end it).
+pub fn preparing_secs(live: Live) -> Signal<Option<f64>> {
+    let now = RwSignal::new(js_sys::Date::now());
+    Effect::new(move |previous: Option<Option<leptos::prelude::IntervalHandle>>| {
+        if let Some(Some(interval)) = previous {
+            interval.clear();
+        }
+        live.preparing_since.get()?;
+        now.set(js_sys::Date::now());
+        leptos::prelude::set_interval_with_handle(move || now.set(js_sys::Date::now()), std::time::Duration::from_secs(1)).ok()
+    });
+    Signal::derive(move || live.preparing_since.get().map(|since| ((now.get() - since) / 1000.0).max(0.0).floor()))
 }
 
 /// Pauses the run while the tab is hidden (browsers throttle hidden tabs' timers and GPU work).

@@ -98,7 +98,7 @@ test('exercises: six questions with cells, comparisons, calculator', async () =>
     // (The book's batch 128 fits with SGD, about 1.9 GB; batch 256 does not.)
     await page.getByTestId('train-preset').selectOption('book');
     await page.getByTestId('train-batch').fill('256');
-    await page.getByTestId('train-check-error').waitFor();
+    await page.getByTestId('train-error-batch').waitFor();
     const offer = Number((await page.getByTestId('train-use-batch').textContent()).match(/(\d+)\s*$/)[1]);
     assert.ok(offer > 128 && offer < 256, `offer ${offer}`);
     await page.getByTestId('ex4-batch').fill(String(offer));
@@ -120,7 +120,7 @@ test('exercises: six questions with cells, comparisons, calculator', async () =>
     await page.getByTestId('ex4-measure').click();
     await page.getByTestId('ex4-measure-error').waitFor({ timeout: 10_000 });
     const refusal = await page.getByTestId('ex4-measure-error').textContent();
-    assert.match(refusal, /^Training at batch 300 needs about [\d.]+ GiB, more than the 2\.0 GiB this backend may use\. The largest batch that fits is (\d+)\.$/);
+    assert.match(refusal, /^Training at batch 300 needs about [\d.]+ GiB, more than the 2\.00 GiB this backend may use\. The largest batch that fits is (\d+)\.$/);
     assert.ok(Number(refusal.match(/(\d+)\.$/)[1]) < 300, refusal);
     // Below NiN's minimum side the calculator says so.
     await page.getByTestId('ex4-side').fill('50');

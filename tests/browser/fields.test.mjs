@@ -44,17 +44,38 @@ test('every training and exercise field says what it accepts, in both languages'
     for (const [id, [label, rule]] of Object.entries(rules)) {
       const field = page.getByTestId(`train-${id}`);
       const good = await field.inputValue();
+      // Each field's message sits under it, and the field points at it (issue 29).
+      const error = page.getByTestId(`train-error-${id}`);
       for (const bad of ['abc', '-1']) {
         await field.fill(bad);
-        const message = await page.getByTestId('train-check-error').textContent();
+        const message = await error.textContent();
         assert.match(message, new RegExp(`^${label}[^.]* must be ${rule}, not "${bad}"\\.$`), `${id}: ${message}`);
+        assert.equal(await field.getAttribute('aria-invalid'), 'true', id);
+        assert.equal(await field.getAttribute('aria-describedby'), `train-error-${id}`, id);
+        assert.equal(await error.getAttribute('id'), `train-error-${id}`, id);
         assert.ok(await page.getByTestId('train-start').isDisabled());
       }
       await field.fill('');
-      assert.match(await page.getByTestId('train-check-error').textContent(), new RegExp(`is empty: enter ${rule}\\.`));
+      assert.match(await error.textContent(), new RegExp(`is empty: enter ${rule}\\.`));
       await field.fill(good);
-      assert.equal(await page.getByTestId('train-check-error').count(), 0, id);
+      assert.equal(await error.count(), 0, id);
+      assert.equal(await field.getAttribute('aria-invalid'), null, id);
     }
+    // Three bad fields at once: three messages, each at its own field.
+    await page.getByTestId('train-lr').fill('abc');
+    await page.getByTestId('train-epochs').fill('0');
+    await page.getByTestId('train-seed').fill('');
+    for (const id of ['lr', 'epochs', 'seed']) await page.getByTestId(`train-error-${id}`).waitFor();
+    assert.equal(await page.locator('[data-testid^="train-error-"]').count(), 3);
+    assert.equal(await page.getByTestId('train-check-refused').getAttribute('data-refusals'), '3');
+    await page.getByTestId('train-preset').selectOption('cpu');
+    assert.equal(await page.locator('[data-testid^="train-error-"]').count(), 0);
+    // A check across fields sits at the field it concerns, and describes both fields.
+    await page.getByTestId('train-train').fill('59800');
+    assert.match(await page.getByTestId('train-error-train').textContent(), /60,?100/);
+    assert.equal(await page.getByTestId('train-val').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByTestId('train-val').getAttribute('aria-describedby'), 'train-error-train');
+    await page.getByTestId('train-preset').selectOption('cpu');
     // Exercise 4's side and batch.
     await page.getByTestId('ex4-side').fill('-1');
     assert.match(await page.getByTestId('ex4-error').textContent(), /must be a whole number from 67 to 4,096, not "-1"\./);
@@ -64,7 +85,7 @@ test('every training and exercise field says what it accepts, in both languages'
     // Japanese states the same rules.
     await page.getByTestId('lang-toggle').click();
     await page.getByTestId('train-lr').fill('abc');
-    assert.match(await page.getByTestId('train-check-error').textContent(), /0 より大きく 10 より小さい数（例: 0\.001）にしてください（入力値: "abc"）。/);
+    assert.match(await page.getByTestId('train-error-lr').textContent(), /0 より大きく 10 より小さい数（例: 0\.001）にしてください（入力値: "abc"）。/);
     assert.match(await page.getByTestId('ex4-error').textContent(), /1 から 1,000,000 までの整数にしてください/);
     assert.deepEqual(problems, []);
   } finally {

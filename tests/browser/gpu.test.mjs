@@ -150,13 +150,13 @@ test('out of GPU memory: a clear error, then the largest batch that fits is offe
     assert.equal(await startAndWait(page), 'failed');
     assert.match(await status(page), /the GPU ran out of memory: test: no room for a buffer/);
     // The same settings are now refused, with a smaller batch offered and accepted.
-    await page.getByTestId('train-check-error').waitFor();
-    assert.match(await page.getByTestId('train-check-error').textContent(), /Training at batch 8 needs about [\d.]+ MiB; a run that needed [\d.]+ MiB ran out of GPU memory on this page/);
+    await page.getByTestId('train-error-batch').waitFor();
+    assert.match(await page.getByTestId('train-error-batch').textContent(), /Training at batch 8 needs about [\d.]+ MiB; a run that needed [\d.]+ MiB ran out of GPU memory on this page/);
     const offer = await page.getByTestId('train-use-batch').textContent();
     const n = Number(offer.match(/(\d+)\s*$/)[1]);
     assert.ok(n >= 1 && n < Number(TINY_GPU.batch), offer);
     await page.getByTestId('train-use-batch').click();
-    assert.equal(await page.getByTestId('train-check-error').count(), 0);
+    assert.equal(await page.getByTestId('train-error-batch').count(), 0);
     assert.match(await page.getByTestId('train-check').textContent(), /this GPU ran out above [\d.]+ MiB/);
     assert.ok(!(await page.getByTestId('train-start').isDisabled()));
     assert.deepEqual(problems, []);

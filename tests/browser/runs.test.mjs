@@ -74,8 +74,8 @@ test('variants train in the training cell; the run board compares, renames, dele
     // A fully connected head is tied to 224 px: at 67 px the training cell refuses it.
     await page.locator('[data-testid="ex3-table"] [data-testid="train-variant"][data-key="fc_last_block"]').click();
     await page.getByTestId('train-size').fill('67');
-    await page.getByTestId('train-check-error').waitFor();
-    assert.match(await page.getByTestId('train-check-error').textContent(), /224/);
+    await page.getByTestId('train-error-size').waitFor();
+    assert.match(await page.getByTestId('train-error-size').textContent(), /224/);
     assert.ok(await page.getByTestId('train-start').isDisabled());
 
     // A corrupt saved board is ignored, not fatal.

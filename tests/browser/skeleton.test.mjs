@@ -52,13 +52,21 @@ test('a bad input shows its error, and the next good input works', async () => {
     assert.equal(await runShapeCell(page, [1, 1, 66, 66]), 'error');
     assert.match(await page.getByTestId('cell-error').textContent(), /too small.*67x67/);
     assert.equal(await runShapeCell(page, [0, 1, 224, 224]), 'error');
-    assert.match(await page.getByTestId('cell-error').textContent(), /Batch must be a whole number from 1 to 1,000,000, not "0"/);
+    assert.match(await page.getByTestId('shape-error-batch').textContent(), /Batch must be a whole number from 1 to 1,000,000, not "0"/);
+    assert.equal(await page.getByTestId('shape-batch').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByTestId('shape-batch').getAttribute('aria-describedby'), 'shape-error-batch');
     assert.equal(await runShapeCell(page, [1, 3, 224, 224]), 'error');
     assert.match(await page.getByTestId('cell-error').textContent(), /3 channel\(s\) but the model expects 1/);
     assert.equal(await runShapeCell(page, [100000, 1, 4000, 4000]), 'error');
-    assert.match(await page.getByTestId('cell-error').textContent(), /MiB/);
+    assert.match(await page.getByTestId('cell-error').textContent(), /\d MiB|\d GiB|\d TiB/);
     assert.equal(await runShapeCell(page, [1, 1, '', 224]), 'error');
-    assert.match(await page.getByTestId('cell-error').textContent(), /Height is empty: enter a whole number from 67 to 65,536\./);
+    assert.match(await page.getByTestId('shape-error-height').textContent(), /Height is empty: enter a whole number from 67 to 65,536\./);
+    // Every bad field at once, each message under its own field (issue 29).
+    assert.equal(await runShapeCell(page, ['0', 'abc', '', 224]), 'error');
+    for (const id of ['batch', 'channels', 'height']) await page.getByTestId(`shape-error-${id}`).waitFor();
+    assert.equal(await page.getByTestId('shape-error-width').count(), 0);
+    assert.equal(await page.getByTestId('shape-width').getAttribute('aria-invalid'), null);
+    assert.equal(await page.getByTestId('shape-fields-refused').getAttribute('data-refusals'), '3');
     // Every field's message states its rule (not "at least 0" for a field that refuses 0).
     for (const [shape, pattern] of [
       [['-1', 1, 224, 224], /Batch must be a whole number from 1 to 1,000,000, not "-1"\./],
@@ -67,7 +75,7 @@ test('a bad input shows its error, and the next good input works', async () => {
       [[1, 1, 224, '2.5'], /Width must be a whole number from 67 to 65,536, not "2\.5"\./],
     ]) {
       assert.equal(await runShapeCell(page, shape), 'error');
-      assert.match(await page.getByTestId('cell-error').textContent(), pattern);
+      assert.match(await page.locator('[data-testid^="shape-error-"]').textContent(), pattern);
     }
 
     assert.equal(await runShapeCell(page, [2, 1, 67, 67]), 'done');

@@ -67,15 +67,17 @@ async function waitPhase(page, phases, timeout = 300_000) {
 /** Fills `values`, expects Start refused with a batch offer, takes the offer, expects it accepted. */
 async function refusedWithOffer(page, values, pattern) {
   await fill(page, values);
-  await page.getByTestId('train-check-error').waitFor();
-  assert.match(await page.getByTestId('train-check-error').textContent(), pattern);
+  // A batch too large for a buffer or for memory is refused at the batch field (issue 29).
+  await page.getByTestId('train-error-batch').waitFor();
+  assert.match(await page.getByTestId('train-error-batch').textContent(), pattern);
+  assert.equal(await page.getByTestId('train-batch').getAttribute('aria-invalid'), 'true');
   assert.ok(await page.getByTestId('train-start').isDisabled());
   const offer = await page.getByTestId('train-use-batch').textContent();
   const n = Number(offer.match(/(\d+)\s*$/)[1]);
   assert.ok(n > 0 && n < Number(values.batch ?? 1e9), offer);
   await page.getByTestId('train-use-batch').click();
   assert.equal(await page.getByTestId('train-batch').inputValue(), String(n));
-  assert.equal(await page.getByTestId('train-check-error').count(), 0);
+  assert.equal(await page.getByTestId('train-error-batch').count(), 0);
   assert.ok(!(await page.getByTestId('train-start').isDisabled()));
   return n;
 }
@@ -288,7 +290,7 @@ test('CPU fallback: tiny run with report and CSV; loss goes down on a fixed batc
     // (exercise 4's engine figure): batch 128 (~1.9 GiB with the weights) fits the CPU
     // backend's 2 GiB, batch 256 does not, and the offer is the largest batch that fits.
     await page.getByTestId('train-preset').selectOption('book');
-    const offered = await refusedWithOffer(page, { batch: '256' }, /2(\.0)? GiB/);
+    const offered = await refusedWithOffer(page, { batch: '256' }, /2\.00 GiB/);
     assert.ok(offered > 128 && offered < 256, `offered ${offered}`);
     // Before a model exists, the try-it cell says what to do first.
     await page.getByTestId('try-need-model').waitFor();

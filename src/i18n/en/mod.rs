@@ -113,7 +113,8 @@ impl Messages for English {
                 min_side.map(|s| format!(" This model needs at least {s}x{s} pixels.")).unwrap_or_default()
             ),
             E::TooLarge { layer, needed_mib, limit_mib } => {
-                format!("Layer {layer} would need a {needed_mib:.1} MiB buffer, more than the {limit_mib:.1} MiB allowed here. Use a smaller batch or image.")
+                let (needed, limit) = (crate::format::mebibytes(*needed_mib), crate::format::mebibytes(*limit_mib));
+                format!("Layer {layer} would need a {needed} buffer, more than the {limit} allowed here. Use a smaller batch or image.")
             }
             E::HeadTiedToInput { built_height, built_width, height, width } => {
                 format!("The fully connected head was built for {built_height}x{built_width} inputs and cannot take {height}x{width}.")
@@ -233,12 +234,12 @@ impl Messages for English {
     }
 
     fn shipped_run_name(&self, secs: f64) -> String {
-        let t = crate::format::clock(secs);
+        let t = self.duration(crate::format::duration(secs));
         format!("Trained NiN (ours, {t} of training)")
     }
 
     fn shipped_trained(&self, images: usize, epochs: usize, size: usize, secs: f64, machine: &str) -> String {
-        let (images, t) = (crate::format::grouped(images as u64), crate::format::clock(secs));
+        let (images, t) = (crate::format::grouped(images as u64), self.duration(crate::format::duration(secs)));
         format!("{images} images ({epochs} epochs) at {size} px in {t} on {machine}")
     }
 
@@ -290,8 +291,24 @@ impl Messages for English {
         )
     }
 
-    fn time_estimate(&self, clock: &str, batch: usize, size: usize) -> String {
-        format!("≈\u{a0}{clock} (at the speed of your latest run on this backend, which used batch {batch} at {size} px)")
+    fn duration(&self, d: crate::format::Duration) -> String {
+        use crate::format::Duration as D;
+        match d {
+            D::Seconds(s) => format!("{s} s"),
+            D::Minutes { min, s: 0 } => format!("{min} min"),
+            D::Minutes { min, s } => format!("{min} min {s} s"),
+            D::Hours { h, min: 0 } => format!("{h} h"),
+            D::Hours { h, min } => format!("{h} h {min} min"),
+        }
+    }
+
+    fn time_left(&self, secs: f64) -> String {
+        format!("{} left", self.duration(crate::format::duration(secs)))
+    }
+
+    fn time_estimate(&self, secs: f64, batch: usize, size: usize) -> String {
+        let time = self.duration(crate::format::duration(secs));
+        format!("≈\u{a0}{time} (at the speed of your latest run on this backend, which used batch {batch} at {size} px)")
     }
 
     fn settings_error(&self, e: &SettingsError) -> String {

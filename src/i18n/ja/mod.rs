@@ -119,9 +119,10 @@ impl Messages for Japanese {
                 "{height}x{width} の入力は小さすぎます。第 {layer} 層に届く特徴マップは {map_height}x{map_width} で、{kernel}x{kernel} の窓より小さくなります。{}",
                 min_side.map(|s| format!("このモデルには少なくとも {s}x{s} ピクセルが必要です。")).unwrap_or_default()
             ),
-            E::TooLarge { layer, needed_mib, limit_mib } => format!(
-                "第 {layer} 層には {needed_mib:.1} MiB のバッファが必要で、ここで使える上限 {limit_mib:.1} MiB を超えます。バッチか画像を小さくしてください。"
-            ),
+            E::TooLarge { layer, needed_mib, limit_mib } => {
+                let (needed, limit) = (crate::format::mebibytes(*needed_mib), crate::format::mebibytes(*limit_mib));
+                format!("第 {layer} 層には {needed} のバッファが必要で、ここで使える上限 {limit} を超えます。バッチか画像を小さくしてください。")
+            }
             E::HeadTiedToInput { built_height, built_width, height, width } => {
                 format!("全結合ヘッドは {built_height}x{built_width} の入力用に作られているため、{height}x{width} は受け付けません。")
             }
@@ -244,12 +245,12 @@ impl Messages for Japanese {
     }
 
     fn shipped_run_name(&self, secs: f64) -> String {
-        let t = crate::format::clock(secs);
+        let t = self.duration(crate::format::duration(secs));
         format!("訓練済み NiN（このサイト、訓練 {t}）")
     }
 
     fn shipped_trained(&self, images: usize, epochs: usize, size: usize, secs: f64, machine: &str) -> String {
-        let (images, t) = (crate::format::grouped(images as u64), crate::format::clock(secs));
+        let (images, t) = (crate::format::grouped(images as u64), self.duration(crate::format::duration(secs)));
         format!("{size} px で {images} 枚（{epochs} エポック）、{t}（{machine}）")
     }
 
@@ -301,8 +302,24 @@ impl Messages for Japanese {
         )
     }
 
-    fn time_estimate(&self, clock: &str, batch: usize, size: usize) -> String {
-        format!("≈\u{a0}{clock}（このバックエンドでの直近の実行（バッチ {batch}、{size} px）の速度から推定）")
+    fn duration(&self, d: crate::format::Duration) -> String {
+        use crate::format::Duration as D;
+        match d {
+            D::Seconds(s) => format!("{s} 秒"),
+            D::Minutes { min, s: 0 } => format!("{min} 分"),
+            D::Minutes { min, s } => format!("{min} 分 {s} 秒"),
+            D::Hours { h, min: 0 } => format!("{h} 時間"),
+            D::Hours { h, min } => format!("{h} 時間 {min} 分"),
+        }
+    }
+
+    fn time_left(&self, secs: f64) -> String {
+        format!("残り {}", self.duration(crate::format::duration(secs)))
+    }
+
+    fn time_estimate(&self, secs: f64, batch: usize, size: usize) -> String {
+        let time = self.duration(crate::format::duration(secs));
+        format!("≈\u{a0}{time}（このバックエンドでの直近の実行（バッチ {batch}、{size} px）の速度から推定）")
     }
 
     fn settings_error(&self, e: &SettingsError) -> String {
