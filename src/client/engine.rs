@@ -10,6 +10,7 @@ use futures::channel::mpsc::{UnboundedReceiver, unbounded};
 use futures::lock::Mutex;
 
 use crate::analysis::InputShape;
+use crate::engine::code_summary::{CodeReport, CodeRunError};
 use crate::engine::{AdapterReport, BackendKind, CpuReason, SummaryError, SummaryReport};
 use crate::model::NinConfig;
 use crate::worker::host::{EngineWorker, Incoming};
@@ -56,7 +57,7 @@ pub async fn start() -> Result<AdapterReport, CpuReason> {
                 ENGINE.with(|e| *e.borrow_mut() = Some(engine));
                 return Ok(adapter);
             }
-            Incoming::Message(FromEngine::Summary(_), _) => {}
+            Incoming::Message(FromEngine::Summary(_) | FromEngine::CodeSummary(_), _) => {}
         }
     }
 }
@@ -70,11 +71,28 @@ pub async fn summary(config: &NinConfig, input: InputShape, buffer_limit: u64) -
     loop {
         match next(&mut answers).await {
             Ok(Incoming::Message(FromEngine::Summary(result), _)) => return result,
-            Ok(Incoming::Ready | Incoming::Message(FromEngine::Opened(_), _)) => {}
+            Ok(Incoming::Ready | Incoming::Message(FromEngine::Opened(_) | FromEngine::CodeSummary(_), _)) => {}
             Err(failure) => {
                 // A worker that failed once is not trusted again.
                 ENGINE.with(|e| *e.borrow_mut() = None);
                 return Err(SummaryError::Worker(failure.to_string()));
+            }
+        }
+    }
+}
+
+/// The code cell's program on the GPU worker's device.
+pub async fn code_summary(source: &str, buffer_limit: u64) -> Result<CodeReport, CodeRunError> {
+    let engine = ENGINE.with(|e| e.borrow().clone()).ok_or_else(|| CodeRunError::Worker("the WebGPU engine is not running".into()))?;
+    let mut answers = engine.answers.lock().await;
+    engine.worker.send(ToEngine::CodeSummary { source: source.to_string(), buffer_limit }, &(), &[]).map_err(|e| CodeRunError::Worker(e.to_string()))?;
+    loop {
+        match next(&mut answers).await {
+            Ok(Incoming::Message(FromEngine::CodeSummary(result), _)) => return result,
+            Ok(Incoming::Ready | Incoming::Message(FromEngine::Opened(_) | FromEngine::Summary(_), _)) => {}
+            Err(failure) => {
+                ENGINE.with(|e| *e.borrow_mut() = None);
+                return Err(CodeRunError::Worker(failure.to_string()));
             }
         }
     }

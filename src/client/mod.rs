@@ -31,6 +31,22 @@ pub async fn summary(backend: &ActiveBackend, config: &NinConfig, input: InputSh
     }
 }
 
+/// The code cell's program run to its layer summary on the page's backend (the program is
+/// checked first on the page: a bad one never reaches a worker).
+pub async fn code_summary(backend: &ActiveBackend, source: &str) -> Result<CodeReport, CodeRunError> {
+    crate::engine::code_summary::analyze(source).map_err(|e| CodeRunError::Code((&e).into()))?;
+    match backend.kind {
+        BackendKind::WebGpu => engine::code_summary(source, backend.buffer_limit_bytes()).await,
+        BackendKind::Cpu => crate::engine::code_summary::run_code_summary(&Device::flex(), source, backend.buffer_limit_bytes()).await,
+    }
+}
+
+/// The program's pure check, its config for the training cell when it is NiN-shaped.
+pub fn code_config(source: &str) -> Result<Result<NinConfig, NotTrainable>, nin_code::CodeError> {
+    let (net, _) = crate::engine::code_summary::analyze(source)?;
+    Ok(crate::model::from_code::nin_config(&net))
+}
+
 // What the page may name of the engine: the types its views render and its forms build, and
 // the pure checks it runs before it asks for work (memory estimates, the worker count, the
 // weights file's header). Only the items above start work.
@@ -38,6 +54,8 @@ pub use crate::engine::backend::CPU_BUFFER_LIMIT_BYTES;
 pub use crate::engine::gpu_fault::{MemoryEvent, learn as learn_gpu_memory};
 pub use crate::engine::summary::{largest_batch_within, summary_bytes};
 pub use crate::engine::webgpu::{js_error_text, probe as probe_webgpu};
+pub use crate::engine::code_summary::{CodeReport, CodeRow, CodeRunError};
+pub use crate::model::from_code::NotTrainable;
 pub use crate::engine::{ActiveBackend, AdapterReport, BackendKind, CpuReason, GpuFault, SummaryError, SummaryReport};
 pub use crate::model::Nin;
 pub use crate::training::metrics::TestReport;

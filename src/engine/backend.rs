@@ -14,7 +14,8 @@ pub enum BackendKind {
 /// Why the CPU backend is running.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum CpuReason {
-    /// The adapter lacks a feature Burn's WebGPU runtime needs in a browser.
+    /// The adapter lacks a feature Burn's WebGPU runtime needs in a browser (none today: see
+    /// [`REQUIRED_FEATURES`]; kept for a future runtime that needs one).
     #[error("this browser's WebGPU has no {0}, which Burn needs in the browser")]
     MissingFeature(String),
     /// The adapter reports a limit under WebGPU's guaranteed default, which Burn's kernels assume.
@@ -68,12 +69,15 @@ pub struct AdapterReport {
     pub features: Vec<String>,
 }
 
-/// Optional WebGPU features Burn's runtime needs in a browser. cubecl-wgpu 0.11.3 times its
-/// work with `timestamp-query`; without it, it picks the system clock, which on wasm panics
-/// when the first stream is created ("Cannot profile on web assembly without timestamp_query
-/// feature as it requires blocking", `src/compute/stream.rs`). Firefox 153 and Chrome 121+
-/// expose it; some older Safari and Firefox builds do not.
-pub const REQUIRED_FEATURES: [&str; 1] = ["timestamp-query"];
+/// Optional WebGPU features Burn's runtime needs in a browser: none. cubecl-wgpu 0.11.3 as
+/// published picks the system clock for profiling on an adapter without `timestamp-query`, and
+/// on wasm panicked when the first stream was created ("Cannot profile on web assembly without
+/// timestamp_query feature as it requires blocking"), though the app never profiles (no
+/// autotune, no fusion). The app builds a patched copy (`patches/cubecl-wgpu`, see
+/// `patches/README.md`) that no longer panics there and refuses only profiling itself with an
+/// error, so an adapter without `timestamp-query` (some Safari and older Firefox builds) runs
+/// Burn on WebGPU like any other.
+pub const REQUIRED_FEATURES: [&str; 0] = [];
 
 /// Limits Burn's kernels take for granted: WebGPU's guaranteed defaults, which every core
 /// adapter meets (a compatibility-mode adapter may not).
@@ -93,8 +97,9 @@ impl AdapterReport {
         self.max_storage_buffer_binding_size.min(self.max_buffer_size).max(0.0) as u64
     }
 
-    /// Why Burn cannot run on this adapter, checked before Burn touches it (a missing feature
-    /// would panic inside Burn, which kills the page or the worker); `None` when it can.
+    /// Why Burn cannot run on this adapter, checked before Burn touches it (an adapter under
+    /// these limits would fail inside Burn's kernels, which kills the page or the worker);
+    /// `None` when it can.
     pub fn unusable_reason(&self) -> Option<CpuReason> {
         if let Some(missing) = REQUIRED_FEATURES.into_iter().find(|f| !self.features.iter().any(|have| have == f)) {
             return Some(CpuReason::MissingFeature(missing.to_string()));
@@ -187,11 +192,16 @@ mod tests {
     }
 
     #[test]
-    fn an_adapter_without_timestamp_query_is_refused_with_its_name() {
+    fn an_adapter_without_timestamp_query_is_usable() {
+        // The patched cubecl-wgpu (patches/README.md) runs without it: no feature is required.
+        assert_eq!(REQUIRED_FEATURES, [] as [&str; 0]);
         assert_eq!(swiftshader().unusable_reason(), None);
         let without = AdapterReport { features: vec!["shader-f16".into()], ..swiftshader() };
-        assert_eq!(without.unusable_reason(), Some(CpuReason::MissingFeature("timestamp-query".into())));
-        assert_eq!(without.unusable_reason().unwrap().to_string(), "this browser's WebGPU has no timestamp-query, which Burn needs in the browser");
+        assert_eq!(without.unusable_reason(), None);
+        assert_eq!(AdapterReport { features: vec![], ..swiftshader() }.unusable_reason(), None);
+        // Limits still refuse an adapter whatever its features.
+        let compat = AdapterReport { max_storage_buffers_per_shader_stage: 4.0, features: vec![], ..swiftshader() };
+        assert_eq!(compat.unusable_reason(), Some(CpuReason::LimitTooLow { name: "maxStorageBuffersPerShaderStage".into(), have: 4, need: 8 }));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod code;
 pub mod en;
 pub mod exercises;
 pub mod ja;
@@ -247,6 +248,7 @@ pub enum Stored {
     ShapeCell,
     RunBoard,
     Speeds,
+    Code,
 }
 
 /// Why something could not be read from or kept in localStorage.
@@ -353,9 +355,10 @@ mod tests {
             assert!(!en.is_empty() && !ja.is_empty() && en != ja);
         }
         assert!(cpu_reason(Lang::Ja, &CpuReason::NoAdapter).contains("アダプタ"));
-        let missing = CpuReason::MissingFeature("timestamp-query".into());
-        assert_eq!(cpu_reason(Lang::En, &missing), "this browser's WebGPU has no timestamp-query, which Burn needs in the browser");
-        assert!(cpu_reason(Lang::Ja, &missing).contains("timestamp-query") && cpu_reason(Lang::Ja, &missing).contains("ありません"));
+        // No feature is required today (engine::backend::REQUIRED_FEATURES); a made-up name.
+        let missing = CpuReason::MissingFeature("some-feature".into());
+        assert_eq!(cpu_reason(Lang::En, &missing), "this browser's WebGPU has no some-feature, which Burn needs in the browser");
+        assert!(cpu_reason(Lang::Ja, &missing).contains("some-feature") && cpu_reason(Lang::Ja, &missing).contains("ありません"));
         for fault in [GpuFault::Lost("destroyed".into()), GpuFault::OutOfMemory("x".into()), GpuFault::Validation("x".into()), GpuFault::Internal("x".into())] {
             let (en, ja) = (gpu_fault(Lang::En, &fault), gpu_fault(Lang::Ja, &fault));
             assert!(en.starts_with("the GPU") && ja.contains("GPU") && en != ja, "{en} / {ja}");

@@ -8,6 +8,7 @@ use super::backend_panel::BackendPanel;
 use super::code_cell::CodeCell;
 use super::exercises::ExerciseCells;
 use super::figure::FigNin;
+use super::model_code_cell::ModelCodeCell;
 use super::motivation::Motivation;
 use super::prose::Paragraph;
 use super::runs::{RunBoard, Runs, TrainTarget};
@@ -187,7 +188,7 @@ fn ChapterSection(id: &'static str) -> impl IntoView {
     let cells = match id {
         "introduction" => view! { <Motivation/> }.into_any(),
         "nin-blocks" => view! { <FigNin/> <CodeCell name="nin-block" title=|t| t.code_cell_block/> }.into_any(),
-        "nin-model" => view! { <CodeCell name="nin-model" title=|t| t.code_cell_model/> <ShapeSummaryCell/> }.into_any(),
+        "nin-model" => view! { <CodeCell name="nin-model" title=|t| t.code_cell_model/> <ShapeSummaryCell/> <ModelCodeCell/> }.into_any(),
         "training" => view! { <TrainCell/> <RunBoard/> <TryCell/> }.into_any(),
         "exercises" => view! { <ExerciseCells/> }.into_any(),
         _ => ().into_any(),

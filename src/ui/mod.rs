@@ -9,6 +9,7 @@ mod exercise_inputs;
 mod exercises;
 mod fetch;
 mod figure;
+mod model_code_cell;
 mod motivation;
 mod offline;
 mod panic;

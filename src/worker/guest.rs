@@ -138,6 +138,12 @@ fn on_engine(msg: ToEngine) {
                 Err(e) => post(&FromWorker::Failed(e), &()),
             }
         }),
+        ToEngine::CodeSummary { source, buffer_limit } => spawn_local(async move {
+            match gpu::code_summary(&source, buffer_limit).await {
+                Ok(result) => post(&FromWorker::Engine(FromEngine::CodeSummary(result)), &()),
+                Err(e) => post(&FromWorker::Failed(e), &()),
+            }
+        }),
     }
 }
 
@@ -169,6 +175,7 @@ mod gpu {
 
     use super::WorkerFailure;
     use crate::analysis::InputShape;
+    use crate::engine::code_summary::{CodeReport, CodeRunError, run_code_summary};
     use crate::engine::{AdapterReport, SummaryError, SummaryReport, gpu_fault, run_shape_summary};
     use crate::model::NinConfig;
 
@@ -197,6 +204,16 @@ mod gpu {
             None => result,
         })
     }
+
+    pub async fn code_summary(source: &str, buffer_limit: u64) -> Result<Result<CodeReport, CodeRunError>, WorkerFailure> {
+        let (device, _) = device().await?;
+        let result = run_code_summary(&device, source, buffer_limit).await;
+        device.memory_cleanup();
+        Ok(match gpu_fault::current() {
+            Some(fault) => Err(CodeRunError::Worker(fault.to_string())),
+            None => result,
+        })
+    }
 }
 
 /// The CPU worker runs the page's module, which has no WebGPU engine.
@@ -218,6 +235,10 @@ mod gpu {
     }
 
     pub async fn summary(_: &NinConfig, _: InputShape, _: u64) -> Result<Result<SummaryReport, SummaryError>, WorkerFailure> {
+        Err(missing())
+    }
+
+    pub async fn code_summary(_: &str, _: u64) -> Result<Result<crate::engine::code_summary::CodeReport, crate::engine::code_summary::CodeRunError>, WorkerFailure> {
         Err(missing())
     }
 }

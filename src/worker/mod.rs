@@ -70,6 +70,8 @@ pub enum ToEngine {
     Open,
     /// The shape summary of `config` on `input`, refused above `buffer_limit`.
     Summary { config: NinConfig, input: InputShape, buffer_limit: u64 },
+    /// The code cell's program, run to its layer summary (see `engine::code_summary`).
+    CodeSummary { source: String, buffer_limit: u64 },
 }
 
 /// Page to a run's worker (a GPU worker, or the lead CPU worker).
@@ -123,6 +125,8 @@ pub enum FromEngine {
     Opened(AdapterReport),
     /// A shape summary's outcome.
     Summary(Result<SummaryReport, SummaryError>),
+    /// The code cell's outcome.
+    CodeSummary(Result<crate::engine::code_summary::CodeReport, crate::engine::code_summary::CodeRunError>),
 }
 
 /// A run worker's answers.
@@ -329,7 +333,7 @@ mod tests {
             FromWorker::Run(FromRun::Ended(Ended::Stopped)),
             FromWorker::Run(FromRun::Measured { before: 1 << 20, after: 3 << 20 }),
             FromWorker::Failed(WorkerFailure::Train(TrainError::Diverged { step: 7 })),
-            FromWorker::Failed(WorkerFailure::NoWebGpu(CpuReason::MissingFeature("timestamp-query".into()))),
+            FromWorker::Failed(WorkerFailure::NoWebGpu(CpuReason::LimitTooLow { name: "maxStorageBuffersPerShaderStage".into(), have: 4, need: 8 })),
             FromWorker::Failed(WorkerFailure::Train(TrainError::Gpu(crate::engine::GpuFault::Lost("destroyed".into())))),
             FromWorker::Engine(FromEngine::Summary(Err(SummaryError::Gpu(crate::engine::GpuFault::OutOfMemory("x".into()))))),
             FromWorker::Engine(FromEngine::Summary(Err(SummaryError::Invalid(crate::analysis::AnalysisError::Overflow)))),

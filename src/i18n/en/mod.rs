@@ -4,7 +4,9 @@
 
 use super::{Messages, StorageIssue, Stored};
 
+pub mod code;
 mod tables;
+pub use code::CODE;
 use crate::analysis::{AnalysisError, Dimension, LayerKind};
 use crate::data::DataError;
 use crate::data::sketch::SketchError;
@@ -165,6 +167,7 @@ impl Messages for English {
             S::ShapeCell => "the shape cell's last result",
             S::RunBoard => "the run board",
             S::Speeds => "the measured training speeds",
+            S::Code => "the code you typed in the code cell",
         };
         match issue {
             I::Unavailable => format!(
@@ -420,6 +423,7 @@ impl Messages for English {
             "vgg11" => "VGG-11",
             "vgg16" => "VGG-16",
             "vgg19" => "VGG-19",
+            "code" => "Your edited code",
             _ => "Variant",
         }
     }

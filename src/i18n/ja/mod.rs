@@ -4,7 +4,9 @@
 
 use super::{Messages, StorageIssue, Stored};
 
+pub mod code;
 mod tables;
+pub use code::CODE;
 use crate::analysis::{AnalysisError, Dimension, LayerKind};
 use crate::data::DataError;
 use crate::data::sketch::SketchError;
@@ -174,6 +176,7 @@ impl Messages for Japanese {
             S::ShapeCell => "形状セルの前回の結果",
             S::RunBoard => "実行の比較ボード",
             S::Speeds => "測定した訓練速度",
+            S::Code => "コードセルに入力したコード",
         };
         match issue {
             I::Unavailable => format!(
@@ -436,6 +439,7 @@ impl Messages for Japanese {
             "vgg11" => "VGG-11",
             "vgg16" => "VGG-16",
             "vgg19" => "VGG-19",
+            "code" => "編集したコードのモデル",
             _ => "バリエーション",
         }
     }
