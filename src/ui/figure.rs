@@ -8,7 +8,6 @@ use crate::i18n::{self, Lang};
 use crate::model::config::{NinConfig, VGG11};
 
 const COLUMN_WIDTH: f32 = 250.0;
-const COLUMN_GAP: f32 = 50.0;
 const TITLE_HEIGHT: f32 = 30.0;
 
 fn css_class(item: &FigureItem) -> &'static str {
@@ -58,6 +57,28 @@ fn column(lang: Lang, title: &'static str, col: FigureColumn, x: f32, testid: &'
     }
 }
 
+/// One column in its own SVG (hidden from assistive technology: the figure's container is the
+/// image and carries the label). `marker`: this SVG defines the arrowhead every column uses.
+fn column_svg(lang: Lang, title: &'static str, col: FigureColumn, testid: &'static str, marker: bool) -> impl IntoView {
+    let height = TITLE_HEIGHT + col.height + 4.0;
+    let width = COLUMN_WIDTH + 2.0;
+    let defs = marker.then(|| {
+        view! {
+            <defs>
+                <marker id="fig-arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto">
+                    <path d="M0,0 L10,5 L0,10 z" class="fig-arrowhead"/>
+                </marker>
+            </defs>
+        }
+    });
+    view! {
+        <svg viewBox=format!("-1 0 {width} {height}") aria-hidden="true" focusable="false">
+            {defs}
+            {column(lang, title, col, 0.0, testid)}
+        </svg>
+    }
+}
+
 /// The figure with its caption, in the current language.
 #[component]
 pub fn FigNin() -> impl IntoView {
@@ -67,24 +88,15 @@ pub fn FigNin() -> impl IntoView {
         let t = lang.ui();
         let vgg = layout(&NinConfig::vgg(&VGG11, 10));
         let nin = layout(&NinConfig::book());
-        let height = TITLE_HEIGHT + vgg.height.max(nin.height) + 4.0;
-        let width = 2.0 * COLUMN_WIDTH + COLUMN_GAP + 2.0;
+        let label = lang.chapter().fig_nin_caption.replace('$', "");
         view! {
             <figure class="fig-nin" id="fig_nin">
-                <svg
-                    viewBox=format!("-1 0 {width} {height}")
-                    role="img"
-                    aria-label=lang.chapter().fig_nin_caption.replace('$', "")
-                    data-testid="fig-nin"
-                >
-                    <defs>
-                        <marker id="fig-arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto">
-                            <path d="M0,0 L10,5 L0,10 z" class="fig-arrowhead"/>
-                        </marker>
-                    </defs>
-                    {column(lang, t.fig_vgg, vgg, 0.0, "fig-vgg-stage")}
-                    {column(lang, t.fig_nin, nin, COLUMN_WIDTH + COLUMN_GAP, "fig-nin-stage")}
-                </svg>
+                // One SVG per column: side by side when there is room, one above the other on a
+                // phone, so the text keeps its size (issue 29).
+                <div class="fig-cols" role="img" aria-label=label data-testid="fig-nin">
+                    {column_svg(lang, t.fig_vgg, vgg, "fig-vgg-stage", true)}
+                    {column_svg(lang, t.fig_nin, nin, "fig-nin-stage", false)}
+                </div>
                 <figcaption>
                     <strong>{t.fig_figure_label} " 1. "</strong>
                     <Paragraph text=lang.chapter().fig_nin_caption/>
@@ -102,14 +114,12 @@ pub fn FigPair(left: NinConfig, left_title: &'static str, right: NinConfig, righ
     move || {
         let lang = lang.get();
         let (l, r) = (layout(&left), layout(&right));
-        let height = TITLE_HEIGHT + l.height.max(r.height) + 4.0;
-        let width = 2.0 * COLUMN_WIDTH + COLUMN_GAP + 2.0;
         view! {
             <figure class="fig-nin fig-pair">
-                <svg viewBox=format!("-1 0 {width} {height}") role="img" aria-label=format!("{left_title} / {right_title}") data-testid="fig-pair">
-                    {column(lang, left_title, l, 0.0, "fig-left-stage")}
-                    {column(lang, right_title, r, COLUMN_WIDTH + COLUMN_GAP, "fig-right-stage")}
-                </svg>
+                <div class="fig-cols" role="img" aria-label=format!("{left_title} / {right_title}") data-testid="fig-pair">
+                    {column_svg(lang, left_title, l, "fig-left-stage", false)}
+                    {column_svg(lang, right_title, r, "fig-right-stage", false)}
+                </div>
             </figure>
         }
     }
