@@ -92,7 +92,11 @@ pub fn render(lang: Lang) -> String {
     }
     out.push_str("</ol></nav>");
     for s in &chapter.sections {
-        out.push_str(&format!("<section id=\"{0}\" aria-labelledby=\"{0}-title\" data-testid=\"chapter-section\"><h2 id=\"{0}-title\">{1}</h2>", s.id, escape(s.title)));
+        out.push_str(&format!(
+            "<section id=\"{0}\" aria-labelledby=\"{0}-title\" data-testid=\"chapter-section\"><h2 id=\"{0}-title\">{1}</h2>",
+            s.id,
+            escape(s.title)
+        ));
         paragraphs(&mut out, s.id, "before", s.before_cells);
         match s.id {
             "exercises" => exercises(&mut out, lang, chapter),
@@ -103,11 +107,7 @@ pub fn render(lang: Lang) -> String {
         out.push_str("</section>");
     }
     out.push_str("</main>");
-    out.push_str(&format!(
-        "<footer class=\"wrap site-footer\"><p>{}</p><p>{}</p></footer>",
-        spans(chapter.credits, false),
-        escape(ui.footer)
-    ));
+    out.push_str(&format!("<footer class=\"wrap site-footer\"><p>{}</p><p>{}</p></footer>", spans(chapter.credits, false), escape(ui.footer)));
     out
 }
 

@@ -51,13 +51,13 @@ pub fn code_config(source: &str) -> Result<Result<NinConfig, NotTrainable>, nin_
 // the pure checks it runs before it asks for work (memory estimates, the worker count, the
 // weights file's header). Only the items above start work.
 pub use crate::engine::backend::CPU_BUFFER_LIMIT_BYTES;
+pub use crate::engine::code_summary::{CodeReport, CodeRow, CodeRunError};
 pub use crate::engine::gpu_fault::{MemoryEvent, learn as learn_gpu_memory};
 pub use crate::engine::summary::{largest_batch_within, summary_bytes};
 pub use crate::engine::webgpu::{js_error_text, probe as probe_webgpu};
-pub use crate::engine::code_summary::{CodeReport, CodeRow, CodeRunError};
-pub use crate::model::from_code::NotTrainable;
 pub use crate::engine::{ActiveBackend, AdapterReport, BackendKind, CpuReason, GpuFault, SummaryError, SummaryReport};
 pub use crate::model::Nin;
+pub use crate::model::from_code::NotTrainable;
 pub use crate::training::metrics::TestReport;
 pub use crate::training::parallel::{MAX_WORKERS, default_workers, workers};
 pub use crate::training::session::{Control, Ended, Event, Progress, Stage};

@@ -63,7 +63,10 @@ mod tests {
         let e = nin_code::analyze("def f(:\n").unwrap_err();
         assert!(code_error(Lang::En, &e).starts_with("line 1, column 6"), "{}", code_error(Lang::En, &e));
         assert!(code_error(Lang::Ja, &e).starts_with("1 行 6 列"), "{}", code_error(Lang::Ja, &e));
-        let unknown = nin_code::analyze(&nin_code::BOOK_CODE.replace("nn.MaxPool2d(3, stride=2),\n            nin_block(256", "nn.MaxPol2d(3, stride=2),\n            nin_block(256")).unwrap_err();
+        let unknown = nin_code::analyze(
+            &nin_code::BOOK_CODE.replace("nn.MaxPool2d(3, stride=2),\n            nin_block(256", "nn.MaxPol2d(3, stride=2),\n            nin_block(256"),
+        )
+        .unwrap_err();
         for lang in [Lang::En, Lang::Ja] {
             let text = code_error(lang, &unknown);
             assert!(text.contains("nn.MaxPol2d") && text.contains("13"), "{text}");

@@ -97,7 +97,10 @@ impl CodeNet {
                 }
                 Layer::ReLU => CodeLayer::Relu(Relu::new()),
                 Layer::MaxPool2d { kernel_size, stride, padding } => CodeLayer::MaxPool(
-                    MaxPool2dConfig::new(kernel_size).with_strides(stride).with_padding(PaddingConfig2d::Explicit(padding[0], padding[1], padding[0], padding[1])).init(),
+                    MaxPool2dConfig::new(kernel_size)
+                        .with_strides(stride)
+                        .with_padding(PaddingConfig2d::Explicit(padding[0], padding[1], padding[0], padding[1]))
+                        .init(),
                 ),
                 Layer::AvgPool2d { kernel_size, stride, padding } => CodeLayer::AvgPool(
                     AvgPool2dConfig::new(kernel_size)
@@ -196,7 +199,10 @@ mod tests {
     fn an_edited_head_and_other_layers_run_to_the_pure_shapes() {
         let _lock = crate::burn_rng_lock();
         let code = nin_code::BOOK_CODE
-            .replace("nn.AdaptiveAvgPool2d((1, 1)),\n            nn.Flatten())", "nn.AvgPool2d(2), nn.Flatten(), nn.LazyLinear(32), nn.ReLU(), nn.Dropout(0.5), nn.Linear(32, 10))")
+            .replace(
+                "nn.AdaptiveAvgPool2d((1, 1)),\n            nn.Flatten())",
+                "nn.AvgPool2d(2), nn.Flatten(), nn.LazyLinear(32), nn.ReLU(), nn.Dropout(0.5), nn.Linear(32, 10))",
+            )
             .replace("(1, 1, 224, 224)", "(2, 1, 160, 160)");
         let (_, summary) = nin_code::analyze(&code).unwrap_or_else(|e| panic!("{e}"));
         let net = CodeNet::init(&summary, &Device::flex()).unwrap();

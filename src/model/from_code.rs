@@ -26,7 +26,10 @@ pub enum NotTrainable {
     Classes,
 }
 
-fn conv(layer: &Layer) -> Option<(usize, [usize; 2], [usize; 2], [usize; 2], bool)> {
+/// A convolution's (out channels, kernel, stride, padding, bias).
+type ConvArgs = (usize, [usize; 2], [usize; 2], [usize; 2], bool);
+
+fn conv(layer: &Layer) -> Option<ConvArgs> {
     match *layer {
         Layer::Conv2d { out_channels, kernel_size, stride, padding, bias, .. } => Some((out_channels, kernel_size, stride, padding, bias)),
         _ => None,
@@ -157,8 +160,14 @@ mod tests {
 
     #[test]
     fn each_exercise_edit_gives_the_model_the_exercise_builds() {
-        let one = nin_code::BOOK_CODE.replace("        nn.LazyConv2d(out_channels, kernel_size=1), nn.ReLU(),\n        nn.LazyConv2d(out_channels, kernel_size=1), nn.ReLU())", "        nn.LazyConv2d(out_channels, kernel_size=1), nn.ReLU())");
-        let three = nin_code::BOOK_CODE.replace("nn.LazyConv2d(out_channels, kernel_size=1), nn.ReLU())", "nn.LazyConv2d(out_channels, kernel_size=1), nn.ReLU(),\n        nn.LazyConv2d(out_channels, kernel_size=1), nn.ReLU())");
+        let one = nin_code::BOOK_CODE.replace(
+            "        nn.LazyConv2d(out_channels, kernel_size=1), nn.ReLU(),\n        nn.LazyConv2d(out_channels, kernel_size=1), nn.ReLU())",
+            "        nn.LazyConv2d(out_channels, kernel_size=1), nn.ReLU())",
+        );
+        let three = nin_code::BOOK_CODE.replace(
+            "nn.LazyConv2d(out_channels, kernel_size=1), nn.ReLU())",
+            "nn.LazyConv2d(out_channels, kernel_size=1), nn.ReLU(),\n        nn.LazyConv2d(out_channels, kernel_size=1), nn.ReLU())",
+        );
         let wide = nin_code::BOOK_CODE.replace("kernel_size=1)", "kernel_size=3, padding=1)");
         for (code, channels, mlp) in [(&one, 2, 1), (&three, 4, 1), (&wide, 3, 3)] {
             let c = config_of(code).unwrap();
@@ -180,7 +189,8 @@ mod tests {
         assert_eq!(c.head, HeadConfig::FullyConnected { input_height: 224, input_width: 224, hidden: vec![] });
         let avg = nin_code::BOOK_CODE.replace("nn.MaxPool2d(3, stride=2),\n            nn.Dropout", "nn.AvgPool2d(3, stride=2),\n            nn.Dropout");
         assert_eq!(config_of(&avg), Err(NotTrainable::Layer(5, "AvgPool2d")));
-        let no_relu = nin_code::BOOK_CODE.replace("nn.LazyConv2d(out_channels, kernel_size, strides, padding), nn.ReLU(),", "nn.LazyConv2d(out_channels, kernel_size, strides, padding),");
+        let no_relu = nin_code::BOOK_CODE
+            .replace("nn.LazyConv2d(out_channels, kernel_size, strides, padding), nn.ReLU(),", "nn.LazyConv2d(out_channels, kernel_size, strides, padding),");
         assert_eq!(config_of(&no_relu), Err(NotTrainable::Block(0)));
         let five = nin_code::BOOK_CODE.replace("NiN().layer_summary", "NiN(num_classes=5).layer_summary");
         assert_eq!(config_of(&five).unwrap().num_classes, 5);

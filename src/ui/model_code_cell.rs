@@ -167,7 +167,7 @@ fn output(lang: Lang, outcome: Outcome) -> AnyView {
             let on = if backend == BackendKind::WebGpu { t.on_gpu } else { t.on_cpu };
             let default_input = (!report.summary_call).then(|| view! { <p class="note" data-testid="model-code-default-input">{t.default_input}</p> });
             view! {
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label=t.title>
                     <table class="summary model-code-summary">
                         <thead><tr><th scope="col">{t.col_layer}</th><th scope="col">{t.col_shape}</th><th scope="col">{t.params}</th><th scope="col">{t.col_line}</th></tr></thead>
                         <tbody>

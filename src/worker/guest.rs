@@ -238,7 +238,10 @@ mod gpu {
         Err(missing())
     }
 
-    pub async fn code_summary(_: &str, _: u64) -> Result<Result<crate::engine::code_summary::CodeReport, crate::engine::code_summary::CodeRunError>, WorkerFailure> {
+    pub async fn code_summary(
+        _: &str,
+        _: u64,
+    ) -> Result<Result<crate::engine::code_summary::CodeReport, crate::engine::code_summary::CodeRunError>, WorkerFailure> {
         Err(missing())
     }
 }

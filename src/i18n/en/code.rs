@@ -91,7 +91,9 @@ pub fn kind(kind: &ErrorKind) -> String {
         WrongArgumentType { argument, expected: e, found: f } => format!("`{argument}` must be {}, not {}", value_type(*e), value_type(*f)),
         OutOfRange { argument, value, range: r } => format!("`{argument}` = {value} must be {}", range(*r)),
         BadOperation => "this arithmetic cannot be done".into(),
-        DoesNotFit(ShapeProblem::KernelTooLarge { kernel, input }) => format!("the input does not fit: a kernel of {kernel} is larger than the padded input of {input}"),
+        DoesNotFit(ShapeProblem::KernelTooLarge { kernel, input }) => {
+            format!("the input does not fit: a kernel of {kernel} is larger than the padded input of {input}")
+        }
         DoesNotFit(ShapeProblem::NeedsImage { input }) => format!("needs images (batch, channels, height, width) but gets {}", nin_code::format_shape(input)),
         DoesNotFit(ShapeProblem::NeedsFlat { input }) => format!("needs a flat input but gets {}: put nn.Flatten() before it", nin_code::format_shape(input)),
         DoesNotFit(ShapeProblem::InputMismatch { declared, actual }) => format!("declares {declared} inputs but its input has {actual}"),

@@ -91,9 +91,15 @@ pub fn kind(kind: &ErrorKind) -> String {
         WrongArgumentType { argument, expected: e, found: f } => format!("`{argument}` は{}でなければなりませんが、{}です", value_type(*e), value_type(*f)),
         OutOfRange { argument, value, range: r } => format!("`{argument}` = {value} は{}でなければなりません", range(*r)),
         BadOperation => "この計算はできません".into(),
-        DoesNotFit(ShapeProblem::KernelTooLarge { kernel, input }) => format!("入力が小さすぎます: カーネル {kernel} がパディング後の入力 {input} より大きくなります"),
-        DoesNotFit(ShapeProblem::NeedsImage { input }) => format!("画像 (バッチ, チャネル, 高さ, 幅) が必要ですが、入力は {} です", nin_code::format_shape(input)),
-        DoesNotFit(ShapeProblem::NeedsFlat { input }) => format!("平坦な入力が必要ですが、入力は {} です。前に nn.Flatten() を置いてください", nin_code::format_shape(input)),
+        DoesNotFit(ShapeProblem::KernelTooLarge { kernel, input }) => {
+            format!("入力が小さすぎます: カーネル {kernel} がパディング後の入力 {input} より大きくなります")
+        }
+        DoesNotFit(ShapeProblem::NeedsImage { input }) => {
+            format!("画像 (バッチ, チャネル, 高さ, 幅) が必要ですが、入力は {} です", nin_code::format_shape(input))
+        }
+        DoesNotFit(ShapeProblem::NeedsFlat { input }) => {
+            format!("平坦な入力が必要ですが、入力は {} です。前に nn.Flatten() を置いてください", nin_code::format_shape(input))
+        }
         DoesNotFit(ShapeProblem::InputMismatch { declared, actual }) => format!("入力数を {declared} と宣言していますが、実際の入力は {actual} です"),
         Recursion => "関数の呼び出しが深すぎます".into(),
         TooBig(l) => format!("このページには大きすぎます: {}", limit(*l)),

@@ -6,7 +6,6 @@ use super::{Messages, StorageIssue, Stored};
 
 pub mod code;
 mod tables;
-pub use code::CODE;
 use crate::analysis::{AnalysisError, Dimension, LayerKind};
 use crate::data::DataError;
 use crate::data::sketch::SketchError;
@@ -15,6 +14,7 @@ use crate::figure::FigureItem;
 use crate::training::record::RecordFileError;
 use crate::training::{SettingsError, TrainError};
 use crate::worker::WorkerFailure;
+pub use code::CODE;
 pub use tables::{EX, RUNS, TRAIN, TRY, UI};
 
 /// The Japanese sentences.
