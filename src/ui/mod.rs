@@ -40,10 +40,12 @@ pub fn start() {
     let static_page = document.as_ref().and_then(|d| d.get_element_by_id("prerender"));
     let (Some(document), Some(static_page)) = (document, static_page) else {
         leptos::mount::mount_to_body(App);
+        go_to_target();
         return;
     };
     let Ok(root) = document.create_element("div").map(wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>) else {
         leptos::mount::mount_to_body(App);
+        go_to_target();
         return;
     };
     root.set_id("app");
@@ -52,11 +54,33 @@ pub fn start() {
     if static_page.replace_with_with_node_1(&root).is_err() {
         return;
     }
-    if let Some((selector, top)) = anchor
-        && let Ok(Some(same)) = document.query_selector(&selector)
-        && let Some(window) = web_sys::window()
+    match anchor {
+        Some((selector, top)) => {
+            if let Ok(Some(same)) = document.query_selector(&selector)
+                && let Some(window) = web_sys::window()
+            {
+                window.scroll_by_with_x_and_y(0.0, same.get_bounding_client_rect().top() - top);
+            }
+        }
+        None => go_to_target(),
+    }
+}
+
+/// Where the address points once the content has mounted: its `#fragment` (a section, an
+/// exercise), or the exercise a share link names (`?ex=ex3`).
+fn go_to_target() {
+    let Some(window) = web_sys::window() else { return };
+    let location = window.location();
+    let hash = location.hash().unwrap_or_default();
+    let query = location.search().unwrap_or_default();
+    let id = match hash.strip_prefix('#').filter(|h| !h.is_empty()) {
+        Some(id) => Some(id.to_string()),
+        None => crate::exercises::share::decode(&query).0.exercise.map(|e| e.id().to_string()),
+    };
+    if let Some(id) = id
+        && let Some(target) = window.document().and_then(|d| d.get_element_by_id(&id))
     {
-        window.scroll_by_with_x_and_y(0.0, same.get_bounding_client_rect().top() - top);
+        target.scroll_into_view();
     }
 }
 

@@ -172,3 +172,23 @@ test('the app renders the same chapter text as the static page', async () => {
     await browser.close();
   }
 });
+
+test('links to a section or an exercise, and share links of an exercise, land on it once the app has mounted', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    for (const suffix of ['#ex3', '#training', '?v=1&ex=ex5']) {
+      const { page, problems } = await openPage(browser, site.origin, site.url + suffix);
+      await backendKind(page);
+      await page.waitForFunction(() => document.getElementById('app'));
+      await page.waitForTimeout(300);
+      const id = suffix.startsWith('#') ? suffix.slice(1) : 'ex5';
+      const top = await page.evaluate((i) => document.getElementById(i).getBoundingClientRect().top, id);
+      const height = await page.evaluate(() => innerHeight);
+      assert.ok(top >= -2 && top < height / 2, `${suffix}: #${id} at ${top} px of ${height}`);
+      assert.deepEqual(problems, []);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+  }
+});
