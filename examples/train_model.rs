@@ -173,9 +173,9 @@ fn main() {
     let card = serde_json::json!({
         "model": "the book's NiN (d2l), 1,992,166 parameters",
         "variant": "book",
-        "command": format!("cargo run --profile train --example train_model -- {} epochs={} batch={} size={} lr={} seed={}", out.display(), s.epochs, s.batch_size, s.image_size, base_lr, s.seed),
+        "command": format!("cargo run --profile train --example train_model -- {}", std::env::args().skip(1).collect::<Vec<_>>().join(" ")),
         "settings": s,
-        "recipe": format!("{optimizer_words}, lr {base_lr} for epochs 1-{}, {} in epoch {}, {} in epoch {}; batch {}; images resized to {} px bilinear on the device; dropout 0.5; Xavier-uniform weights, PyTorch's default biases", s.epochs.saturating_sub(2), base_lr / 3.0, s.epochs - 1, base_lr / 10.0, s.epochs, s.batch_size, s.image_size),
+        "recipe": if let Some(m) = max_secs { format!("{optimizer_words}, lr {base_lr}, lr / 3 after 60 % and lr / 10 after 85 % of a {m} s budget; batch {}; images resized to {} px bilinear on the device; dropout 0.5", s.batch_size, s.image_size) } else { format!("{optimizer_words}, lr {base_lr} for epochs 1-{}, {} in epoch {}, {} in epoch {}; batch {}; images resized to {} px bilinear on the device; dropout 0.5; Xavier-uniform weights, PyTorch's default biases", s.epochs.saturating_sub(2), base_lr / 3.0, s.epochs - 1, base_lr / 10.0, s.epochs, s.batch_size, s.image_size) },
         "differs_from_the_book": format!("the book: SGD lr 0.05, batch 128, 224 px, 10 epochs on all 60,000 training images, validated on the test set. Here: {optimizer_words} with a step decay, batch {}, {} px, {}held-out validation of {} training images, the test set used once at the end.", s.batch_size, s.image_size, if init.is_some() { "fine-tuned from the weights named in fine_tuned_from, " } else { "" }, s.val_images),
         "seed": s.seed,
         "images_seen": trainer.step() * s.batch_size,
