@@ -38,26 +38,45 @@ async function files(dir) {
   return out;
 }
 
-/** Fetches `gz` (with its SRI) and gunzips it for WebAssembly's streaming compile. In the page
- * (not in a worker) the static chapter's status line shows the compressed bytes received. */
-const LOADER = `const __ninWasm = (gz, integrity, plain) => typeof DecompressionStream === 'function'
-  ? fetch(gz, { integrity }).then((r) => {
-      if (!r.ok) throw new Error(gz + ': HTTP ' + r.status);
-      let body = r.body;
-      const shown = typeof document === 'object' && document.getElementById('boot-bytes');
+/** Fetches `gz` and gunzips it for WebAssembly's streaming compile, checking its SHA-384 (SRI).
+ * `fetch(gz, { integrity })` would hold the whole body until it is checked, so in the page (not
+ * in a worker) and where WebCrypto is (secure contexts) the bytes stream as they arrive, the
+ * static chapter's status line counts them, and the digest is checked at the end of the stream:
+ * a mismatch errors the stream, so the compile fails as it would with `integrity`. Elsewhere the
+ * browser checks `integrity` itself. */
+const LOADER = `const __ninWasm = (gz, integrity, plain) => {
+  if (typeof DecompressionStream !== 'function') return plain;
+  const shown = typeof document === 'object' && document.getElementById('boot-bytes');
+  const counted = !!(shown && globalThis.crypto && crypto.subtle);
+  return fetch(gz, counted ? {} : { integrity }).then((r) => {
+    if (!r.ok) throw new Error(gz + ': HTTP ' + r.status);
+    let body = r.body;
+    if (counted) {
       const total = Number(r.headers.get('Content-Length')) || 0;
-      if (shown) {
-        let got = 0;
-        const mb = (n) => (n / 1e6).toFixed(1);
-        body = body.pipeThrough(new TransformStream({ transform(chunk, c) {
+      const mb = (n) => (n / 1e6).toFixed(1);
+      const chunks = [];
+      let got = 0;
+      body = body.pipeThrough(new TransformStream({
+        transform(chunk, c) {
+          chunks.push(chunk);
           got += chunk.byteLength;
           shown.textContent = total ? mb(got) + ' / ' + mb(total) + ' MB' : mb(got) + ' MB';
           c.enqueue(chunk);
-        } }));
-      }
-      return new Response(body.pipeThrough(new DecompressionStream('gzip')), { headers: { 'Content-Type': 'application/wasm' } });
-    })
-  : plain;`;
+        },
+        async flush(c) {
+          const all = new Uint8Array(got);
+          let at = 0;
+          for (const chunk of chunks) { all.set(chunk, at); at += chunk.byteLength; }
+          const digest = new Uint8Array(await crypto.subtle.digest('SHA-384', all));
+          let bin = '';
+          for (const b of digest) bin += String.fromCharCode(b);
+          if ('sha384-' + btoa(bin) !== integrity) c.error(new Error(gz + ': integrity check failed'));
+        },
+      }));
+    }
+    return new Response(body.pipeThrough(new DecompressionStream('gzip')), { headers: { 'Content-Type': 'application/wasm' } });
+  });
+};`;
 
 /** Before the first paint: the Japanese static chapter where the student chose Japanese (the
  * app's stored choice) or, with no choice stored, where the browser prefers it. */
@@ -85,7 +104,9 @@ html = html.replace(`import init, * as bindings from`, `${LOADER}\nimport init, 
 // trunk's preload of the plain .wasm (with its integrity) becomes a preload of the .gz.
 const preload = new RegExp(`<link rel="preload" href="${pageUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*>`);
 if (!preload.test(html)) throw new Error('post_build.mjs: the page module preload link is missing');
-html = html.replace(preload, `<link rel="preload" href="${pageUrl}.gz" crossorigin="anonymous" integrity="${sri(pageGz)}" as="fetch" type="application/gzip">`);
+// No integrity on the preload: the loader's fetch has none where it checks the digest itself
+// (above), and a preload is only used by a request that matches it.
+html = html.replace(preload, `<link rel="preload" href="${pageUrl}.gz" crossorigin="anonymous" as="fetch" type="application/gzip">`);
 
 // 2. The GPU module and the two worker scripts, content-hashed.
 const gpuWasm = await readFile(join(staging, 'nin-gpu_bg.wasm'));

@@ -55,15 +55,34 @@ pub fn start() {
         return;
     }
     match anchor {
-        Some((selector, top)) => {
-            if let Ok(Some(same)) = document.query_selector(&selector)
-                && let Some(window) = web_sys::window()
-            {
-                window.scroll_by_with_x_and_y(0.0, same.get_bounding_client_rect().top() - top);
-            }
-        }
+        Some((selector, top)) => keep_in_place(selector, top),
         None => go_to_target(),
     }
+}
+
+/// Keeps the element `selector` finds at `top` px from the window's top while the cells settle
+/// (their results, figures and fonts arrive over the next moments and change the heights above
+/// it), for 2 s or until the student scrolls.
+fn keep_in_place(selector: String, top: f64) {
+    leptos::task::spawn_local(async move {
+        let Some(window) = web_sys::window() else { return };
+        let Some(document) = window.document() else { return };
+        let mut ours = None;
+        for _ in 0..20 {
+            let y = window.scroll_y().unwrap_or(0.0);
+            if ours.is_some_and(|set: f64| (set - y).abs() > 1.0) {
+                return; // the student scrolled
+            }
+            if let Ok(Some(el)) = document.query_selector(&selector) {
+                let off = el.get_bounding_client_rect().top() - top;
+                if off.abs() > 1.0 {
+                    window.scroll_by_with_x_and_y(0.0, off);
+                }
+            }
+            ours = Some(window.scroll_y().unwrap_or(0.0));
+            gloo_timers::future::TimeoutFuture::new(100).await;
+        }
+    });
 }
 
 /// Where the address points once the content has mounted: its `#fragment` (a section, an
@@ -78,9 +97,9 @@ fn go_to_target() {
         None => crate::exercises::share::decode(&query).0.exercise.map(|e| e.id().to_string()),
     };
     if let Some(id) = id
-        && let Some(target) = window.document().and_then(|d| d.get_element_by_id(&id))
+        && window.document().and_then(|d| d.get_element_by_id(&id)).is_some()
     {
-        target.scroll_into_view();
+        keep_in_place(format!("[id=\"{}\"]", id.replace(['"', '\\'], "")), 0.0);
     }
 }
 

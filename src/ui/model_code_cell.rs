@@ -152,7 +152,7 @@ fn output(lang: Lang, outcome: Outcome) -> AnyView {
         Outcome::Idle | Outcome::Running => ().into_any(),
         Outcome::Program(e) => {
             let supported = matches!(e.kind, nin_code::ErrorKind::UnknownLayer(_)).then(|| {
-                view! { <p class="note">{t.supported}" "<code>{nin_code::SUPPORTED_LAYERS.join(", ")}</code></p> }
+                view! { <p class="note">{t.supported}" "<code>{nin_code::SUPPORTED_LAYERS.iter().map(|l| format!("nn.{l}")).collect::<Vec<_>>().join(", ")}</code></p> }
             });
             view! {
                 <div class="error" id="model-code-error" data-testid="model-code-error" data-line=e.line data-col=e.col>
