@@ -91,9 +91,12 @@ export async function launch({ webgpu }) {
  */
 export const NO_SW = { serviceWorkers: 'block' };
 
-/** Opens a page that records page errors, console errors and foreign requests. */
-export async function openPage(browser, origin, url, viewport = { width: 1280, height: 900 }) {
-  const page = await browser.newPage({ viewport, ...NO_SW });
+/**
+ * Opens a page that records page errors, console errors and foreign requests. `options`: more
+ * of the page's context options (a phone: deviceScaleFactor, isMobile, hasTouch).
+ */
+export async function openPage(browser, origin, url, viewport = { width: 1280, height: 900 }, options = {}) {
+  const page = await browser.newPage({ viewport, ...NO_SW, ...options });
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {

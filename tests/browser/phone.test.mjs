@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { startServer, launch, backendKind, runShapeCell, startAndWait, fillTraining, TINY_CPU, NO_SW } from './harness.mjs';
+import { startServer, launch, openPage, backendKind, runShapeCell, startAndWait, fillTraining, TINY_CPU } from './harness.mjs';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true };
@@ -24,20 +24,8 @@ after(() => site.server.close());
 
 /** A phone page that records page errors, console errors and requests leaving the site. */
 async function openPhone(browser) {
-  const context = await browser.newContext({ ...PHONE, ...NO_SW });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  page.on('request', (r) => {
-    const u = r.url();
-    if (u.startsWith('data:') || u.startsWith('blob:')) return;
-    if (new URL(u).origin !== site.origin) problems.push(`request left the site: ${u}`);
-  });
-  await page.goto(site.url);
-  return { context, page, problems };
+  const { page, problems } = await openPage(browser, site.origin, site.url, PHONE.viewport, PHONE);
+  return { context: page.context(), page, problems };
 }
 
 async function axe(page) {
