@@ -62,5 +62,5 @@ pub use crate::training::metrics::TestReport;
 pub use crate::training::parallel::{MAX_WORKERS, default_workers, workers};
 pub use crate::training::session::{Control, Ended, Event, Progress, Stage};
 pub use crate::training::{History, OptimizerKind, Preset, SettingsError, TrainError, TrainSettings};
-pub use crate::training::{board, card, estimate, record, settings};
+pub use crate::training::{board, card, estimate, form, record, settings};
 pub use crate::worker::{ScoringDataRef, TrainingDataRef, WorkerFailure};

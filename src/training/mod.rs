@@ -7,6 +7,7 @@ pub mod batch;
 pub mod board;
 pub mod card;
 pub mod estimate;
+pub mod form;
 pub mod history;
 pub mod in_process;
 pub mod metrics;

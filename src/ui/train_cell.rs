@@ -18,7 +18,8 @@ use super::train_run::{
 };
 use crate::client::Control;
 use crate::client::estimate::{self, RunCost};
-use crate::client::settings::{self, FormField};
+use crate::client::form::FormField;
+use crate::client::settings;
 use crate::client::{ActiveBackend, BackendKind, CpuReason};
 use crate::client::{History, Preset, TrainSettings, record};
 use crate::client::{ScoringDataRef, WorkerFailure};

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 
 use super::state::GpuMemory;
 use super::train_run::RunError;
-use crate::client::settings::{self, FormError, FormField};
+use crate::client::form::{self, FormError, FormField};
+use crate::client::settings;
 use crate::client::{ActiveBackend, BackendKind};
 use crate::client::{OptimizerKind, Preset, TrainSettings};
 use crate::i18n::Lang;
@@ -83,7 +84,7 @@ impl Fields {
     /// The settings the fields describe; a value that breaks its field's rule is an error that
     /// states the rule (the first such field; [`check`] gives every refusal).
     pub fn parse(&self, lang: Lang) -> Result<TrainSettings, RunError> {
-        let (settings, refused) = settings::read_form(|f| self.text(f).get(), &self.base());
+        let (settings, refused) = form::read_form(|f| self.text(f).get(), &self.base());
         match refused.into_iter().next() {
             Some((field, e)) => Err(RunError::Field(label(lang, field), field.rule(), e)),
             None => Ok(settings),
@@ -122,7 +123,7 @@ impl Refusal {
 
 /// Every refusal of the fields, each with its field (the form before the backend is known).
 pub fn field_refusals(fields: &Fields, lang: Lang) -> Vec<Refusal> {
-    let (_, refused) = settings::read_form(|f| fields.text(f).get(), &fields.base());
+    let (_, refused) = form::read_form(|f| fields.text(f).get(), &fields.base());
     refused.into_iter().map(|(field, e)| Refusal { fields: vec![field], error: RunError::Field(label(lang, field), field.rule(), e) }).collect()
 }
 
@@ -138,16 +139,14 @@ pub fn check(
 ) -> Result<(TrainSettings, settings::MemoryEstimate), Vec<Refusal>> {
     let budget = memory.budget(backend.kind);
     let text = |f: FormField| fields.text(f).get();
-    settings::check_form(config, text, &fields.base(), TRAIN_AVAILABLE, TEST_AVAILABLE, backend.buffer_limit_bytes(), budget.unwrap_or(u64::MAX)).map_err(
-        |all| {
-            all.into_iter()
-                .map(|(field, e)| match e {
-                    FormError::Rule(e) => Refusal { fields: vec![field], error: RunError::Field(label(lang, field), field.rule(), e) },
-                    FormError::Settings(e) => Refusal { fields: e.fields().to_vec(), error: run_error(e, backend.kind) },
-                })
-                .collect()
-        },
-    )
+    form::check_form(config, text, &fields.base(), TRAIN_AVAILABLE, TEST_AVAILABLE, backend.buffer_limit_bytes(), budget.unwrap_or(u64::MAX)).map_err(|all| {
+        all.into_iter()
+            .map(|(field, e)| match e {
+                FormError::Rule(e) => Refusal { fields: vec![field], error: RunError::Field(label(lang, field), field.rule(), e) },
+                FormError::Settings(e) => Refusal { fields: e.fields().to_vec(), error: run_error(e, backend.kind) },
+            })
+            .collect()
+    })
 }
 
 /// A settings refusal as the cell words it: on WebGPU the only memory budget is what an
