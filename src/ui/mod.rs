@@ -62,16 +62,23 @@ pub fn start() {
 
 /// Keeps the element `selector` finds at `top` px from the window's top while the cells settle
 /// (their results, figures and fonts arrive over the next moments and change the heights above
-/// it), for 2 s or until the student scrolls.
+/// it), for 2 s or until the student scrolls, clicks, touches or types (the browser's own scroll
+/// anchoring also moves the page meanwhile, so a changed scroll position alone says nothing).
 fn keep_in_place(selector: String, top: f64) {
+    thread_local! {
+        static TOUCHED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    let Some(window) = web_sys::window() else { return };
+    TOUCHED.with(|t| t.set(false));
+    let touched = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| TOUCHED.with(|t| t.set(true)));
+    for event in ["wheel", "touchstart", "keydown", "mousedown"] {
+        let _ = window.add_event_listener_with_callback(event, touched.as_ref().unchecked_ref());
+    }
     leptos::task::spawn_local(async move {
-        let Some(window) = web_sys::window() else { return };
         let Some(document) = window.document() else { return };
-        let mut ours = None;
         for _ in 0..20 {
-            let y = window.scroll_y().unwrap_or(0.0);
-            if ours.is_some_and(|set: f64| (set - y).abs() > 1.0) {
-                return; // the student scrolled
+            if TOUCHED.with(|t| t.get()) {
+                break;
             }
             if let Ok(Some(el)) = document.query_selector(&selector) {
                 let off = el.get_bounding_client_rect().top() - top;
@@ -79,9 +86,12 @@ fn keep_in_place(selector: String, top: f64) {
                     window.scroll_by_with_x_and_y(0.0, off);
                 }
             }
-            ours = Some(window.scroll_y().unwrap_or(0.0));
             gloo_timers::future::TimeoutFuture::new(100).await;
         }
+        for event in ["wheel", "touchstart", "keydown", "mousedown"] {
+            let _ = window.remove_event_listener_with_callback(event, touched.as_ref().unchecked_ref());
+        }
+        drop(touched);
     });
 }
 
