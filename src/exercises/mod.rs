@@ -2,6 +2,7 @@
 //! the one [`NinConfig`], measured by the same pure analysis as the book's model. The UI shows
 //! these numbers; the training engine can train any of the configs.
 
+pub mod code_edits;
 pub mod share;
 
 use serde::{Deserialize, Serialize};

@@ -46,6 +46,7 @@ pub fn App() -> impl IntoView {
     provide_context(target);
     provide_context(Runs::load());
     provide_context(super::speeds::Speeds::load());
+    provide_context(super::model_code_cell::ModelCode::load());
     // A shared link: validated part by part (see exercises::share); what is valid is restored.
     let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
     let (shared, ignored) = crate::exercises::share::decode(&query);

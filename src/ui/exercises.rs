@@ -31,6 +31,7 @@ fn Comparison(exercise: Exercise) -> impl IntoView {
     let inputs = Inputs::new(exercise, 224, 32);
     let prefix = exercise.id();
     let target = expect_context::<TrainTarget>();
+    let model_code = expect_context::<super::model_code_cell::ModelCode>();
 
     let results = Memo::new(move |_| {
         let lang = lang.get();
@@ -104,6 +105,11 @@ fn Comparison(exercise: Exercise) -> impl IntoView {
                                                 <td>
                                                     <button type="button" class="small" data-testid="train-variant" data-key=key
                                                         on:click=move |_| send_to_training(target, exercise, key)>{t.train_variant}</button>
+                                                    {exercises::code_edits::edited_code(exercise, key).map(|code| view! {
+                                                        " "
+                                                        <button type="button" class="small" data-testid="open-in-editor" data-key=key
+                                                            on:click=move |_| model_code.open(code.clone())>{lang.code_cell().open_in_editor}</button>
+                                                    })}
                                                 </td>
                                             </tr>
                                         }.into_any(),

@@ -7,6 +7,7 @@
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 
 use super::runs::TrainTarget;
 use super::state::{BackendState, Backends, RunAll};
@@ -16,6 +17,34 @@ use crate::i18n::Lang;
 use crate::i18n::code::{code_error, not_trainable};
 
 const SAVE_KEY: &str = "nin.cell.model-code.v1";
+
+/// The program in the model cell, shared with the exercise cells that open their change in it.
+/// Every change is saved at once (nothing typed is lost).
+#[derive(Clone, Copy)]
+pub struct ModelCode(pub RwSignal<String>);
+
+impl ModelCode {
+    /// The saved program, else the book's.
+    pub fn load() -> Self {
+        let saved: Option<String> = super::storage::get(SAVE_KEY, super::storage::Stored::Code);
+        ModelCode(RwSignal::new(saved.unwrap_or_else(|| nin_code::BOOK_CODE.to_string())))
+    }
+
+    pub fn set(self, text: String) {
+        super::storage::set(SAVE_KEY, &text, super::storage::Stored::Code);
+        self.0.set(text);
+    }
+
+    /// Puts `text` in the editor and takes the student there.
+    pub fn open(self, text: String) {
+        self.set(text);
+        let editor = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("model-code"));
+        if let Some(editor) = editor.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            editor.scroll_into_view();
+            let _ = editor.focus();
+        }
+    }
+}
 
 /// The cell's state after Run.
 #[derive(Clone, PartialEq)]
@@ -34,14 +63,13 @@ pub fn ModelCodeCell() -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     let target = expect_context::<TrainTarget>();
     let t = move || lang.get().code_cell();
-    let saved: Option<String> = super::storage::get(SAVE_KEY, super::storage::Stored::Code);
-    let code = RwSignal::new(saved.unwrap_or_else(|| nin_code::BOOK_CODE.to_string()));
+    let model_code = expect_context::<ModelCode>();
+    let code = model_code.0;
     let outcome = RwSignal::new(Outcome::Idle);
     let finished = RwSignal::new(0u32);
     let trained_note = RwSignal::new(None::<Result<(), String>>);
     let edit = move |text: String| {
-        super::storage::set(SAVE_KEY, &text, super::storage::Stored::Code);
-        code.set(text);
+        model_code.set(text);
         trained_note.set(None);
     };
     let ready = move || matches!(backends.active.get(), BackendState::Ready(_));

@@ -159,3 +159,24 @@ test('Train this model trains the edited net to the end, and the board names it'
     await browser.close();
   }
 });
+
+test("an exercise's change opens in the editor, and runs to the exercise's own count", async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, problems } = await openPage(browser, site.origin, site.url);
+    await backendKind(page);
+    for (const key of ['mlp1', 'mlp3', 'kernel3', 'fc_last_block', 'fc_no_last_block']) {
+      const open = page.locator(`[data-testid="open-in-editor"][data-key="${key}"]`).first();
+      await open.click();
+      assert.ok(await page.getByTestId('model-code').evaluate((e) => e === document.activeElement), 'the editor has focus');
+      assert.match(await page.getByTestId('model-code').inputValue(), /# /, 'the change is commented');
+      assert.equal(await runCode(page), 'done');
+      const expected = Number(await page.locator(`[data-testid="variant-row"][data-key="${key}"]`).first().getAttribute('data-params'));
+      assert.equal(await params(page), expected, key);
+    }
+    assert.equal(await page.locator('[data-testid="open-in-editor"]').count(), 5, 'exercises 1-3 offer their changes');
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
