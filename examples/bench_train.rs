@@ -44,8 +44,7 @@ fn main() {
 
     // Burn's CPU backend, and with `--features native-wgpu` its wgpu backend on whatever adapter
     // wgpu picks (Mesa lavapipe, a software Vulkan driver, on a machine without a GPU).
-    let devices: Vec<(&str, Device)> =
-        [("burn flex (CPU), native", Device::flex())].into_iter().chain(cfg!(feature = "native-wgpu").then(wgpu_device).flatten()).collect();
+    let devices: Vec<(&str, Device)> = [("burn flex (CPU), native", Device::flex())].into_iter().chain(wgpu_device()).collect();
     let mut runs = Vec::new();
     let gpu_only = std::env::var("BENCH_GPU_ONLY").is_ok_and(|v| v == "1");
     let wgpu_all = std::env::var("BENCH_WGPU_ALL").is_ok_and(|v| v == "1");

@@ -34,9 +34,12 @@ pub async fn summary(backend: &ActiveBackend, config: &NinConfig, input: InputSh
 /// The code cell's program run to its layer summary on the page's backend (the program is
 /// checked first on the page: a bad one never reaches a worker).
 pub async fn code_summary(backend: &ActiveBackend, source: &str) -> Result<CodeReport, CodeRunError> {
-    crate::engine::code_summary::analyze(source).map_err(|e| CodeRunError::Code((&e).into()))?;
     match backend.kind {
-        BackendKind::WebGpu => engine::code_summary(source, backend.buffer_limit_bytes()).await,
+        BackendKind::WebGpu => {
+            crate::engine::code_summary::analyze(source).map_err(|e| CodeRunError::Code((&e).into()))?;
+            engine::code_summary(source, backend.buffer_limit_bytes()).await
+        }
+        // run_code_summary checks the program itself before it allocates anything.
         BackendKind::Cpu => crate::engine::code_summary::run_code_summary(&Device::flex(), source, backend.buffer_limit_bytes()).await,
     }
 }

@@ -12,6 +12,10 @@ use nin_code::{Layer, Summary};
 
 use super::{torch_bias, xavier};
 
+/// `nn.Flatten()`: (batch, c, h, w) to (batch, c·h·w); a unit module so the layer enum can hold it.
+#[derive(Module, Debug)]
+pub struct Flatten;
+
 /// One built layer of an edited net.
 #[derive(Module, Debug)]
 #[allow(clippy::large_enum_variant)]
@@ -22,7 +26,7 @@ pub enum CodeLayer {
     AvgPool(AvgPool2d),
     Dropout(Dropout),
     AdaptiveAvgPool(AdaptiveAvgPool2d),
-    Flatten(Relu),
+    Flatten(Flatten),
     Linear(Linear),
 }
 
@@ -111,7 +115,7 @@ impl CodeNet {
                 ),
                 Layer::Dropout { p } => CodeLayer::Dropout(DropoutConfig::new(p).init()),
                 Layer::AdaptiveAvgPool2d { output_size } => CodeLayer::AdaptiveAvgPool(AdaptiveAvgPool2dConfig::new(output_size).init()),
-                Layer::Flatten => CodeLayer::Flatten(Relu::new()),
+                Layer::Flatten => CodeLayer::Flatten(Flatten),
                 Layer::Linear { in_features, out_features, bias } => {
                     let in_features = in_features.or(leaf.input.get(1).copied()).ok_or(CodeNetError::NoInputSize(i))?;
                     let mut linear = LinearConfig::new(in_features, out_features).with_bias(bias).with_initializer(xavier()).init(device);
@@ -128,20 +132,12 @@ impl CodeNet {
         Ok(Self { layers, row_ends })
     }
 
-    /// Runs `x` through every layer and returns each top-level entry's real output shape (read
-    /// from the tensors' metadata: no readback).
+    /// Runs `x` through every layer: each top-level entry's real output shape (read from the
+    /// tensors' metadata: no readback), and the last output.
     ///
     /// # Shapes
     /// - input: `[batch, channels, h, w]` as the summary's input
-    /// - output: one shape per summary row (4-D before a Flatten, 2-D after)
-    pub fn row_shapes(&self, x: Tensor<4>) -> Result<Vec<Vec<usize>>, CodeNetError> {
-        self.forward_rows(x).map(|(shapes, _)| shapes)
-    }
-
-    /// [`Self::row_shapes`] and the last output.
-    ///
-    /// # Shapes
-    /// - input: `[batch, channels, h, w]`; output: the shapes per row, and the last tensor
+    /// - output: one shape per summary row (4-D before a Flatten, 2-D after), and the last tensor
     pub fn forward_rows(&self, x: Tensor<4>) -> Result<(Vec<Vec<usize>>, Activation), CodeNetError> {
         let mut act = Activation::Maps(x);
         let mut shapes = Vec::with_capacity(self.row_ends.len());
@@ -188,7 +184,7 @@ mod tests {
         assert_eq!(net.num_params(), 1_992_166);
         assert_eq!(crate::model::NinConfig::book().init(&Device::flex()).unwrap().num_params(), net.num_params());
         let x = Tensor::<4>::zeros([1, 1, 224, 224], &Device::flex());
-        let shapes = net.row_shapes(x).unwrap();
+        let shapes = net.forward_rows(x).unwrap().0;
         let pure: Vec<Vec<usize>> = summary.rows.iter().map(|r| r.output.clone()).collect();
         assert_eq!(shapes, pure);
         assert_eq!(shapes[0], vec![1, 96, 54, 54]);
@@ -207,7 +203,7 @@ mod tests {
         let (_, summary) = nin_code::analyze(&code).unwrap_or_else(|e| panic!("{e}"));
         let net = CodeNet::init(&summary, &Device::flex()).unwrap();
         assert_eq!(net.num_params() as u64, summary.total_params);
-        let shapes = net.row_shapes(Tensor::<4>::zeros([2, 1, 160, 160], &Device::flex())).unwrap();
+        let shapes = net.forward_rows(Tensor::<4>::zeros([2, 1, 160, 160], &Device::flex())).unwrap().0;
         assert_eq!(shapes, summary.rows.iter().map(|r| r.output.clone()).collect::<Vec<_>>());
         assert_eq!(shapes.last().unwrap(), &vec![2, 10]);
     }

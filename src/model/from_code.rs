@@ -128,6 +128,8 @@ pub fn nin_config(net: &Net) -> Result<NinConfig, NotTrainable> {
                 }
                 stages.push(StageConfig::MaxPool { kernel, stride });
             }
+            // The training model's dropout is a probability below 1 (PyTorch's p = 1 zeroes all).
+            NodeKind::Layer(Layer::Dropout { p }) if *p >= 1.0 => return Err(NotTrainable::Option(at, "Dropout(p=1)")),
             NodeKind::Layer(Layer::Dropout { p }) => stages.push(StageConfig::Dropout { prob: *p }),
             NodeKind::Layer(l @ (Layer::AdaptiveAvgPool2d { .. } | Layer::Flatten)) => rest.push(l),
             NodeKind::Layer(l) => return Err(NotTrainable::Layer(at, l.name())),
@@ -139,6 +141,8 @@ pub fn nin_config(net: &Net) -> Result<NinConfig, NotTrainable> {
         _ => fc_classes,
     };
     let config = NinConfig::new(stages, head).with_input_channels(net.input[1]).with_num_classes(classes);
+    // Every other check of validate_config holds by construction above: what is left is the
+    // global-average-pooling head's one channel per class.
     crate::analysis::validate_config(&config).map_err(|_| NotTrainable::Classes)?;
     Ok(config)
 }
@@ -192,6 +196,8 @@ mod tests {
         let no_relu = nin_code::BOOK_CODE
             .replace("nn.LazyConv2d(out_channels, kernel_size, strides, padding), nn.ReLU(),", "nn.LazyConv2d(out_channels, kernel_size, strides, padding),");
         assert_eq!(config_of(&no_relu), Err(NotTrainable::Block(0)));
+        let all_dropped = nin_code::BOOK_CODE.replace("nn.Dropout(0.5)", "nn.Dropout(1.0)");
+        assert_eq!(config_of(&all_dropped), Err(NotTrainable::Option(6, "Dropout(p=1)")));
         let five = nin_code::BOOK_CODE.replace("NiN().layer_summary", "NiN(num_classes=5).layer_summary");
         assert_eq!(config_of(&five).unwrap().num_classes, 5);
     }
