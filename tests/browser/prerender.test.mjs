@@ -192,3 +192,26 @@ test('links to a section or an exercise, and share links of an exercise, land on
     await browser.close();
   }
 });
+
+test('at the top of the page nothing moves when the app takes over (1280 and 390 px)', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const tops = (p) => p.evaluate(() => ['nav.toc', '#introduction-title', '[data-p="introduction:before:0"]'].map((s) => document.querySelector(s).getBoundingClientRect().top));
+    for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+      const context = await browser.newContext({ viewport, ...NO_SW });
+      const before = await context.newPage();
+      await before.route('**/*.wasm*', (route) => route.abort());
+      await before.goto(site.url);
+      const staticTops = await tops(before);
+      await context.close();
+      const { page, problems } = await openPage(browser, site.origin, site.url, viewport);
+      await backendKind(page);
+      const appTops = await tops(page);
+      for (let i = 0; i < staticTops.length; i++) assert.ok(Math.abs(staticTops[i] - appTops[i]) <= 3, `${viewport.width} px: ${staticTops} static vs ${appTops} in the app`);
+      assert.deepEqual(problems, []);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+  }
+});
