@@ -2,49 +2,25 @@
 //! summary of whatever net the code describes, computed on the page's backend through
 //! `client::code_summary`; "Train this model" hands a NiN-shaped net to the training cell.
 //! What the student types is kept in localStorage on every keystroke (and so across reloads and
-//! languages); "Back to the book's code" restores the original.
+//! languages); "Back to the book's code" restores the original. Beside the editor, a tab shows the
+//! same net's Burn code (`model_code_rust`); "Share" puts the program in a link, and what a link,
+//! an exercise or the book's code replaces is kept for "Restore it" (`model_code_share`).
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
+use super::model_code_rust::RustCode;
+use super::model_code_share::{CodeTab, KeptNotice, ShareCode};
+use super::run_all::{LastRan, RunAll, Step};
 use super::runs::TrainTarget;
-use super::state::{BackendState, Backends, RunAll};
+use super::state::{BackendState, Backends};
 use crate::client::{BackendKind, CodeReport, CodeRunError};
 use crate::format;
 use crate::i18n::Lang;
 use crate::i18n::code::{code_error, not_trainable};
 
-const SAVE_KEY: &str = "nin.cell.model-code.v1";
-
-/// The program in the model cell, shared with the exercise cells that open their change in it.
-/// Every change is saved at once (nothing typed is lost).
-#[derive(Clone, Copy)]
-pub struct ModelCode(pub RwSignal<String>);
-
-impl ModelCode {
-    /// The saved program, else the book's.
-    pub fn load() -> Self {
-        let saved: Option<String> = super::storage::get(SAVE_KEY, super::storage::Stored::Code);
-        ModelCode(RwSignal::new(saved.unwrap_or_else(|| nin_code::BOOK_CODE.to_string())))
-    }
-
-    pub fn set(self, text: String) {
-        super::storage::set(SAVE_KEY, &text, super::storage::Stored::Code);
-        self.0.set(text);
-    }
-
-    /// Puts `text` in the editor and takes the student there.
-    pub fn open(self, text: String) {
-        self.set(text);
-        let editor = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("model-code"));
-        if let Some(editor) = editor.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-            editor.scroll_into_view();
-            let _ = editor.focus();
-        }
-    }
-}
+pub use super::model_code_share::ModelCode;
 
 /// The cell's state after Run.
 #[derive(Clone, PartialEq)]
@@ -64,7 +40,7 @@ pub fn ModelCodeCell() -> impl IntoView {
     let target = expect_context::<TrainTarget>();
     let t = move || lang.get().code_cell();
     let model_code = expect_context::<ModelCode>();
-    let code = model_code.0;
+    let code = model_code.text;
     let outcome = RwSignal::new(Outcome::Idle);
     let finished = RwSignal::new(0u32);
     let trained_note = RwSignal::new(None::<Result<(), String>>);
@@ -114,62 +90,103 @@ pub fn ModelCodeCell() -> impl IntoView {
         trained_note.set(Some(note));
     };
 
-    let run_all = expect_context::<RunAll>().0;
-    Effect::new(move |previous: Option<u32>| {
-        let n = run_all.get();
-        if previous.is_some_and(|p| p != n) {
+    // "Run all" runs the program in its turn.
+    expect_context::<RunAll>().take_part(
+        Step::ModelCode,
+        move || {
             run();
-        }
-        n
-    });
+            Ok(())
+        },
+        finished.into(),
+    );
 
     let lines = move || code.get().lines().count().max(1) + 1;
+    let tab = model_code.tab;
     view! {
-        <div class="cell model-code-cell" data-testid="model-code-cell">
+        <div class="cell model-code-cell" id="model-code-cell" data-testid="model-code-cell">
             <div class="cell-head">
                 <span class="cell-title">{move || t().title}</span>
                 <span class="cell-status" data-testid="model-code-status" data-finished=move || finished.get()
                     data-status=move || match outcome.get() { Outcome::Idle => "idle", Outcome::Running => "running", Outcome::Done(..) => "done", _ => "error" }>
                     {move || running().then(|| t().running)}
                 </span>
+                <LastRan done=finished.into()/>
             </div>
             <p class="note">{move || t().note}</p>
-            <label class="visually-hidden" for="model-code">{move || t().editor_label}</label>
-            <textarea
-                id="model-code"
-                class="code-editor"
-                data-testid="model-code"
-                spellcheck="false"
-                autocomplete="off"
-                autocapitalize="off"
-                wrap="off"
-                rows=lines
-                aria-invalid=move || matches!(outcome.get(), Outcome::Program(_)).then_some("true")
-                aria-describedby=move || matches!(outcome.get(), Outcome::Program(_)).then_some("model-code-error")
-                prop:value=move || code.get()
-                on:input=move |ev| edit(event_target_value(&ev))
-                on:keydown=move |ev: web_sys::KeyboardEvent| {
-                    // Ctrl/Cmd+Enter runs, as in a notebook.
-                    if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
-                        ev.prevent_default();
-                        run();
+            <div class="code-tabs" role="tablist" aria-label=move || t().tabs_label on:keydown=move |ev: web_sys::KeyboardEvent| {
+                // Arrow keys, Home and End move between the tabs (WAI-ARIA tabs, selection follows focus).
+                let next = match (ev.key().as_str(), tab.get_untracked()) {
+                    ("ArrowLeft" | "ArrowRight", CodeTab::PyTorch) | ("End", _) => CodeTab::Rust,
+                    ("ArrowLeft" | "ArrowRight", CodeTab::Rust) | ("Home", _) => CodeTab::PyTorch,
+                    _ => return,
+                };
+                ev.prevent_default();
+                tab.set(next);
+                focus_tab(next);
+            }>
+                {[(CodeTab::PyTorch, "pytorch"), (CodeTab::Rust, "rust")].into_iter().map(|(which, id)| view! {
+                    <button type="button" role="tab" id=format!("model-code-tab-{id}") data-testid=format!("model-code-tab-{id}")
+                        aria-controls=format!("model-code-panel-{id}") aria-selected=move || (tab.get() == which).to_string()
+                        tabindex=move || if tab.get() == which { "0" } else { "-1" } on:click=move |_| tab.set(which)>
+                        {move || if which == CodeTab::PyTorch { t().tab_pytorch } else { t().tab_rust }}
+                    </button>
+                }).collect_view()}
+            </div>
+            <div role="tabpanel" id="model-code-panel-pytorch" aria-labelledby="model-code-tab-pytorch" hidden=move || tab.get() != CodeTab::PyTorch>
+                <label class="visually-hidden" for="model-code">{move || t().editor_label}</label>
+                <textarea
+                    id="model-code"
+                    class="code-editor"
+                    data-testid="model-code"
+                    spellcheck="false"
+                    autocomplete="off"
+                    autocapitalize="off"
+                    wrap="off"
+                    rows=lines
+                    aria-invalid=move || matches!(outcome.get(), Outcome::Program(_)).then_some("true")
+                    aria-describedby=move || matches!(outcome.get(), Outcome::Program(_)).then_some("model-code-error")
+                    prop:value=move || code.get()
+                    on:input=move |ev| edit(event_target_value(&ev))
+                    on:keydown=move |ev: web_sys::KeyboardEvent| {
+                        // Ctrl/Cmd+Enter runs, as in a notebook.
+                        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+                            ev.prevent_default();
+                            run();
+                        }
                     }
-                }
-            ></textarea>
+                ></textarea>
+            </div>
+            <div role="tabpanel" id="model-code-panel-rust" class="model-code-rust-panel" aria-labelledby="model-code-tab-rust" hidden=move || tab.get() != CodeTab::Rust>
+                <RustCode/>
+            </div>
             <div class="cell-actions">
                 <button type="button" class="run" data-testid="model-code-run" disabled=move || !ready() || running() on:click=move |_| run()>
                     {move || if running() { t().running } else { t().run }}
                 </button>
                 <button type="button" data-testid="model-code-train" on:click=train>{move || t().train}</button>
                 <button type="button" data-testid="model-code-reset" disabled=move || code.get() == nin_code::BOOK_CODE
-                    on:click=move |_| edit(nin_code::BOOK_CODE.to_string())>{move || t().reset}</button>
+                    on:click=move |_| {
+                        model_code.reset();
+                        trained_note.set(None);
+                    }>{move || t().reset}</button>
+                <ShareCode/>
             </div>
+            <KeptNotice/>
             {move || trained_note.get().map(|note| match note {
                 Ok(()) => view! { <p class="note" role="status" data-testid="model-code-sent">{t().sent_to_training}</p> }.into_any(),
                 Err(why) => view! { <p class="error" role="status" data-testid="model-code-not-trainable">{why}</p> }.into_any(),
             })}
             <div class="cell-output" aria-live="polite">{move || output(lang.get(), outcome.get())}</div>
         </div>
+    }
+}
+
+/// Moves the focus to a tab's button (the arrow keys' part of the tabs pattern).
+fn focus_tab(which: CodeTab) {
+    let id = if which == CodeTab::PyTorch { "model-code-tab-pytorch" } else { "model-code-tab-rust" };
+    let button = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id));
+    if let Some(button) = button.and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b).ok()) {
+        let _ = button.focus();
     }
 }
 

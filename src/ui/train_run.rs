@@ -323,12 +323,20 @@ pub fn measured_speed(live: Live, config: &NinConfig, settings: &TrainSettings) 
     estimate::Speed::measured(cost.forward_flops_per_image, settings, progress.step, val_points, progress.images_per_s, progress.workers)
 }
 
+/// The page's language as `<html lang>` says it (the run ends in a task outside Leptos's owner).
+fn page_lang() -> Lang {
+    let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element());
+    root.and_then(|r| r.get_attribute("lang")).and_then(|code| Lang::from_code(&code)).unwrap_or(Lang::En)
+}
+
 /// The board's record of a run that ended (finished or stopped).
 pub fn run_record(live: Live, variant: &'static str, config: &NinConfig, settings: TrainSettings) -> RunRecord {
     let costs = crate::exercises::costs(config, settings.image_size, 1, settings.optimizer).ok();
     let stopped = live.phase.get_untracked() == Phase::Stopped;
     let test_accuracy = if stopped { None } else { live.report.get_untracked().map(|(r, _)| r.metrics.accuracy) };
-    let name = format!("#{} {}", live.finished.get_untracked() + 1, variant);
+    let number = live.finished.get_untracked() + 1;
+    // The student's code is named as theirs, with the model it builds, in the page's language.
+    let name = if variant == "code" { crate::i18n::code::code_run_name(page_lang(), number as usize, config) } else { format!("#{number} {variant}") };
     RunRecord {
         format: crate::client::board::RUN_FORMAT,
         id: 0,

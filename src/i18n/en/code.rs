@@ -123,6 +123,28 @@ pub fn not_trainable(why: &crate::model::from_code::NotTrainable) -> String {
     }
 }
 
+/// Why a share link's code cannot be read.
+pub fn link_error(e: &crate::exercises::code_link::CodeLinkError) -> String {
+    use crate::exercises::code_link::CodeLinkError::*;
+    match e {
+        Empty => "The link carries no code after #code=.".into(),
+        TooLong => "The link is too long to be a program of this cell.".into(),
+        NotBase64 { at } => format!("Character {} of the link's code is not one a share link uses: the link was changed or cut.", at + 1),
+        Damaged => "The link's code is incomplete or damaged: the link was probably cut when it was copied.".into(),
+        TooLarge => "The program is larger than 64 KB, more than a share link carries.".into(),
+        NotText => "The link's code is not text.".into(),
+    }
+}
+
+/// "#3 your code (One 1×1 conv per block)", or "(4 blocks, 12 convolutions)".
+pub fn run_name(number: usize, same_as: Option<&str>, blocks: usize, convs: usize) -> String {
+    let what = same_as.map(str::to_string).unwrap_or_else(|| {
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        format!("{blocks} block{}, {convs} convolution{}", s(blocks), s(convs))
+    });
+    format!("#{number} your code ({what})")
+}
+
 /// The code cell's fixed strings.
 pub static CODE: super::super::code::CodeUi = super::super::code::CodeUi {
     title: "The book's code (PyTorch): edit it and run it",
@@ -143,4 +165,24 @@ pub static CODE: super::super::code::CodeUi = super::super::code::CodeUi {
     open_in_editor: "Open in the code editor",
     on_gpu: "computed on WebGPU",
     on_cpu: "computed on the CPU",
+    tabs_label: "The model's code",
+    tab_pytorch: "PyTorch (the book)",
+    tab_rust: "Burn (Rust)",
+    rust_note: "The same net in Burn, the Rust library this page runs on: generated from the PyTorch code each time it parses, so the two always match. Read only.",
+    rust_stale: "The PyTorch code does not parse now, so this is the Burn code of the last version that did:",
+    rust_none: "The PyTorch code does not parse, so there is no Burn code to show yet:",
+    share: "Share",
+    share_label: "Link to this code",
+    share_copied: "Link copied. The code itself is in the link (compressed): nothing is uploaded.",
+    share_select: "Select the link and copy it. The code itself is in the link (compressed): nothing is uploaded.",
+    share_unsupported: "This browser cannot compress the link (it lacks CompressionStream with deflate-raw).",
+    share_failed: "The link could not be made:",
+    link_loaded: "Loaded the code from the link.",
+    link_unreadable: "The link's code could not be read, so the editor keeps your code:",
+    kept_after_link: "Loaded the code from the link. Your previous code is kept:",
+    kept_after_exercise: "Opened the exercise's code. Your previous code is kept:",
+    kept_after_book: "Back to the book's code. Your code is kept:",
+    kept_after_restore: "Your code is back. The code it replaced is kept:",
+    restore: "Restore it",
+    forget: "Discard it",
 };

@@ -127,6 +127,25 @@ pub fn not_trainable(why: &crate::model::from_code::NotTrainable) -> String {
     }
 }
 
+/// Why a share link's code cannot be read.
+pub fn link_error(e: &crate::exercises::code_link::CodeLinkError) -> String {
+    use crate::exercises::code_link::CodeLinkError::*;
+    match e {
+        Empty => "リンクの #code= の後にコードがありません。".into(),
+        TooLong => "リンクが長すぎて、このセルのプログラムとして読めません。".into(),
+        NotBase64 { at } => format!("リンクのコードの {} 文字目は共有リンクで使わない文字です。リンクが変更されたか、途中で切れています。", at + 1),
+        Damaged => "リンクのコードが不完全か壊れています。コピーするときにリンクが途中で切れた可能性があります。".into(),
+        TooLarge => "プログラムが 64 KB を超えていて、共有リンクに入りません。".into(),
+        NotText => "リンクのコードがテキストではありません。".into(),
+    }
+}
+
+/// "#3 あなたのコード（ブロックごとに 1×1 畳み込み 1 個）"、または「（ブロック 4 個、畳み込み 12 層）」。
+pub fn run_name(number: usize, same_as: Option<&str>, blocks: usize, convs: usize) -> String {
+    let what = same_as.map(str::to_string).unwrap_or_else(|| format!("ブロック {blocks} 個、畳み込み {convs} 層"));
+    format!("#{number} あなたのコード（{what}）")
+}
+
 /// The code cell's fixed strings.
 pub static CODE: super::super::code::CodeUi = super::super::code::CodeUi {
     title: "本のコード（PyTorch）: 編集して実行できます",
@@ -147,4 +166,24 @@ pub static CODE: super::super::code::CodeUi = super::super::code::CodeUi {
     open_in_editor: "コードエディタで開く",
     on_gpu: "WebGPU で計算",
     on_cpu: "CPU で計算",
+    tabs_label: "モデルのコード",
+    tab_pytorch: "PyTorch（本のコード）",
+    tab_rust: "Burn（Rust）",
+    rust_note: "同じネットワークを、このページが動いている Rust のライブラリ Burn で書いたものです。PyTorch のコードを読み取れるたびに生成するので、両者は常に一致します。読み取り専用です。",
+    rust_stale: "いまの PyTorch のコードは読み取れないため、最後に読み取れた版の Burn のコードを表示しています:",
+    rust_none: "PyTorch のコードを読み取れないため、まだ Burn のコードはありません:",
+    share: "共有",
+    share_label: "このコードへのリンク",
+    share_copied: "リンクをコピーしました。コード自体が（圧縮されて）リンクに入っていて、どこにもアップロードされません。",
+    share_select: "リンクを選択してコピーしてください。コード自体が（圧縮されて）リンクに入っていて、どこにもアップロードされません。",
+    share_unsupported: "このブラウザではリンクを圧縮できません（deflate-raw に対応した CompressionStream がありません）。",
+    share_failed: "リンクを作れませんでした:",
+    link_loaded: "リンクのコードを読み込みました。",
+    link_unreadable: "リンクのコードを読み取れなかったため、エディタにはあなたのコードを残しています:",
+    kept_after_link: "リンクのコードを読み込みました。前のコードは保管してあります:",
+    kept_after_exercise: "演習のコードを開きました。前のコードは保管してあります:",
+    kept_after_book: "本のコードに戻しました。あなたのコードは保管してあります:",
+    kept_after_restore: "あなたのコードを戻しました。置き換えたコードは保管してあります:",
+    restore: "元に戻す",
+    forget: "破棄する",
 };
