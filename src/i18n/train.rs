@@ -72,6 +72,13 @@ pub struct TrainUi {
     pub loss_axis: &'static str,
     pub acc_axis: &'static str,
     pub chart_caption: &'static str,
+    /// The readout under the charts (issue 29).
+    pub train_acc: &'static str,
+    /// The run board's x axis.
+    pub images_axis: &'static str,
+    /// The readout before the pointer or the keyboard picks a point.
+    pub chart_hint: &'static str,
+    pub confusion_hint: &'static str,
     pub plateau_title: &'static str,
     pub plateau_text: &'static str,
     pub plateau_now: &'static str,
@@ -214,6 +221,17 @@ pub fn time_left(lang: Lang, secs: f64) -> String {
     lang.msg().time_left(secs)
 }
 
+/// How many images a run had trained on at a point of the run board ("12,345 images seen").
+pub fn images_seen(lang: Lang, images: f64) -> String {
+    lang.msg().images_seen(images.max(0.0).round() as u64)
+}
+
+/// A confusion-matrix cell as a sentence: `count` test images of class `truth` predicted as
+/// `pred`, and their share of the `row_total` images of `truth`.
+pub fn confusion_cell(lang: Lang, truth: &str, pred: &str, count: u64, row_total: u64) -> String {
+    lang.msg().confusion_cell(truth, pred, count, row_total)
+}
+
 /// Why a run cannot start, as a sentence.
 pub fn settings_error(lang: Lang, e: &SettingsError) -> String {
     lang.msg().settings_error(e)
@@ -282,6 +300,21 @@ mod tests {
             }
         }
         assert_eq!(Lang::En.msg().shipped_run_name(4_134.0), "Trained NiN (ours, 1 h 9 min of training)");
+    }
+
+    /// Issue 29: the readouts' sentences, from the values they show.
+    #[test]
+    fn readouts_read_in_both_languages() {
+        assert_eq!(images_seen(Lang::En, 274_880.0), "274,880 images seen");
+        assert_eq!(images_seen(Lang::En, 1.0), "1 image seen");
+        assert_eq!(images_seen(Lang::Ja, 12_345.4), "学習した画像 12,345 枚");
+        let (shirt, top) = (Lang::En.classes()[6], Lang::En.classes()[0]);
+        assert_eq!(confusion_cell(Lang::En, shirt, top, 123, 1_000), "True class Shirt predicted as T-shirt/top: 123 images (12.3 % of Shirt)");
+        assert_eq!(confusion_cell(Lang::En, shirt, shirt, 1, 3), "True class Shirt predicted as Shirt: 1 image (33.3 % of Shirt)");
+        assert!(confusion_cell(Lang::En, shirt, top, 0, 0).contains("no test image of class Shirt"));
+        let ja = confusion_cell(Lang::Ja, Lang::Ja.classes()[6], Lang::Ja.classes()[0], 123, 1_000);
+        assert!(ja.contains("123 枚") && ja.contains("12.3 %"), "{ja}");
+        assert!(!ja.contains("predicted"));
     }
 
     /// No English sentence on the Japanese page (issue 26): the sentences that used to show an

@@ -39,6 +39,29 @@ pub struct RunRecord {
     pub stopped: bool,
 }
 
+/// Images a run had trained on at a point of its curves: its optimizer steps times the batch
+/// (every step trains one whole batch, however many workers share it). The run board's x axis,
+/// so that runs of different lengths and batch sizes compare. A point saved without its step
+/// (`step` defaults to 0) counts from its fractional epoch instead.
+pub fn images_seen(step: usize, epoch: f64, settings: &TrainSettings) -> f64 {
+    let batch = settings.batch_size as f64;
+    if step > 0 {
+        step as f64 * batch
+    } else if epoch.is_finite() && epoch > 0.0 {
+        epoch * (settings.steps_per_epoch() as f64 * batch)
+    } else {
+        0.0
+    }
+}
+
+impl RunRecord {
+    /// The validation-accuracy curve against images seen: `(images, accuracy)` for each point
+    /// with a finite accuracy, in the run's order.
+    pub fn val_by_images(&self) -> Vec<(f64, f64)> {
+        self.history.val.iter().filter(|p| p.metrics.accuracy.is_finite()).map(|p| (images_seen(p.step, p.epoch, &self.settings), p.metrics.accuracy)).collect()
+    }
+}
+
 /// Longest name kept.
 const MAX_NAME: usize = 60;
 /// Most training and most validation points kept per run: a longer history is thinned evenly
@@ -208,6 +231,32 @@ mod tests {
             images_per_s: 30.0,
             stopped: false,
         }
+    }
+
+    /// Issue 29: the board's x axis is images seen, so runs of any length and batch compare.
+    #[test]
+    fn images_seen_are_steps_times_the_batch() {
+        use crate::training::ValPoint;
+        use crate::training::metrics::EvalMetrics;
+        // The shipped model's card: its last point at step 4,295 of batch 64 is its 274,880 images.
+        let shipped = TrainSettings { batch_size: 64, train_images: 55_000, epochs: 5, ..Preset::ShortCpu.settings() };
+        assert_eq!(images_seen(4_295, 5.0, &shipped), 274_880.0);
+        // A point saved without its step counts from its epoch: half of 120 steps of 32.
+        let cpu = Preset::ShortCpu.settings();
+        assert_eq!((cpu.batch_size, cpu.steps_per_epoch()), (32, 120));
+        assert_eq!(images_seen(0, 0.5, &cpu), 1_920.0);
+        assert_eq!(images_seen(0, 0.0, &cpu), 0.0);
+        assert_eq!(images_seen(0, f64::NAN, &cpu), 0.0);
+        // Two runs with other batches and epochs put the same amount of training at the same x.
+        let point = |step: usize, epoch: f64, accuracy: f64| ValPoint { epoch, step, metrics: EvalMetrics { accuracy, ..EvalMetrics::default() } };
+        let mut small = run(1);
+        small.settings = TrainSettings { batch_size: 16, epochs: 2, ..cpu.clone() };
+        small.history.val = vec![point(60, 0.25, 0.2), point(120, 0.5, 0.3), point(480, 2.0, f64::NAN)];
+        let mut large = run(2);
+        large.settings = TrainSettings { batch_size: 64, epochs: 1, ..cpu.clone() };
+        large.history.val = vec![point(15, 0.25, 0.25), point(30, 0.5, 0.35)];
+        assert_eq!(small.val_by_images(), vec![(960.0, 0.2), (1_920.0, 0.3)], "a non-finite point is left out");
+        assert_eq!(large.val_by_images(), vec![(960.0, 0.25), (1_920.0, 0.35)]);
     }
 
     #[test]

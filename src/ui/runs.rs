@@ -4,8 +4,6 @@
 
 use leptos::prelude::*;
 
-use crate::client::History;
-use crate::figure::curves::{self, BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH};
 use crate::i18n::{Lang, exercises as tx};
 use crate::model::config::NinConfig;
 
@@ -81,36 +79,6 @@ pub fn RunBoard() -> impl IntoView {
     let runs = expect_context::<Runs>();
     let t = move || lang.get().runs();
 
-    let chart = move || {
-        let list = runs.0.get();
-        let histories: Vec<&History> = list.iter().map(|r| &r.history).collect();
-        let (ticks, lines) = curves::overlay(&histories);
-        let (plot_l, plot_r, plot_b) = (LEFT, WIDTH - RIGHT, HEIGHT - BOTTOM);
-        let t = t();
-        view! {
-            <figure class="train-chart runs-chart">
-                <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=t.chart_label data-testid="runs-chart">
-                    {[0.0, 0.25, 0.5, 0.75, 1.0].into_iter().map(|a| {
-                        let y = HEIGHT - BOTTOM - a * (HEIGHT - TOP - BOTTOM);
-                        view! {
-                            <line class="grid" x1=plot_l x2=plot_r y1=y y2=y/>
-                            <text class="tick" x=plot_l - 6.0 y=y + 4.0 text-anchor="end">{format!("{:.0}%", a * 100.0)}</text>
-                        }
-                    }).collect_view()}
-                    {ticks.into_iter().map(|(x, label)| view! {
-                        <text class="tick" x=x y=plot_b + 16.0 text-anchor="middle">{label}</text>
-                    }).collect_view()}
-                    <line class="axis" x1=plot_l x2=plot_r y1=plot_b y2=plot_b/>
-                    <text class="axis-label" x=(plot_l + plot_r) / 2.0 y=HEIGHT - 4.0 text-anchor="middle">{lang.get().train().epoch}</text>
-                    {lines.into_iter().enumerate().map(|(i, points)| view! {
-                        <polyline class=format!("curve run-line run-{}", i % 8) data-testid="runs-line" points=points/>
-                    }).collect_view()}
-                </svg>
-                <figcaption>{t.chart_caption}</figcaption>
-            </figure>
-        }
-    };
-
     let table = move || {
         let lang = lang.get();
         let t = lang.runs();
@@ -174,7 +142,7 @@ pub fn RunBoard() -> impl IntoView {
             <p class="cell-note">{move || t().intro}</p>
             {move || tx::runs_dropped(lang.get(), &runs.1.get()).map(|text| view! { <p class="note" role="status" data-testid="runs-dropped">{text}</p> })}
             <Show when=move || !runs.0.get().is_empty() fallback=move || view! { <p class="note" data-testid="runs-empty">{move || t().empty}</p> }>
-                {chart}
+                <super::train_board::RunsChart runs=runs.0/>
                 {table}
                 <ul class="findings" data-testid="runs-summary">
                     {move || {

@@ -10,7 +10,8 @@ use super::fetch;
 use super::train_run::TrainedModel;
 use crate::client::TestReport;
 use crate::client::{History, TrainSettings, record};
-use crate::i18n::Lang;
+use crate::figure::readout;
+use crate::i18n::{Lang, train as tr};
 
 /// How many misclassified images the gallery shows.
 const GALLERY: usize = 24;
@@ -55,6 +56,18 @@ pub fn Thumb(
     view! { <canvas class=class width=width height=height node_ref=canvas role="img" aria-label=label data-testid=testid></canvas> }
 }
 
+/// Moves the confusion matrix's focus for an arrow, Home or End key pressed on the cell at `at`.
+fn focus_cell(ev: &web_sys::KeyboardEvent, at: (usize, usize)) {
+    let Some((row, col)) = readout::grid_key(&ev.key(), at, 10, 10) else { return };
+    ev.prevent_default();
+    let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    let table = target.and_then(|td| td.closest("table").ok().flatten());
+    let next = table.and_then(|table| table.query_selector(&format!("td[data-true=\"{row}\"][data-pred=\"{col}\"]")).ok().flatten());
+    if let Some(next) = next.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = next.focus();
+    }
+}
+
 /// JSON for the downloads: the settings, the curves and the test report.
 #[derive(serde::Serialize)]
 struct RunFile<'a> {
@@ -77,6 +90,21 @@ pub fn Results(
 ) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     let t = move || lang.get().train();
+    // The confusion matrix's readout: the cell under the pointer or with the focus, and the one
+    // cell the Tab key reaches (roving tabindex; the arrow keys move it).
+    let cell = RwSignal::new(None::<(usize, usize)>);
+    let roving = RwSignal::new((0_usize, 0_usize));
+    let cell_readout = Memo::new(move |_| {
+        let (truth, pred) = cell.get()?;
+        report.with(|r| {
+            let row = r.as_ref()?.0.confusion.get(truth)?;
+            let count = *row.get(pred)?;
+            let classes = lang.get().classes();
+            let (truth_name, pred_name) = (classes.get(truth)?, classes.get(pred)?);
+            let text = tr::confusion_cell(lang.get(), truth_name, pred_name, count as u64, row.iter().map(|&n| n as u64).sum());
+            Some((truth, pred, count, text))
+        })
+    });
 
     let summary = move || {
         report.get().map(|(r, count)| {
@@ -94,7 +122,7 @@ pub fn Results(
                         {format!(" ({} / {count})", (r.metrics.accuracy * count as f64).round() as usize)}
                     </p>
                     <div class="results-grid">
-                        <figure class="confusion" tabindex="0">
+                        <figure class="confusion">
                             <table data-testid="confusion">
                                 <caption>{t.confusion}</caption>
                                 <thead>
@@ -109,15 +137,28 @@ pub fn Results(
                                             <th scope="row">{classes[i]}</th>
                                             {row.iter().enumerate().map(|(j, &n)| {
                                                 let share = n as f64 / max;
-                                                let class = if i == j { "diag" } else { "off" };
+                                                let class = move || {
+                                                    let base = if i == j { "diag" } else { "off" };
+                                                    if cell.get() == Some((i, j)) { format!("{base} picked") } else { base.to_string() }
+                                                };
                                                 view! {
-                                                    <td class=class style=format!("--share:{share:.3}") title=format!("{} → {}: {n}", classes[i], classes[j])>{n}</td>
+                                                    <td class=class style=format!("--share:{share:.3}") data-true=i.to_string() data-pred=j.to_string() data-count=n.to_string()
+                                                        tabindex=move || if roving.get() == (i, j) { "0" } else { "-1" }
+                                                        on:pointerenter=move |_| cell.set(Some((i, j)))
+                                                        on:focus=move |_| { roving.set((i, j)); cell.set(Some((i, j))); }
+                                                        on:keydown=move |ev| focus_cell(&ev, (i, j))>{n}</td>
                                                 }
                                             }).collect_view()}
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                            <p class="chart-readout" role="status" data-testid="confusion-readout"
+                                data-true=move || cell_readout.get().map(|c| c.0.to_string()).unwrap_or_default()
+                                data-pred=move || cell_readout.get().map(|c| c.1.to_string()).unwrap_or_default()
+                                data-count=move || cell_readout.get().map(|c| c.2.to_string()).unwrap_or_default()>
+                                {move || cell_readout.get().map(|c| c.3).unwrap_or_else(|| lang.get().train().confusion_hint.to_string())}
+                            </p>
                         </figure>
                         <figure class="per-class" data-testid="per-class">
                             <figcaption>{t.per_class}</figcaption>
