@@ -3,6 +3,8 @@
 //! these numbers; the training engine can train any of the configs.
 
 pub mod code_edits;
+pub mod code_link;
+pub mod predict;
 pub mod share;
 
 use serde::{Deserialize, Serialize};
@@ -156,6 +158,21 @@ pub fn variants(exercise: Exercise) -> Vec<Variant> {
             variant("vgg19", NinConfig::vgg(&VGG19, 10)),
         ],
     }
+}
+
+/// The variant `key` of `exercise` is compared with in the findings: the book's model, except
+/// in exercise 6, where each VGG is compared with its own NiN member (the question there is what
+/// NiN's rules do to the same layout). `None` for the baseline itself.
+pub fn compared_with(exercise: Exercise, key: &str) -> Option<&'static str> {
+    let all = variants(exercise);
+    let family = match key {
+        "vgg11" => Some("nin11"),
+        "vgg16" => Some("nin16"),
+        "vgg19" => Some("nin19"),
+        _ => None,
+    };
+    let base = family.filter(|_| exercise == Exercise::Family).or_else(|| all.iter().find(|v| v.baseline).map(|v| v.key))?;
+    (base != key && all.iter().any(|v| v.key == base)).then_some(base)
 }
 
 /// Costs of one variant at one input size.

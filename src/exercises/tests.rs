@@ -107,6 +107,23 @@ fn exercise_6_nin_family_from_vgg_layouts() {
 }
 
 #[test]
+fn findings_compare_each_vgg_with_its_own_nin_member_and_the_rest_with_the_book() {
+    assert_eq!(compared_with(Exercise::Family, "vgg16"), Some("nin16"));
+    assert_eq!(compared_with(Exercise::Family, "nin16"), Some("book"));
+    assert_eq!(compared_with(Exercise::MlpDepth, "mlp1"), Some("book"));
+    assert_eq!(compared_with(Exercise::MlpDepth, "book"), None);
+    assert_eq!(compared_with(Exercise::Resources, "book"), None);
+    for exercise in Exercise::ALL {
+        let keys: Vec<_> = variants(exercise).iter().map(|v| v.key).collect();
+        for key in &keys {
+            if let Some(base) = compared_with(exercise, key) {
+                assert!(keys.contains(&base) && base != *key, "{exercise:?} {key} -> {base}");
+            }
+        }
+    }
+}
+
+#[test]
 fn exercise_4_totals_follow_the_formulas() {
     let r = resources(&NinConfig::book(), 224, 128, OptimizerKind::Adam).unwrap();
     assert_eq!(r.total.params, BOOK);

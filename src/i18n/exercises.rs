@@ -83,12 +83,12 @@ pub fn ignored_reason(lang: Lang, reason: crate::exercises::share::IgnoredReason
     lang.msg().ignored_reason(reason)
 }
 
-/// The label of a variant key.
 /// The measured growth of the CPU worker's memory over one training step, beside the figure.
 pub fn measured_step(lang: Lang, grown: u64, figure: u64, batch: usize, side: usize) -> String {
     lang.msg().measured_step(grown, figure, batch, side)
 }
 
+/// The label of a variant key.
 pub fn variant_label(lang: Lang, key: &str) -> &'static str {
     lang.msg().variant_label(key)
 }
@@ -124,15 +124,10 @@ pub fn runs_summary(lang: Lang, runs: &[(String, f64, Option<f64>, f64)]) -> Vec
     out
 }
 
-/// A ratio as a signed percentage change for [`compare_sentence`]: "+11.2 %", "-50.0 %", "±0 %".
-pub(super) fn percent_change(r: f64) -> String {
-    let p = (r - 1.0) * 100.0;
-    if p.abs() < 0.05 { "±0 %".to_string() } else { format!("{p:+.1} %") }
-}
-
-/// One sentence from measured numbers: how a variant compares with the baseline.
-pub fn compare_sentence(lang: Lang, label: &str, base: &str, params_ratio: f64, flops_ratio: f64, memory_ratio: f64) -> String {
-    lang.msg().compare_sentence(label, base, params_ratio, flops_ratio, memory_ratio)
+/// One sentence from measured numbers: how a variant compares with `base`, as ratios that say
+/// what they are of ("0.89× Book's NiN (223,054 fewer)"), never percentages of percentages.
+pub fn compare_sentence(lang: Lang, label: &str, base: &str, params: u64, base_params: u64, flops_ratio: f64, memory_ratio: f64) -> String {
+    lang.msg().compare_sentence(label, base, params, base_params, flops_ratio, memory_ratio)
 }
 
 #[cfg(test)]
@@ -178,8 +173,11 @@ mod tests {
         );
         assert_eq!(runs_summary(Lang::Ja, &runs).len(), 3);
         assert!(runs_summary(Lang::En, &[]).is_empty());
-        let s = compare_sentence(Lang::En, "A", "B", 1.112, 0.5, 1.0);
-        assert!(s.contains("+11.2 %") && s.contains("-50.0 %") && s.contains("±0 %"), "{s}");
-        assert!(compare_sentence(Lang::Ja, "A", "B", 2.0, 1.0, 1.0).contains("+100.0 %"));
+        // Regression (issue 27): the findings read "+6365.6 %"; now ratios with what they are of.
+        let s = compare_sentence(Lang::En, "A", "B", 1_769_112, 1_992_166, 0.5, 1.0);
+        assert_eq!(s, "A: 1.77 M parameters, 0.89× B (223,054 fewer); FLOPs per image 0.50×, training memory 1.00×.");
+        let s = compare_sentence(Lang::Ja, "A", "B", 128_806_154, 1_992_166, 64.66, 1.0);
+        assert_eq!(s, "A：パラメータ 1.29 億個で B の 64.7 倍（126,813,988 個多い）。画像 1 枚あたりの FLOPs は 64.7 倍、訓練時メモリは 1.00 倍。");
+        assert!(!s.contains('%'));
     }
 }

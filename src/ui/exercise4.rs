@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::exercise_inputs::{Inputs, InputsForm, ShareLink, width};
+use super::exercise_predict::Predict;
 use super::state::{BackendState, Backends, CPU_MEMORY_BUDGET, GpuMemory};
 use crate::analysis::LayerKind;
 use crate::client::BackendKind;
@@ -211,10 +212,7 @@ pub fn Calculator() -> impl IntoView {
                 <span class="cell-label">{move || lang.get().ui().cell}</span>
                 <h4>{move || t().resources_title}</h4>
             </div>
-            <InputsForm inputs=inputs prefix="ex4"/>
-            {body}
-            {measurement}
-            <ShareLink exercise=Exercise::Resources inputs=inputs/>
+            // The formulas come before the question: they are what a student predicts with.
             <details class="formulas">
                 <summary>{move || t().formulas}</summary>
                 <ul>
@@ -224,6 +222,12 @@ pub fn Calculator() -> impl IntoView {
                     <li>{move || t().formula_infer}</li>
                 </ul>
             </details>
+            <Predict exercise=Exercise::Resources>
+                <InputsForm inputs=inputs prefix="ex4"/>
+                {body}
+                {measurement}
+                <ShareLink exercise=Exercise::Resources inputs=inputs/>
+            </Predict>
         </div>
     }
 }

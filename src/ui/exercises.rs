@@ -1,10 +1,12 @@
-//! The six exercises: each question with a cell that measures its answer. Exercises 1, 2, 3,
-//! 5 and 6 compare model variants (parameters, FLOPs, shapes, memory) with bars and a sentence
-//! written from the numbers; exercise 4's per-layer resource calculator is in `exercise4`.
+//! The six exercises: each question with a cell that measures its answer, shown once the student
+//! has predicted it or skipped (`exercise_predict`). Exercises 1, 2, 3, 5 and 6 compare model
+//! variants (parameters, FLOPs, shapes, memory) with bars and a sentence written from the
+//! numbers; exercise 4's per-layer resource calculator is in `exercise4`.
 
 use leptos::prelude::*;
 
 use super::exercise_inputs::{Inputs, InputsForm, ShareLink, width};
+use super::exercise_predict::Predict;
 use super::figure::FigPair;
 use super::prose::Paragraph;
 use super::runs::TrainTarget;
@@ -56,26 +58,25 @@ fn Comparison(exercise: Exercise) -> impl IntoView {
                 let max_params = ok.iter().map(|c| c.params).max().unwrap_or(1);
                 let max_flops = ok.iter().map(|c| c.forward_flops).max().unwrap_or(1);
                 let max_train = ok.iter().map(|c| c.training_bytes).max().unwrap_or(1);
-                let base = rows.iter().find(|(_, b, c)| *b && c.is_ok()).and_then(|(k, _, c)| c.as_ref().ok().map(|c| (*k, c.clone())));
-                let sentences: Vec<String> = base
-                    .as_ref()
-                    .map(|(bk, b)| {
-                        rows.iter()
-                            .filter(|(k, _, _)| k != bk)
-                            .filter_map(|(k, _, c)| c.as_ref().ok().map(|c| (k, c)))
-                            .map(|(k, c)| {
-                                tx::compare_sentence(
-                                    lang,
-                                    tx::variant_label(lang, k),
-                                    tx::variant_label(lang, bk),
-                                    c.params as f64 / b.params.max(1) as f64,
-                                    c.forward_flops as f64 / b.forward_flops.max(1) as f64,
-                                    c.training_bytes as f64 / b.training_bytes.max(1) as f64,
-                                )
-                            })
-                            .collect()
+                // Each variant against what it is compared with (the book's model; in exercise 6 a
+                // VGG against its own NiN member), when both could be measured.
+                let sentences: Vec<String> = rows
+                    .iter()
+                    .filter_map(|(k, _, c)| {
+                        let c = c.as_ref().ok()?;
+                        let bk = exercises::compared_with(exercise, k)?;
+                        let b = rows.iter().find(|(key, _, _)| *key == bk)?.2.as_ref().ok()?;
+                        Some(tx::compare_sentence(
+                            lang,
+                            tx::variant_label(lang, k),
+                            tx::variant_label(lang, bk),
+                            c.params,
+                            b.params,
+                            c.forward_flops as f64 / b.forward_flops.max(1) as f64,
+                            c.training_bytes as f64 / b.training_bytes.max(1) as f64,
+                        ))
                     })
-                    .unwrap_or_default();
+                    .collect();
                 view! {
                     <div class="table-scroll" tabindex="0">
                         <table class="summary compare" data-testid=format!("{prefix}-table")>
@@ -134,12 +135,18 @@ fn Comparison(exercise: Exercise) -> impl IntoView {
         }
     };
 
-    // Built once (the family figure keeps its chosen member across a language switch); only the
-    // notes follow the language.
+    // What a question needs before the prediction (the variant's definition), and what belongs
+    // to the answer (the figures, the note on fixed input sizes). Built once (the family figure
+    // keeps its chosen member across a language switch); only the notes follow the language.
+    let definition = match exercise {
+        Exercise::Family => Some(view! { <p class="note">{move || t().family_definition}</p> }.into_any()),
+        Exercise::Reduction => Some(view! { <p class="note">{move || t().gradual_definition}</p> }.into_any()),
+        _ => None,
+    };
     let extra = match exercise {
         Exercise::Head => Some(view! { <p class="note">{move || t().head_note}</p> }.into_any()),
-        Exercise::Family => Some(view! { <p class="note">{move || t().family_definition}</p> <FamilyFigure/> }.into_any()),
-        Exercise::Reduction => Some(view! { <p class="note">{move || t().gradual_definition}</p> <Widths/> }.into_any()),
+        Exercise::Family => Some(view! { <FamilyFigure/> }.into_any()),
+        Exercise::Reduction => Some(view! { <Widths/> }.into_any()),
         _ => None,
     };
 
@@ -149,11 +156,14 @@ fn Comparison(exercise: Exercise) -> impl IntoView {
                 <span class="cell-label">{move || lang.get().ui().cell}</span>
                 <h4>{move || t().compare_title}</h4>
             </div>
-            {extra}
-            <InputsForm inputs=inputs prefix=prefix/>
-            {table}
-            <ShareLink exercise=exercise inputs=inputs/>
-            <p class="note">{move || t().train_note}</p>
+            {definition}
+            <Predict exercise=exercise>
+                {extra}
+                <InputsForm inputs=inputs prefix=prefix/>
+                {table}
+                <ShareLink exercise=exercise inputs=inputs/>
+                <p class="note">{move || t().train_note}</p>
+            </Predict>
         </div>
     }
 }
