@@ -9,6 +9,7 @@
 //! `crate::worker`), and the page consumes its messages in order.
 
 mod engine;
+pub mod explore;
 mod predict;
 mod run;
 

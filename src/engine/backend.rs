@@ -41,6 +41,11 @@ pub enum CpuReason {
     /// The GPU failed during a run (lost, out of memory, an error) and the user went on on the CPU.
     #[error("the GPU failed during a run: {0}")]
     GpuFailed(crate::engine::GpuFault),
+    /// The adapter runs WebGPU in software on the CPU (SwiftShader, lavapipe, a fallback
+    /// adapter): Burn's own CPU backend is many times faster there (see
+    /// [`SOFTWARE_ADAPTER_SPEED`]). The student can still choose WebGPU.
+    #[error("this browser's WebGPU runs in software ({0}), slower than Burn's CPU backend")]
+    SoftwareAdapter(String),
     /// A WebGPU worker crashed (a training run, or the engine answering the shape cell).
     #[error("a WebGPU worker stopped: {0}")]
     WorkerCrashed(String),
@@ -84,7 +89,24 @@ pub const REQUIRED_FEATURES: [&str; 0] = [];
 pub const REQUIRED_LIMITS: [(&str, u64); 3] =
     [("maxStorageBuffersPerShaderStage", 8), ("maxComputeInvocationsPerWorkgroup", 256), ("maxComputeWorkgroupStorageSize", 16_384)];
 
+/// Names of adapters that run WebGPU in software on the CPU (matched in the adapter's name, in
+/// lower case), for browsers that do not set `isFallbackAdapter`.
+pub const SOFTWARE_ADAPTERS: [&str; 5] = ["swiftshader", "lavapipe", "llvmpipe", "microsoft basic render", "software"];
+
+/// Training images/s measured side by side in headless Chromium (README "Size, one module, data,
+/// offline", Adam, batch 32 at 96 px): one CPU worker, then WebGPU on SwiftShader. The page
+/// chooses the CPU on a software adapter by this ratio (about 19x) instead of timing steps at
+/// start-up, which would cost every visit seconds of both engines.
+pub const SOFTWARE_ADAPTER_SPEED: (f64, f64) = (30.6, 1.60);
+
 impl AdapterReport {
+    /// Whether the adapter runs WebGPU in software (on the CPU), where Burn's CPU backend trains
+    /// faster: the browser says so (`isFallbackAdapter`) or its name does.
+    pub fn is_software(&self) -> bool {
+        let name = self.name().to_lowercase();
+        self.is_fallback || SOFTWARE_ADAPTERS.iter().any(|s| name.contains(s))
+    }
+
     /// A readable adapter name from whatever fields the browser filled.
     pub fn name(&self) -> String {
         let parts: Vec<&str> =
@@ -202,6 +224,27 @@ mod tests {
         // Limits still refuse an adapter whatever its features.
         let compat = AdapterReport { max_storage_buffers_per_shader_stage: 4.0, features: vec![], ..swiftshader() };
         assert_eq!(compat.unusable_reason(), Some(CpuReason::LimitTooLow { name: "maxStorageBuffersPerShaderStage".into(), have: 4, need: 8 }));
+    }
+
+    #[test]
+    fn software_adapters_are_known_by_the_flag_or_by_name() {
+        assert!(swiftshader().is_software(), "isFallbackAdapter");
+        let named = |vendor: &str, description: &str| AdapterReport {
+            vendor: vendor.into(),
+            architecture: "".into(),
+            description: description.into(),
+            is_fallback: false,
+            ..swiftshader()
+        };
+        assert!(named("google", "SwiftShader Device (Subzero)").is_software());
+        assert!(named("mesa", "llvmpipe (LLVM 15.0.6, 256 bits)").is_software());
+        assert!(named("mesa", "lavapipe").is_software());
+        assert!(!named("nvidia", "NVIDIA H200").is_software());
+        assert!(!named("apple", "").is_software());
+        assert!(!named("intel", "Intel(R) Iris(R) Xe Graphics").is_software());
+        // The measured ratio the page's sentence quotes.
+        let (cpu, gpu) = SOFTWARE_ADAPTER_SPEED;
+        assert!(cpu / gpu > 10.0);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod backend;
 pub mod code_summary;
+pub mod explore;
 pub mod gpu_fault;
 pub mod summary;
 #[cfg(target_arch = "wasm32")]

@@ -3,6 +3,8 @@
 //! translates the labels.
 
 pub mod curves;
+pub mod heat;
+pub mod readout;
 
 use crate::model::{HeadConfig, NinConfig, StageConfig};
 

@@ -83,6 +83,13 @@ pub trait Messages: Sync {
     /// The time estimate from the latest run's speed on this backend, measured at `batch` and `size`.
     fn time_estimate(&self, secs: f64, batch: usize, size: usize) -> String;
 
+    /// How many images a run had trained on at a point of the run board ("12,345 images seen").
+    fn images_seen(&self, images: u64) -> String;
+
+    /// A confusion-matrix cell as a sentence: `count` test images of class `truth` predicted as
+    /// `pred`, and their share of the `row_total` images of `truth`.
+    fn confusion_cell(&self, truth: &str, pred: &str, count: u64, row_total: u64) -> String;
+
     /// Why a run cannot start, as a sentence.
     fn settings_error(&self, e: &SettingsError) -> String;
 
@@ -113,8 +120,9 @@ pub trait Messages: Sync {
     /// The run board's summary: the fastest run, its images/s, how many times the slowest's.
     fn fastest_sentence(&self, fastest: &str, images_per_s: f64, times: f64, slowest: &str) -> String;
 
-    /// One sentence from measured numbers: how a variant compares with the baseline.
-    fn compare_sentence(&self, label: &str, base: &str, params_ratio: f64, flops_ratio: f64, memory_ratio: f64) -> String;
+    /// One sentence from measured numbers: how a variant compares with `base` (its parameters
+    /// and `base`'s; its FLOPs and training memory as multiples of `base`'s).
+    fn compare_sentence(&self, label: &str, base: &str, params: u64, base_params: u64, flops_ratio: f64, memory_ratio: f64) -> String;
 
     fn sketch_error(&self, e: &SketchError) -> String;
 

@@ -10,8 +10,11 @@ use serde::{Deserialize, Serialize};
 pub mod code;
 pub mod en;
 pub mod exercises;
+pub mod explore;
 pub mod ja;
 mod messages;
+pub mod numbers;
+pub mod predict;
 pub mod train;
 pub mod try_it;
 
@@ -249,6 +252,8 @@ pub enum Stored {
     RunBoard,
     Speeds,
     Code,
+    /// The student's choice of WebGPU on a software adapter.
+    Backend,
 }
 
 /// Why something could not be read from or kept in localStorage.
@@ -355,6 +360,9 @@ mod tests {
             assert!(!en.is_empty() && !ja.is_empty() && en != ja);
         }
         assert!(cpu_reason(Lang::Ja, &CpuReason::NoAdapter).contains("アダプタ"));
+        let software = CpuReason::SoftwareAdapter("google / swiftshader".into());
+        assert!(cpu_reason(Lang::En, &software).contains("19× faster") && cpu_reason(Lang::En, &software).contains("30.6 against 1.6"));
+        assert!(cpu_reason(Lang::Ja, &software).contains("19 倍") && cpu_reason(Lang::Ja, &software).contains("swiftshader"));
         // No feature is required today (engine::backend::REQUIRED_FEATURES); a made-up name.
         let missing = CpuReason::MissingFeature("some-feature".into());
         assert_eq!(cpu_reason(Lang::En, &missing), "this browser's WebGPU has no some-feature, which Burn needs in the browser");

@@ -11,9 +11,11 @@ use burn::tensor::module::adaptive_avg_pool2d;
 
 use crate::analysis::{self, AnalysisError, InputShape};
 
+pub mod burn_code;
 pub mod code_net;
 pub mod config;
 pub mod from_code;
+pub mod inspect;
 
 pub use config::*;
 

@@ -13,7 +13,7 @@ use super::motivation::Motivation;
 use super::prose::Paragraph;
 use super::runs::{RunBoard, Runs, TrainTarget};
 use super::shape_cell::ShapeSummaryCell;
-use super::state::{BackendState, Backends, GpuMemory, RunAll, SeedField, Shared, TrainSeed};
+use super::state::{BackendState, Backends, GpuMemory, SeedField, Shared, TrainSeed};
 use super::train_cell::TrainCell;
 use super::train_run::TrainedModel;
 use super::try_cell::TryCell;
@@ -60,7 +60,7 @@ pub fn App() -> impl IntoView {
     provide_context(seed);
     provide_context(SeedField(RwSignal::new(String::new())));
     let notice = (!ignored.is_empty()).then_some(ignored);
-    let run_all = RunAll(RwSignal::new(0));
+    let run_all = super::run_all::RunAll::new();
     provide_context(run_all);
 
     // Keep <html lang> in step (fonts, screen readers, line breaking).
@@ -85,6 +85,12 @@ pub fn App() -> impl IntoView {
         let probed = crate::client::probe_webgpu().await.and_then(|a| match a.unusable_reason() {
             Some(reason) => Err(reason),
             None => Ok(a),
+        });
+        let probed = probed.and_then(|a| match a.is_software() && !super::backend_panel::prefers_webgpu() {
+            // Software WebGPU is many times slower than the CPU backend: the CPU, saying why;
+            // the switch still offers WebGPU (and remembers the choice).
+            true => Err(CpuReason::SoftwareAdapter(a.name())),
+            false => Ok(a),
         });
         if let Err(reason) = probed {
             backends.webgpu.set(Some(Err(reason.clone())));
@@ -156,12 +162,14 @@ pub fn App() -> impl IntoView {
                         type="button"
                         class="run"
                         data-testid="run-all"
-                        disabled=move || !matches!(backends.active.get(), BackendState::Ready(_))
-                        on:click=move |_| run_all.0.update(|n| *n += 1)
+                        data-passes=move || run_all.passes.get().to_string()
+                        disabled=move || !matches!(backends.active.get(), BackendState::Ready(_)) || run_all.running()
+                        on:click=move |_| run_all.start()
                     >
                         {move || t().run_all}
                     </button>
                 </div>
+                <super::run_all::RunAllReport/>
                 <ol>
                     {move || chapter().sections.iter().map(|s| view! {
                         <li><a href=format!("#{}", s.id)>{s.title}</a></li>
@@ -188,8 +196,10 @@ fn ChapterSection(id: &'static str) -> impl IntoView {
     let section = move || lang.get().chapter().sections.iter().copied().find(|s| s.id == id);
     let cells = match id {
         "introduction" => view! { <Motivation/> }.into_any(),
-        "nin-blocks" => view! { <FigNin/> <CodeCell name="nin-block" title=|t| t.code_cell_block/> }.into_any(),
-        "nin-model" => view! { <CodeCell name="nin-model" title=|t| t.code_cell_model/> <ShapeSummaryCell/> <ModelCodeCell/> }.into_any(),
+        "nin-blocks" => view! { <FigNin/> <CodeCell name="nin-block" title=|t| t.code_cell_block/> <super::explore_1x1::Explore1x1/> }.into_any(),
+        "nin-model" => {
+            view! { <CodeCell name="nin-model" title=|t| t.code_cell_model/> <ShapeSummaryCell/> <super::explore_gap::ExploreGap/> <ModelCodeCell/> }.into_any()
+        }
         "training" => view! { <TrainCell/> <RunBoard/> <TryCell/> }.into_any(),
         "exercises" => view! { <ExerciseCells/> }.into_any(),
         _ => ().into_any(),

@@ -2,11 +2,22 @@
 //! and, on demand, why and the adapter's name and limits (issue 29: the chapter comes first).
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use super::state::{BackendState, Backends};
+use super::storage::{self, Stored};
 use crate::client::{ActiveBackend, BackendKind, CpuReason};
 use crate::format;
 use crate::i18n::{self, Lang};
+
+/// Where the student's choice of WebGPU on a software adapter is kept (JSON "webgpu" or "cpu").
+const PREFER_KEY: &str = "nin.backend.v1";
+
+/// Whether the student chose WebGPU the last time they switched: on a software adapter the page
+/// then starts on it instead of the faster CPU.
+pub fn prefers_webgpu() -> bool {
+    storage::get::<String>(PREFER_KEY, Stored::Backend).as_deref() == Some("webgpu")
+}
 
 #[component]
 pub fn BackendPanel() -> impl IntoView {
@@ -33,19 +44,42 @@ pub fn BackendPanel() -> impl IntoView {
         BackendState::Ready(b) => describe(lang.get(), &b),
     };
     let gpu_unavailable = move || match backends.webgpu.get() {
+        // Slower, but the student may choose it: the engine starts on the click.
+        Some(Err(CpuReason::SoftwareAdapter(_))) => None,
         Some(Err(reason)) => Some(i18n::cpu_reason(lang.get(), &reason)),
         None => Some(t().backend_starting.to_string()),
         Some(Ok(_)) => None,
     };
     // A switch of backend forgets what an out-of-memory error taught (it may have been passing).
     let gpu_memory = expect_context::<super::state::GpuMemory>();
-    let choose_gpu = move |_| {
-        if let Some(Ok(gpu)) = backends.webgpu.get_untracked() {
+    let choose_gpu = move |_| match backends.webgpu.get_untracked() {
+        Some(Ok(gpu)) => {
+            storage::set(PREFER_KEY, &"webgpu", Stored::Backend);
             gpu_memory.switched();
             backends.active.set(BackendState::Ready(gpu));
         }
+        // A software adapter: its engine was not started (the CPU is faster); start it now.
+        Some(Err(CpuReason::SoftwareAdapter(_))) => {
+            storage::set(PREFER_KEY, &"webgpu", Stored::Backend);
+            gpu_memory.switched();
+            backends.webgpu.set(None);
+            backends.settled.set(false);
+            spawn_local(async move {
+                match crate::client::start_gpu_engine().await {
+                    Ok(adapter) => {
+                        let gpu = ActiveBackend::webgpu(adapter);
+                        backends.webgpu.set(Some(Ok(gpu.clone())));
+                        backends.active.set(BackendState::Ready(gpu));
+                    }
+                    Err(reason) => backends.webgpu.set(Some(Err(reason))),
+                }
+                backends.settled.set(true);
+            });
+        }
+        _ => {}
     };
     let choose_cpu = move |_| {
+        storage::set(PREFER_KEY, &"cpu", Stored::Backend);
         gpu_memory.switched();
         backends.active.set(BackendState::Ready(ActiveBackend::cpu(CpuReason::Chosen)));
     };

@@ -6,14 +6,21 @@ mod backend_panel;
 mod code_cell;
 mod exercise4;
 mod exercise_inputs;
+mod exercise_predict;
 mod exercises;
+mod explore_1x1;
+mod explore_common;
+mod explore_gap;
 mod fetch;
 mod figure;
 mod model_code_cell;
+mod model_code_rust;
+mod model_code_share;
 mod motivation;
 mod offline;
 mod panic;
 mod prose;
+mod run_all;
 mod runs;
 mod shape_cell;
 mod shipped;
@@ -96,7 +103,8 @@ fn keep_in_place(selector: String, top: f64) {
 }
 
 /// Where the address points once the content has mounted: its `#fragment` (a section, an
-/// exercise), or the exercise a share link names (`?ex=ex3`).
+/// exercise), the model cell for its share link (`#code=`), or the exercise a share link names
+/// (`?ex=ex3`).
 fn go_to_target() {
     let Some(window) = web_sys::window() else { return };
     let location = window.location();
@@ -104,6 +112,8 @@ fn go_to_target() {
     let query = location.search().unwrap_or_default();
     let id = match hash.strip_prefix('#').filter(|h| !h.is_empty()) {
         Some(id) => Some(id.to_string()),
+        // A model cell share link (`#code=`, read and taken out of the address at load).
+        None if model_code_share::arrived_by_link() => Some("model-code-cell".to_string()),
         None => crate::exercises::share::decode(&query).0.exercise.map(|e| e.id().to_string()),
     };
     if let Some(id) = id

@@ -7,7 +7,8 @@ use leptos::task::spawn_local;
 
 use serde::{Deserialize, Serialize};
 
-use super::state::{BackendState, Backends, GpuMemory, RunAll};
+use super::run_all::{LastRan, RunAll, Step};
+use super::state::{BackendState, Backends, GpuMemory};
 use crate::analysis::InputShape;
 use crate::client::{BackendKind, CpuReason, SummaryError, SummaryReport};
 use crate::figure::map_tiles;
@@ -227,15 +228,15 @@ pub fn ShapeSummaryCell() -> impl IntoView {
         });
     };
 
-    // "Run all cells" re-runs this one.
-    let run_all = expect_context::<RunAll>().0;
-    Effect::new(move |previous: Option<u32>| {
-        let n = run_all.get();
-        if previous.is_some_and(|p| p != n) {
+    // "Run all" runs this one in its turn.
+    expect_context::<RunAll>().take_part(
+        Step::Shape,
+        move || {
             run();
-        }
-        n
-    });
+            Ok(())
+        },
+        finished.into(),
+    );
 
     // The refusal of one field, if it broke its rule (every refused field shows its own).
     let refusal = move |which: Field| match status.get() {
@@ -269,12 +270,13 @@ pub fn ShapeSummaryCell() -> impl IntoView {
     };
 
     view! {
-        <div class="cell" data-testid="shape-cell">
+        <div class="cell" id="shape-cell" data-testid="shape-cell">
             <div class="cell-head">
                 <span class="cell-title">{move || format!("{} · {}", t().cell, t().shape_cell_title)}</span>
                 <span class="cell-status" data-testid="cell-status" data-status=move || status_key(&status.get()) data-finished=move || finished.get()>
                     {move || status_text(lang.get(), &status.get())}
                 </span>
+                <LastRan done=finished.into()/>
             </div>
             <form
                 class="cell-inputs"

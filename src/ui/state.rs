@@ -59,10 +59,6 @@ pub struct TrainSeed(pub RwSignal<Option<String>>);
 #[derive(Clone, Copy)]
 pub struct SeedField(pub RwSignal<String>);
 
-/// "Run all cells": each runnable cell re-runs when this counter changes.
-#[derive(Clone, Copy)]
-pub struct RunAll(pub RwSignal<u32>);
-
 /// What one run may allocate in all on the CPU backend: it lives in wasm32 memory (4 GiB at
 /// most, shared with the page, the data and Burn's pools).
 pub const CPU_MEMORY_BUDGET: u64 = 2 << 30;

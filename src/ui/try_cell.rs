@@ -8,6 +8,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 
 use super::fetch;
+use super::run_all::{LastRan, RunAll, Skip, Step};
 use super::train_results::Thumb;
 use super::train_run::TrainedModel;
 use crate::client::Nin;
@@ -138,6 +139,7 @@ pub fn TryCell() -> impl IntoView {
             Ok(p) => p,
             Err(e) => {
                 error.set(Some(try_it::sketch_error(lang, &e)));
+                runs.update(|n| *n += 1);
                 return;
             }
         };
@@ -317,11 +319,29 @@ pub fn TryCell() -> impl IntoView {
         })
     };
 
+    // "Run all": a test image through the model (or the picture already there again).
+    expect_context::<RunAll>().take_part(
+        Step::TryIt,
+        move || {
+            if !has_model() {
+                return Err(Skip::NeedsModel);
+            }
+            if outcome.get_untracked().is_some() {
+                classify()
+            } else {
+                test_image()
+            }
+            Ok(())
+        },
+        runs.into(),
+    );
+
     view! {
-        <div class="cell try-cell" data-testid="try-cell" data-runs=move || runs.get().to_string() data-busy=move || busy.get().to_string()>
+        <div class="cell try-cell" id="try-cell" data-testid="try-cell" data-runs=move || runs.get().to_string() data-busy=move || busy.get().to_string()>
             <div class="cell-head">
                 <span class="cell-label">{move || lang.get().ui().cell}</span>
                 <h3>{move || t().title}</h3>
+                <LastRan done=runs.into()/>
             </div>
             <p class="cell-note">{move || t().intro}</p>
             <Show when=move || !has_model()>

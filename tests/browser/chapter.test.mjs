@@ -96,6 +96,16 @@ test('Run all cells fills the shape cell, and its output survives a reload', asy
     await page.getByTestId('run-all').click();
     await page.waitForSelector('[data-testid="cell-status"][data-status="done"]', { timeout: 120_000 });
     assert.deepEqual(await shapeRows(page), BOOK_SHAPES_224);
+    // Top to bottom, one after another; what needs a model, a download or minutes is skipped
+    // and named, with a link to it.
+    const report = page.getByTestId('run-all-report');
+    await page.waitForSelector('[data-testid="run-all-report"][data-done="true"]', { timeout: 120_000 });
+    assert.equal(await report.getAttribute('data-ran'), 'shape-cell,model-code-cell');
+    assert.equal(await report.getAttribute('data-skipped'), 'explore-1x1,explore-gap,training,try-cell');
+    assert.deepEqual(await report.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))), ['#explore-1x1', '#explore-gap', '#training', '#try-cell']);
+    const ranAt = async (cell) => Number(await page.getByTestId(cell).getByTestId('last-ran').getAttribute('data-time'));
+    assert.ok((await ranAt('shape-cell')) <= (await ranAt('model-code-cell')), 'the shape summary ran before the model cell below it');
+    assert.equal(await page.getByTestId('model-code-out').count() > 0, true, 'the model cell printed its summary');
 
     await page.reload();
     await backendKind(page);

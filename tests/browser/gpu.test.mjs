@@ -320,3 +320,34 @@ test('the GPU fails while scoring a loaded model: one click scores the same mode
     await browser.close();
   }
 });
+
+test('a software adapter (SwiftShader): the page starts on the faster CPU, says why, and WebGPU is one remembered click away', async () => {
+  // Issue 30: a weak or software adapter is not chosen over the CPU by presence alone.
+  const browser = await launch({ webgpu: true, preferWebgpu: false });
+  try {
+    const context = await browser.newContext(NO_SW);
+    const requests = [];
+    context.on('request', (r) => requests.push(new URL(r.url()).pathname));
+    const { page, problems } = await openPageIn(context, site);
+    assert.equal(await backendKind(page), 'Cpu');
+    const reason = await page.getByTestId('backend-reason').textContent();
+    assert.match(reason, /software/i);
+    assert.match(reason, /19× faster/);
+    assert.ok(!requests.some((p) => p.includes('nin-gpu')), 'the GPU module is not fetched for a backend the page does not use');
+    // The student can still choose it: the engine starts on the click.
+    assert.equal(await page.getByTestId('use-webgpu').isDisabled(), false);
+    await page.getByTestId('use-webgpu').click();
+    await page.waitForSelector('[data-testid="backend-kind"][data-kind="Some(WebGpu)"][data-settled="true"]', { timeout: 120_000 });
+    assert.ok(requests.some((p) => p.includes('nin-gpu')), requests.join(' '));
+    // Remembered: the next visit starts on WebGPU; choosing the CPU is remembered too.
+    await page.reload();
+    assert.equal(await backendKind(page), 'WebGpu');
+    await page.getByTestId('use-cpu').click();
+    await page.reload();
+    assert.equal(await backendKind(page), 'Cpu');
+    assert.match(await page.getByTestId('backend-reason').textContent(), /software/i);
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -67,8 +67,36 @@ export async function startServer({ headScript, dir = SITE_DIR, isolate = false 
 
 export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'];
 
-/** Launches headless Chromium; `webgpu` adds the SwiftShader WebGPU flags. */
-export async function launch({ webgpu }) {
+/**
+ * The student's remembered choice of WebGPU (ui/backend_panel.rs): on a software adapter such as
+ * SwiftShader the page starts on the faster CPU unless the student chose WebGPU before.
+ */
+export const PREFER_WEBGPU = "localStorage.setItem('nin.backend.v1', JSON.stringify('webgpu'));";
+
+/**
+ * Launches headless Chromium; `webgpu` adds the SwiftShader WebGPU flags and, unless
+ * `preferWebgpu` is false, every page of the browser starts as if the student had chosen
+ * WebGPU before (SwiftShader is the only adapter here, and the GPU tests test WebGPU).
+ */
+export async function launch({ webgpu, preferWebgpu = webgpu }) {
+  const browser = await launchChromium({ webgpu });
+  if (!preferWebgpu) return browser;
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await context.addInitScript(PREFER_WEBGPU);
+    return context;
+  };
+  browser.newPage = async (options) => {
+    const context = await browser.newContext(options);
+    const page = await context.newPage();
+    page.on('close', () => context.close().catch(() => {}));
+    return page;
+  };
+  return browser;
+}
+
+async function launchChromium({ webgpu }) {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -5,6 +5,8 @@
 use super::{Messages, StorageIssue, Stored};
 
 pub mod code;
+pub mod explore;
+pub mod predict;
 mod tables;
 use crate::analysis::{AnalysisError, Dimension, LayerKind};
 use crate::data::DataError;
@@ -137,6 +139,13 @@ impl Messages for English {
             R::MissingFeature(f) => format!("this browser's WebGPU has no {f}, which Burn needs in the browser"),
             R::LimitTooLow { name, have, need } => format!("this browser's WebGPU reports {name} = {have}, below the {need} this needs"),
             R::WorkerWebGpuFailed(m) => format!("WebGPU could not be started in the training worker ({}) and you switched to the CPU", self.cpu_reason(m)),
+            R::SoftwareAdapter(name) => {
+                let (cpu, gpu) = crate::engine::backend::SOFTWARE_ADAPTER_SPEED;
+                format!(
+                    "this browser's WebGPU runs in software on the processor ({name}); Burn's CPU backend trains about {:.0}× faster there (measured side by side: {cpu} against {gpu} images/s), so the page uses the CPU. You can still choose WebGPU",
+                    cpu / gpu
+                )
+            }
             R::WorkerCrashed(m) => format!("a WebGPU worker stopped ({m}), so the page goes on on the CPU"),
             R::GpuEngineLoading => "the WebGPU engine is still downloading; the cells run on the CPU until it is ready".into(),
             R::PageGpuFailed(fault) => format!("WebGPU failed on this page ({}); reload the page to try it again", self.gpu_fault(fault)),
@@ -168,6 +177,7 @@ impl Messages for English {
             S::RunBoard => "the run board",
             S::Speeds => "the measured training speeds",
             S::Code => "the code you typed in the code cell",
+            S::Backend => "your choice of WebGPU",
         };
         match issue {
             I::Unavailable => format!(
@@ -312,6 +322,19 @@ impl Messages for English {
     fn time_estimate(&self, secs: f64, batch: usize, size: usize) -> String {
         let time = self.duration(crate::format::duration(secs));
         format!("≈\u{a0}{time} (at the speed of your latest run on this backend, which used batch {batch} at {size} px)")
+    }
+
+    fn images_seen(&self, images: u64) -> String {
+        format!("{} {} seen", crate::format::grouped(images), if images == 1 { "image" } else { "images" })
+    }
+
+    fn confusion_cell(&self, truth: &str, pred: &str, count: u64, row_total: u64) -> String {
+        let images = format!("{} {}", crate::format::grouped(count), if count == 1 { "image" } else { "images" });
+        if row_total == 0 {
+            return format!("True class {truth} predicted as {pred}: {images} (no test image of class {truth})");
+        }
+        let share = count as f64 / row_total as f64 * 100.0;
+        format!("True class {truth} predicted as {pred}: {images} ({share:.1} % of {truth})")
     }
 
     fn settings_error(&self, e: &SettingsError) -> String {
@@ -461,14 +484,11 @@ impl Messages for English {
         format!("Fastest: {fastest} at {images_per_s:.1} images/s, {times:.1}× the slowest ({slowest}).")
     }
 
-    fn compare_sentence(&self, label: &str, base: &str, params_ratio: f64, flops_ratio: f64, memory_ratio: f64) -> String {
-        let pct = super::exercises::percent_change;
-        format!(
-            "{label}: {} parameters, {} FLOPs per image and {} training memory compared with {base} (× {params_ratio:.2}, × {flops_ratio:.2}, × {memory_ratio:.2}).",
-            pct(params_ratio),
-            pct(flops_ratio),
-            pct(memory_ratio)
-        )
+    fn compare_sentence(&self, label: &str, base: &str, params: u64, base_params: u64, flops_ratio: f64, memory_ratio: f64) -> String {
+        use super::numbers::{params_clause, times};
+        let lang = super::Lang::En;
+        let (flops, memory) = (times(lang, flops_ratio), times(lang, memory_ratio));
+        format!("{label}: {}; FLOPs per image {flops}, training memory {memory}.", params_clause(lang, params, base, base_params))
     }
 
     fn sketch_error(&self, e: &SketchError) -> String {

@@ -150,6 +150,10 @@ pub static TRAIN: TrainUi = TrainUi {
     loss_axis: "loss",
     acc_axis: "accuracy",
     chart_caption: "Training loss (mean per chunk of steps), validation loss and validation accuracy against epochs, as in the book's plot.",
+    train_acc: "train accuracy",
+    images_axis: "images seen",
+    chart_hint: "Point at the chart, or focus it and press ← →, to read the values.",
+    confusion_hint: "Point at a cell, or focus one and move with the arrow keys, to read it.",
     plateau_title: "Why the curves can stay flat at first",
     plateau_text: "NiN ends in a ReLU, then global average pooling: its ten logits can only be zero or positive. \
                    With the book's Xavier initialisation the part of each logit that depends on the image is tiny next to \
@@ -256,8 +260,8 @@ pub static RUNS: RunsUi = RunsUi {
     title: "Compare runs",
     intro: "Every finished or stopped run lands here and stays after a reload (in this browser only). Rename a run to remember what you tried.",
     empty: "No runs yet: train a model above, or send an exercise variant to the training cell.",
-    chart_label: "Validation accuracy of every run against epochs",
-    chart_caption: "Validation accuracy of each run on a shared epoch axis; colours match the table.",
+    chart_label: "Validation accuracy of every run against images seen",
+    chart_caption: "Validation accuracy of each run against the images it had trained on (steps × batch size), so runs of any length and batch size compare; colours match the table.",
     name: "Run",
     settings: "Settings",
     val_acc: "Best validation accuracy",

@@ -5,6 +5,8 @@
 use super::{Messages, StorageIssue, Stored};
 
 pub mod code;
+pub mod explore;
+pub mod predict;
 mod tables;
 use crate::analysis::{AnalysisError, Dimension, LayerKind};
 use crate::data::DataError;
@@ -144,6 +146,13 @@ impl Messages for Japanese {
             R::MissingFeature(f) => format!("このブラウザの WebGPU には、Burn がブラウザ内で必要とする {f} がありません"),
             R::LimitTooLow { name, have, need } => format!("このブラウザの WebGPU は {name} = {have} で、必要な {need} に足りません"),
             R::WorkerWebGpuFailed(m) => format!("訓練用ワーカーで WebGPU を起動できなかったため、CPU に切り替えました（{}）", self.cpu_reason(m)),
+            R::SoftwareAdapter(name) => {
+                let (cpu, gpu) = crate::engine::backend::SOFTWARE_ADAPTER_SPEED;
+                format!(
+                    "このブラウザの WebGPU はソフトウェアでプロセッサ上に実装されています（{name}）。そこでは Burn の CPU バックエンドの方が約 {:.0} 倍速く学習するため（並べて測定：毎秒 {cpu} 枚と {gpu} 枚）、CPU を使います。WebGPU を選ぶこともできます",
+                    cpu / gpu
+                )
+            }
             R::WorkerCrashed(m) => format!("WebGPU 用のワーカーが停止したため、CPU で続けています（{m}）"),
             R::GpuEngineLoading => "WebGPU エンジンをダウンロード中です。準備ができるまでセルは CPU で動きます".into(),
             R::PageGpuFailed(fault) => {
@@ -177,6 +186,7 @@ impl Messages for Japanese {
             S::RunBoard => "実行の比較ボード",
             S::Speeds => "測定した訓練速度",
             S::Code => "コードセルに入力したコード",
+            S::Backend => "WebGPU を選んだこと",
         };
         match issue {
             I::Unavailable => format!(
@@ -323,6 +333,19 @@ impl Messages for Japanese {
     fn time_estimate(&self, secs: f64, batch: usize, size: usize) -> String {
         let time = self.duration(crate::format::duration(secs));
         format!("≈\u{a0}{time}（このバックエンドでの直近の実行（バッチ {batch}、{size} px）の速度から推定）")
+    }
+
+    fn images_seen(&self, images: u64) -> String {
+        format!("学習した画像 {} 枚", crate::format::grouped(images))
+    }
+
+    fn confusion_cell(&self, truth: &str, pred: &str, count: u64, row_total: u64) -> String {
+        let images = crate::format::grouped(count);
+        if row_total == 0 {
+            return format!("正解 {truth} を {pred} と予測: {images} 枚（テスト画像に {truth} はありません）");
+        }
+        let share = count as f64 / row_total as f64 * 100.0;
+        format!("正解 {truth} を {pred} と予測: {images} 枚（{truth} の {share:.1} %）")
     }
 
     fn settings_error(&self, e: &SettingsError) -> String {
@@ -477,14 +500,11 @@ impl Messages for Japanese {
         format!("最も速い実行：{fastest}（{images_per_s:.1} 画像/秒、最も遅い {slowest} の {times:.1} 倍）。")
     }
 
-    fn compare_sentence(&self, label: &str, base: &str, params_ratio: f64, flops_ratio: f64, memory_ratio: f64) -> String {
-        let pct = super::exercises::percent_change;
-        format!(
-            "{label}：{base} と比べてパラメータ数 {}、画像 1 枚あたりの FLOPs {}、訓練時メモリ {}（× {params_ratio:.2}、× {flops_ratio:.2}、× {memory_ratio:.2}）。",
-            pct(params_ratio),
-            pct(flops_ratio),
-            pct(memory_ratio)
-        )
+    fn compare_sentence(&self, label: &str, base: &str, params: u64, base_params: u64, flops_ratio: f64, memory_ratio: f64) -> String {
+        use super::numbers::{params_clause, times};
+        let lang = super::Lang::Ja;
+        let (flops, memory) = (times(lang, flops_ratio), times(lang, memory_ratio));
+        format!("{label}：{}。画像 1 枚あたりの FLOPs は {flops}、訓練時メモリは {memory}。", params_clause(lang, params, base, base_params))
     }
 
     fn sketch_error(&self, e: &SketchError) -> String {
