@@ -114,6 +114,13 @@ impl AdapterReport {
         if parts.is_empty() { "unnamed adapter".into() } else { parts.join(" / ") }
     }
 
+    /// What to call a software adapter in a sentence: its name, or the flag that gave it away
+    /// when the browser names nothing (Firefox on lavapipe fills no field).
+    pub fn software_name(&self) -> String {
+        let named = [&self.description, &self.vendor, &self.architecture, &self.device].into_iter().any(|s| !s.trim().is_empty());
+        if named { self.name() } else { "isFallbackAdapter".into() }
+    }
+
     /// The largest tensor one storage buffer can hold on this adapter.
     pub fn buffer_limit_bytes(&self) -> u64 {
         self.max_storage_buffer_binding_size.min(self.max_buffer_size).max(0.0) as u64
@@ -237,6 +244,9 @@ mod tests {
             ..swiftshader()
         };
         assert!(named("google", "SwiftShader Device (Subzero)").is_software());
+        let unnamed = AdapterReport { vendor: "".into(), architecture: "".into(), ..swiftshader() };
+        assert_eq!(unnamed.software_name(), "isFallbackAdapter");
+        assert_eq!(swiftshader().software_name(), "google / swiftshader");
         assert!(named("mesa", "llvmpipe (LLVM 15.0.6, 256 bits)").is_software());
         assert!(named("mesa", "lavapipe").is_software());
         assert!(!named("nvidia", "NVIDIA H200").is_software());

@@ -16,6 +16,8 @@ pub struct ExploreUi {
     pub need_model: &'static str,
     pub layer: &'static str,
     pub another_image: &'static str,
+    pub use_drawing: &'static str,
+    pub use_drawing_hint: &'static str,
     pub sweep: &'static str,
     pub stop: &'static str,
     pub maps_in: &'static str,

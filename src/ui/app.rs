@@ -73,6 +73,7 @@ pub fn App() -> impl IntoView {
 
     provide_context(GpuMemory(RwSignal::new(None)));
     provide_context(super::shipped::ShippedRequests(RwSignal::new(0), RwSignal::new(None)));
+    provide_context(super::state::LastPicture(RwSignal::new(None)));
     let update = super::offline::UpdateReady(RwSignal::new(false));
     provide_context(update);
     super::offline::register(update);
@@ -89,7 +90,7 @@ pub fn App() -> impl IntoView {
         let probed = probed.and_then(|a| match a.is_software() && !super::backend_panel::prefers_webgpu() {
             // Software WebGPU is many times slower than the CPU backend: the CPU, saying why;
             // the switch still offers WebGPU (and remembers the choice).
-            true => Err(CpuReason::SoftwareAdapter(a.name())),
+            true => Err(CpuReason::SoftwareAdapter(a.software_name())),
             false => Ok(a),
         });
         if let Err(reason) = probed {

@@ -115,7 +115,8 @@ pub fn Explore1x1() -> impl IntoView {
         model.1.get();
         model.0.with_value(|m| m.is_some())
     };
-    let picture = RwSignal::new(None::<(Prepared, u8)>);
+    let picture = RwSignal::new(None::<Prepared>);
+    let drawing = expect_context::<super::state::LastPicture>().0;
     let layers = RwSignal::new(Vec::<(PointwiseAt, usize, usize)>::new());
     let layer = RwSignal::new(0usize);
     let painted = StoredValue::new_local(None::<Painted>);
@@ -151,7 +152,7 @@ pub fn Explore1x1() -> impl IntoView {
         if has_model() && picture.get_untracked().is_none() {
             spawn_local(async move {
                 match test_picture(Some(0)).await {
-                    Ok(p) => picture.set(Some(p)),
+                    Ok((p, _)) => picture.set(Some(p)),
                     Err(e) => {
                         data_error.set(Some(crate::i18n::train::data_error(lang.get_untracked(), &e)));
                         version.update(|v| *v += 1);
@@ -179,7 +180,7 @@ pub fn Explore1x1() -> impl IntoView {
         rerun.get();
         let choice = layer.get();
         let Some(trained) = model.0.get_value() else { return };
-        let Some((input, _)) = picture.get() else { return };
+        let Some(input) = picture.get() else { return };
         let list = explore::pointwise_layers(&trained.nin);
         stop_sweep();
         let Some(&(at, _, _)) = list.get(choice.min(list.len().saturating_sub(1))) else {
@@ -338,7 +339,7 @@ pub fn Explore1x1() -> impl IntoView {
     let another = move || {
         spawn_local(async move {
             match test_picture(None).await {
-                Ok(p) => picture.set(Some(p)),
+                Ok((p, _)) => picture.set(Some(p)),
                 Err(e) => data_error.set(Some(crate::i18n::train::data_error(lang.get_untracked(), &e))),
             }
         });
@@ -398,6 +399,8 @@ pub fn Explore1x1() -> impl IntoView {
                     </select>
                 </label>
                 <button type="button" data-testid="explore-1x1-another" disabled=move || !has_model() || busy.get() on:click=move |_| another()>{move || t().another_image}</button>
+                <button type="button" data-testid="explore-1x1-drawing" disabled=move || !has_model() || busy.get() || drawing.with(Option::is_none)
+                    title=move || t().use_drawing_hint on:click=move |_| if let Some(p) = drawing.get_untracked() { picture.set(Some(p)) }>{move || t().use_drawing}</button>
                 <button type="button" class="run" data-testid="explore-1x1-sweep" disabled=move || view_now().is_none()
                     on:click=move |_| if swept.get_untracked().is_some_and(|n| view_now().is_some_and(|v| n < v.height * v.width)) { stop_sweep() } else { sweep() }>
                     {move || if swept.get().is_some_and(|n| view_now().is_some_and(|v| n < v.height * v.width)) { t().stop } else { t().sweep }}
@@ -412,7 +415,7 @@ pub fn Explore1x1() -> impl IntoView {
             <Show when=move || view_now().is_some()>
                 <p class="note">{move || t().keys_1x1}</p>
                 <div class="explore-row">
-                    {move || picture.get().map(|(p, _)| view! { <Thumb pixels=p.pixels label=t().another_image.to_string() class="explore-picture"/> })}
+                    {move || picture.get().map(|p| view! { <Thumb pixels=p.pixels label=t().another_image.to_string() class="explore-picture"/> })}
                     <figure class="explore-atlas">
                         <figcaption>{move || format!("{} ({})", t().maps_in, view_now().map_or(0, |v| v.c_in))}</figcaption>
                         <canvas node_ref=canvas_in data-testid="explore-1x1-maps-in" role="img" aria-label=move || t().maps_in

@@ -83,7 +83,8 @@ pub fn ExploreGap() -> impl IntoView {
     let load = RwSignal::new(Load::Idle);
     let model = StoredValue::new_local(None::<(Nin, usize)>);
     let card = RwSignal::new(None::<(f64, u64)>);
-    let original = RwSignal::new(None::<(Prepared, u8)>);
+    let original = RwSignal::new(None::<(Prepared, Option<u8>)>);
+    let drawing = expect_context::<super::state::LastPicture>().0;
     let pixels = RwSignal::new(vec![0u8; SIDE * SIDE]);
     let cursor = RwSignal::new(None::<(usize, usize)>);
     let result = RwSignal::new(None::<Arc<ClassMapsView>>);
@@ -126,9 +127,9 @@ pub fn ExploreGap() -> impl IntoView {
     let new_picture = move |index: Option<usize>| {
         spawn_local(async move {
             match test_picture(index).await {
-                Ok(p) => {
-                    pixels.set(p.0.pixels.clone());
-                    original.set(Some(p));
+                Ok((p, label)) => {
+                    pixels.set(p.pixels.clone());
+                    original.set(Some((p, Some(label))));
                     compute();
                 }
                 Err(e) => error.set(Some(crate::i18n::train::data_error(lang.get_untracked(), &e))),
@@ -311,9 +312,10 @@ pub fn ExploreGap() -> impl IntoView {
                     }).collect_view()}
                 </figure>
             </div>
-            <p class="explore-prediction" data-testid="explore-gap-prediction" data-value=best.to_string()>
+            <p class="explore-prediction" data-testid="explore-gap-prediction" data-value=best.to_string()
+                data-truth=original.get().and_then(|(_, label)| label).map(|label| label.to_string()).unwrap_or_default()>
                 {tx::prediction(lang.get(), best, classes[best], r.probs[best])}
-                {original.get().map(|(_, label)| format!(" ({}: {})", lang.get().try_it().truth, classes[label as usize]))}
+                {original.get().and_then(|(_, label)| label).map(|label| format!(" ({}: {})", lang.get().try_it().truth, classes[label as usize]))}
             </p>
         })
     };
@@ -356,6 +358,12 @@ pub fn ExploreGap() -> impl IntoView {
                         <div class="cell-actions">
                             <button type="button" data-testid="explore-gap-restore" on:click=move |_| restore()>{move || t().restore}</button>
                             <button type="button" data-testid="explore-gap-another" on:click=move |_| new_picture(None)>{move || t().another_image}</button>
+                            <button type="button" data-testid="explore-gap-drawing" disabled=move || drawing.with(Option::is_none) title=move || t().use_drawing_hint
+                                on:click=move |_| if let Some(p) = drawing.get_untracked() {
+                                    pixels.set(p.pixels.clone());
+                                    original.set(Some((p, None)));
+                                    compute();
+                                }>{move || t().use_drawing}</button>
                         </div>
                         <p class="note">{move || t().keys_gap}</p>
                     </div>

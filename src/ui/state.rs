@@ -104,6 +104,11 @@ impl GpuMemory {
     }
 }
 
+/// The last picture "try it yourself" classified (a drawing, an upload or a test image, as the
+/// 28x28 input), which the explorables can look at too.
+#[derive(Clone, Copy)]
+pub struct LastPicture(pub RwSignal<Option<crate::data::sketch::Prepared>>);
+
 /// The trained (or loaded) model, shared with the "try it yourself" cell.
 #[derive(Clone, Copy)]
 pub struct TrainedModel(pub StoredValue<Option<Trained>, LocalStorage>, pub RwSignal<u32>);

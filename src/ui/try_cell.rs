@@ -103,6 +103,7 @@ pub fn TryCell() -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     let t = move || lang.get().try_it();
     let model = expect_context::<TrainedModel>();
+    let last_picture = expect_context::<super::state::LastPicture>().0;
     let super::shipped::ShippedRequests(shipped, shipped_error) = expect_context::<super::shipped::ShippedRequests>();
     let has_model = move || {
         model.1.get();
@@ -148,7 +149,10 @@ pub fn TryCell() -> impl IntoView {
         spawn_local(async move {
             // The model lives on the page's CPU backend (one image is quick there).
             match run_model(&nin, size, &input).await {
-                Ok((probs, maps)) => outcome.set(Some(Outcome { input, truth, probs, maps, size })),
+                Ok((probs, maps)) => {
+                    last_picture.set(Some(input.clone()));
+                    outcome.set(Some(Outcome { input, truth, probs, maps, size }));
+                }
                 Err(e) => error.set(Some(crate::i18n::train::train_error(lang, &e))),
             }
             busy.set(false);

@@ -124,6 +124,14 @@ async function journey(driver, engine) {
   seen.backend = await backend(driver);
   seen.reason = await js(driver, `return ${testid('backend-reason')}.textContent`);
   assert.ok(seen.reason.length > 20, seen.reason);
+  if (seen.backend === 'Cpu' && /software/.test(seen.reason)) {
+    // A software adapter (Firefox on lavapipe): the page chose the faster CPU and says why;
+    // WebGPU is one click away, and the journey takes it.
+    seen.softwareAdapter = true;
+    await click(driver, 'use-webgpu');
+    await until(driver, `${testid('backend-kind')}.dataset.kind === 'Some(WebGpu)' && ${testid('backend-kind')}.dataset.settled === 'true'`, 300_000, 'WebGPU on request');
+    seen.backend = 'WebGpu';
+  }
   if (seen.backend === 'WebGpu') {
     // A second WebGPU implementation compiling Burn's kernels: the book's table there too.
     await shapeSummary(driver, 600_000);

@@ -238,7 +238,7 @@ test('the share link carries the edited program into a fresh browser, and keeps 
     const { page, problems } = await openPage(browser, site.origin, site.url, undefined, clipboard);
     await backendKind(page);
     const book = await page.getByTestId('model-code').inputValue();
-    const edited = book.replace('nn.Dropout(0.5)', 'nn.Dropout(0.3)  # shared: less dropout, «ünïcode» 日本語');
+    const edited = book.replace('nn.Dropout(0.5),', 'nn.Dropout(0.3),  # shared: less dropout, «ünïcode» 日本語');
     await setCode(page, edited);
     await page.getByTestId('model-code-share').click();
     const field = page.getByTestId('model-code-link');
@@ -269,7 +269,7 @@ test('the share link carries the edited program into a fresh browser, and keeps 
 
     // The student types their own program, then opens the link again: the link's program is
     // loaded and theirs is kept; "Restore it" brings theirs back. A reload keeps theirs.
-    const mine = book.replace('nn.Dropout(0.5)', 'nn.Dropout(0.1)  # mine');
+    const mine = book.replace('nn.Dropout(0.5),', 'nn.Dropout(0.1),  # mine');
     await setCode(fresh.page, mine);
     await fresh.page.goto('about:blank');
     await fresh.page.goto(link);

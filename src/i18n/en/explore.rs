@@ -10,6 +10,8 @@ pub static EXPLORE: ExploreUi = ExploreUi {
     need_model: "This figure looks inside a trained NiN. Load the trained model (or train one below) first.",
     layer: "Layer",
     another_image: "Another test image",
+    use_drawing: "Use my picture",
+    use_drawing_hint: "The picture last classified in “try it yourself” (your drawing or upload)",
     sweep: "Sweep over every pixel",
     stop: "Stop",
     maps_in: "Maps entering the layer",

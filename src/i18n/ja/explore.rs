@@ -10,6 +10,8 @@ pub static EXPLORE: ExploreUi = ExploreUi {
     need_model: "この図は学習済みの NiN の内部を見せます。先に学習済みモデルを読み込んでください（または下で学習させてください）。",
     layer: "層",
     another_image: "別のテスト画像",
+    use_drawing: "自分の画像を使う",
+    use_drawing_hint: "「自分で試す」で最後に分類した画像（描いた絵やアップロードした画像）",
     sweep: "全ピクセルをスイープ",
     stop: "停止",
     maps_in: "層に入るマップ",
