@@ -62,6 +62,21 @@ test("the book's code prints the book's table; an exercise's edit gives the exer
     assert.deepEqual(await rows(page), BOOK_ROWS);
     assert.equal(await params(page), 1992166);
     assert.equal(await page.getByTestId('model-code-params').textContent(), '1,992,166');
+    // Run to the printed table, measured in the page (a figure for the README, not asserted):
+    // parse, the pure summary, the real forward pass of a 1x1x224x224 input, and the rendering.
+    const times = await page.evaluate(async () => {
+      const status = document.querySelector('[data-testid="model-code-status"]');
+      const out = [];
+      for (let i = 0; i < 5; i++) {
+        const n = Number(status.dataset.finished);
+        const t0 = performance.now();
+        document.querySelector('[data-testid="model-code-run"]').click();
+        while (Number(status.dataset.finished) <= n) await new Promise((r) => setTimeout(r, 1));
+        out.push(performance.now() - t0);
+      }
+      return out.sort((a, b) => a - b);
+    });
+    console.log(`model cell: Run to the printed table on the CPU, median ${times[2].toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[4].toFixed(0)})`);
 
     // Exercise 1: one 1x1 convolution per block, as the exercise cell builds it.
     const one = book.replace('        nn.LazyConv2d(out_channels, kernel_size=1), nn.ReLU(),\n        nn.LazyConv2d(out_channels, kernel_size=1), nn.ReLU())', '        nn.LazyConv2d(out_channels, kernel_size=1), nn.ReLU())');
