@@ -50,7 +50,9 @@ async function freePort() {
 async function session(driverPath, args, capabilities) {
   await access(driverPath);
   const port = await freePort();
-  const proc = spawn(driverPath, [...args(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own process group, so that stopping it also ends the browser it started (a crashed
+  // WebKit session once left MiniBrowser holding this pipe, and the test file never ended).
+  const proc = spawn(driverPath, [...args(port)], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let log = '';
   proc.stderr.on('data', (d) => (log += d));
   const server = `http://127.0.0.1:${port}`;
@@ -64,8 +66,11 @@ async function session(driverPath, args, capabilities) {
   }
   const driver = await new Builder().usingServer(server).withCapabilities(capabilities).build();
   const stop = async () => {
-    await driver.quit().catch(() => {});
-    proc.kill();
+    await Promise.race([driver.quit().catch(() => {}), new Promise((r) => setTimeout(r, 15_000))]);
+    try {
+      process.kill(-proc.pid, 'SIGKILL');
+    } catch {}
+    proc.stderr.destroy();
   };
   return { driver, stop };
 }
@@ -213,13 +218,23 @@ test('Firefox ESR (geckodriver): the core journey', { skip: SKIP && 'NIN_SKIP_EN
 
 test('WebKitGTK MiniBrowser (WebKitWebDriver): the core journey', { skip: SKIP && 'NIN_SKIP_ENGINES=1' }, async () => {
   assert.ok(process.env.DISPLAY, 'WebKitGTK needs a display: run under xvfb-run');
-  const { driver, stop } = await session(WEBKIT_DRIVER, (port) => [`--port=${port}`, '--host=127.0.0.1'], {
-    browserName: 'MiniBrowser',
-    'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] },
-  });
-  try {
-    await journey(driver, 'webkit');
-  } finally {
-    await stop();
+  // MiniBrowser's web process crashed once in about ten runs here, at a random point of the
+  // journey (WebDriver: "session deleted because of page crash or hang"; 2026-12-04, the same
+  // build then passed 3 of 3). Such a crash of the browser itself gets one fresh session; any
+  // failed check, page error or second crash fails the test.
+  for (let attempt = 1; ; attempt++) {
+    const { driver, stop } = await session(WEBKIT_DRIVER, (port) => [`--port=${port}`, '--host=127.0.0.1'], {
+      browserName: 'MiniBrowser',
+      'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] },
+    });
+    try {
+      await journey(driver, 'webkit');
+      return;
+    } catch (e) {
+      if (attempt > 1 || e?.name !== 'NoSuchSessionError') throw e;
+      console.log(`WebKitGTK: the browser crashed (${e.message}); one fresh session`);
+    } finally {
+      await stop();
+    }
   }
 });
