@@ -441,7 +441,7 @@ pub fn Explore1x1() -> impl IntoView {
                     <canvas node_ref=canvas_y class="mv-y" data-testid="explore-1x1-y" role="img" aria-label=move || t().vector_out
                         on:pointerdown=move |ev| point_row(canvas_y, &ev)></canvas>
                 </div>
-                <p class="note mv-legend">{move || format!("{} · {} · {}", t().vector_in, t().bias, t().vector_out)}</p>
+                <p class="note mv-legend">{move || format!("{} · {} · {} · {}", t().vector_in, t().weights, t().bias, t().vector_out)}</p>
                 <label class="explore-channel">
                     {move || t().output_channel}" "
                     <input type="number" min="1" data-testid="explore-1x1-channel" max=move || view_now().map_or(1, |v| v.c_out).to_string()
