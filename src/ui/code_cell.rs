@@ -6,7 +6,8 @@ use crate::content::highlight::{Token, highlight};
 use crate::content::source::{MODEL_SOURCE, region};
 use crate::i18n::{Lang, Ui};
 
-fn class(token: Token) -> &'static str {
+/// The CSS class of a highlighted token (shared with the model cell's Rust tab).
+pub(super) fn class(token: Token) -> &'static str {
     match token {
         Token::Plain => "",
         Token::Keyword => "tok-kw",

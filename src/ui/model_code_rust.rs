@@ -4,22 +4,11 @@
 
 use leptos::prelude::*;
 
+use super::code_cell::class;
 use super::model_code_share::{CodeTab, ModelCode};
-use crate::content::highlight::{Token, highlight};
+use crate::content::highlight::highlight;
 use crate::i18n::Lang;
 use crate::i18n::code::code_error;
-
-fn class(token: Token) -> &'static str {
-    match token {
-        Token::Plain => "",
-        Token::Keyword => "tok-kw",
-        Token::Type => "tok-ty",
-        Token::Str => "tok-str",
-        Token::Comment => "tok-com",
-        Token::Number => "tok-num",
-        Token::Macro => "tok-mac",
-    }
-}
 
 /// The generated code, and the program's error when the current text does not parse (the
 /// code is then the last version's, or none).
