@@ -15,10 +15,16 @@
 //    before the wasm has loaded and with JavaScript off; a small inline script shows the
 //    Japanese one before the first paint where the student reads Japanese; the loader shows
 //    the bytes of the page's module as they arrive.
+// 6. Release builds get a second page module with relaxed SIMD (scripts/relaxed_module.mjs);
+//    a small inline script in <head> picks one of the two with `WebAssembly.validate` (a student
+//    can force the first with localStorage `nin.simd` = "strict"), preloads it, and tells the
+//    module script and the CPU workers which (`window.__ninModule`); the service worker
+//    precaches the one its browser validates.
 import { createHash } from 'node:crypto';
 import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { RELAXED_PROBE, buildRelaxedModule } from './relaxed_module.mjs';
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) throw new Error('post_build.mjs runs as a trunk hook (TRUNK_STAGING_DIR is not set)');
@@ -97,16 +103,47 @@ if (!pageWasm) throw new Error('post_build.mjs: the page module (nin-companion-<
 const pageGz = gzipSync(await readFile(join(staging, pageWasm)), { level: 9 });
 await writeFile(join(staging, `${pageWasm}.gz`), pageGz);
 const pageUrl = `${publicUrl}${pageWasm}`;
-const init = `init({ module_or_path: '${pageUrl}' })`;
-if (!html.includes(init)) throw new Error(`post_build.mjs: trunk's loader no longer reads ${init}`);
-html = html.replace(init, `init({ module_or_path: __ninWasm('${pageUrl}.gz', '${sri(pageGz)}', '${pageUrl}') })`);
-html = html.replace(`import init, * as bindings from`, `${LOADER}\nimport init, * as bindings from`);
-// trunk's preload of the plain .wasm (with its integrity) becomes a preload of the .gz.
-const preload = new RegExp(`<link rel="preload" href="${pageUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*>`);
-if (!preload.test(html)) throw new Error('post_build.mjs: the page module preload link is missing');
-// No integrity on the preload: the loader's fetch has none where it checks the digest itself
-// (above), and a preload is only used by a request that matches it.
-html = html.replace(preload, `<link rel="preload" href="${pageUrl}.gz" crossorigin="anonymous" as="fetch" type="application/gzip">`);
+const pageGlue = `${publicUrl}${pageWasm.replace(/_bg\.wasm$/, '.js')}`;
+// 6. The relaxed-SIMD module, with the first module's wasm-opt arguments (www/index.html).
+const optParams = (await readFile(join('www', 'index.html'), 'utf8')).match(/data-bin="nin-companion"[^>]*data-wasm-opt-params="([^"]*)"/);
+if (!optParams) throw new Error('post_build.mjs: www/index.html has no wasm-opt arguments for the page module');
+const relaxed = process.env.TRUNK_PROFILE === 'release' && process.env.NIN_RELAXED !== '0' ? await buildRelaxedModule(staging, optParams[1].split(/\s+/).filter(Boolean)) : null;
+const modules = {
+  strict: { glue: pageGlue, gz: `${pageUrl}.gz`, sri: sri(pageGz), plain: pageUrl },
+  relaxed: relaxed && { glue: `${publicUrl}${relaxed.glue}`, gz: `${publicUrl}${relaxed.wasm}.gz`, sri: sri(relaxed.gz), plain: `${publicUrl}${relaxed.wasm}` },
+};
+const trunkLoader = `import init, * as bindings from '${pageGlue}';\nconst wasm = await init({ module_or_path: '${pageUrl}' });`;
+if (!html.includes(trunkLoader)) throw new Error(`post_build.mjs: trunk's loader is no longer\n${trunkLoader}`);
+html = html.replace(trunkLoader, () => `${LOADER}
+const __ninM = window.__ninModule;
+const bindings = await import(__ninM.glue);
+const init = bindings.default;
+const wasm = await init({ module_or_path: __ninWasm(__ninM.gz, __ninM.sri, __ninM.plain) });`);
+// trunk's preloads of the first module (its glue, its plain .wasm) go: the <head> script preloads
+// the chosen module's glue and .gz instead. No integrity on that preload: the loader's fetch has
+// none where it checks the digest itself (above), and a preload is only used by a request that
+// matches it.
+for (const url of [pageGlue, pageUrl]) {
+  const link = new RegExp(`<link rel="(?:module)?preload" href="${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*>\n?`);
+  if (!link.test(html)) throw new Error(`post_build.mjs: trunk's preload of ${url} is missing`);
+  html = html.replace(link, '');
+}
+const CHOOSE_MODULE = `(() => {
+  const modules = ${JSON.stringify(modules)};
+  let strict = false;
+  try { strict = JSON.parse(localStorage.getItem('nin.simd')) === 'strict'; } catch (e) {}
+  const relaxed = !!modules.relaxed && !strict && typeof WebAssembly === 'object' && WebAssembly.validate(new Uint8Array(${JSON.stringify(RELAXED_PROBE)}));
+  const m = relaxed ? modules.relaxed : modules.strict;
+  window.__ninModule = { ...m, relaxed };
+  const preload = (rel, href, as) => {
+    const l = document.createElement('link');
+    l.rel = rel; l.href = href; l.crossOrigin = 'anonymous';
+    if (as) { l.as = as; l.type = 'application/gzip'; }
+    document.head.append(l);
+  };
+  preload('modulepreload', m.glue);
+  if (typeof DecompressionStream === 'function') preload('preload', m.gz, 'fetch');
+})();`;
 
 // 2. The GPU module and the two worker scripts, content-hashed.
 const gpuWasm = await readFile(join(staging, 'nin-gpu_bg.wasm'));
@@ -130,7 +167,7 @@ await rm(join(staging, 'nin-gpu_loader.js'));
 const cpuWorker = await readFile(join(staging, 'worker.js'));
 const cpuName = `worker-${short(cpuWorker)}.js`;
 await rename(join(staging, 'worker.js'), join(staging, cpuName));
-const meta = `<meta name="nin-cpu-worker" content="${cpuName}" />\n    <meta name="nin-gpu-worker" content="${names.loader}" />`;
+const meta = `<meta name="nin-cpu-worker" content="${cpuName}" />\n    <meta name="nin-gpu-worker" content="${names.loader}" />\n    <script>${CHOOSE_MODULE}</script>`;
 html = html.replace('<base href=', `${meta}\n    <base href=`);
 if (!html.includes('nin-gpu-worker')) throw new Error('post_build.mjs: no <base> to put the worker names before');
 
@@ -145,7 +182,7 @@ html = html.replace('<body>', () => `<body>\n    ${staticPage}`);
 // third-party origin anywhere, workers and the service worker from this site. Leptos sets
 // style attributes (bar widths), hence 'unsafe-inline' for styles only.
 const inline = [...html.matchAll(/<script(?: type="module")?>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
-if (inline.length !== 2) throw new Error(`post_build.mjs: expected trunk's inline loader and the language pick, found ${inline.length} inline scripts`);
+if (inline.length !== 3) throw new Error(`post_build.mjs: expected the module pick, trunk's inline loader and the language pick, found ${inline.length} inline scripts`);
 const csp = [
   "default-src 'self'",
   `script-src 'self' 'wasm-unsafe-eval' ${inline.map((s) => `'sha256-${sha('sha256', s, 'base64')}'`).join(' ')}`,
@@ -165,21 +202,25 @@ await writeFile(join(staging, 'index.html'), html);
 // 3. The service worker: what it precaches (the app shell: everything the page needs to start
 // and run on the CPU), what it caches on first use (the GPU module: only where WebGPU runs;
 // the data shards: only those a run needs; the shipped model: when a student loads it), and
-// the version.
+// the version. Of the two page modules (6) it precaches the one its browser validates: the
+// lists `strict` and `relaxed` (glue + .gz) join the shell at install (www/sw.js).
 const all = await files(staging);
+const moduleFiles = (m) => (m ? [m.glue, m.gz].map((u) => `./${u.slice(publicUrl.length)}`) : []);
+const pageModules = { probe: RELAXED_PROBE, strict: moduleFiles(modules.strict), relaxed: moduleFiles(modules.relaxed) };
 const precache = all.filter((f) =>
   f !== 'sw.js' &&
   !f.endsWith('.nins.gz') &&
   !f.startsWith('models/') &&
   !f.startsWith('nin-gpu') &&
+  !f.startsWith('nin-companion') &&
   !(f.endsWith('.wasm') && all.includes(`${f}.gz`)));
 const versionHash = createHash('sha256');
 for (const f of all.filter((f) => !f.endsWith('.nins.gz') && f !== 'sw.js').sort()) versionHash.update(f).update(await readFile(join(staging, f)));
 const version = versionHash.digest('hex').slice(0, 16);
 const sw = await readFile(join(staging, 'sw.js'), 'utf8');
-if (!sw.includes('__PRECACHE__') || !sw.includes('__VERSION__')) throw new Error('post_build.mjs: sw.js lacks its placeholders');
+if (!sw.includes('__PRECACHE__') || !sw.includes('__VERSION__') || !sw.includes('__PAGE_MODULES__')) throw new Error('post_build.mjs: sw.js lacks its placeholders');
 const urls = precache.map((f) => (f === 'index.html' ? './' : `./${f.split('\\').join('/')}`));
-await writeFile(join(staging, 'sw.js'), sw.replace('__VERSION__', version).replace('__PRECACHE__', JSON.stringify(urls, null, 2)));
+await writeFile(join(staging, 'sw.js'), sw.replace('__VERSION__', version).replace('__PRECACHE__', JSON.stringify(urls, null, 2)).replace('__PAGE_MODULES__', JSON.stringify(pageModules)));
 
 const size = async (f) => (await stat(join(staging, f))).size;
-console.log(`post_build: version ${version}; page ${pageWasm} ${await size(pageWasm)} B -> ${pageGz.length} B gzipped; GPU module ${gpuWasm.length} B -> ${gpuGz.length} B; ${urls.length} files precached`);
+console.log(`post_build: version ${version}; page ${pageWasm} ${await size(pageWasm)} B -> ${pageGz.length} B gzipped; ${relaxed ? `relaxed-SIMD page module ${relaxed.size} B -> ${relaxed.gz.length} B gzipped; ` : ''}GPU module ${gpuWasm.length} B -> ${gpuGz.length} B; ${urls.length} files precached`);

@@ -9,11 +9,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" --test
 
 step "native tests (cargo test), with the wasm release build compiling beside them"
 # Two independent compiles of Burn (native, wasm32) share the 2 cores better than in turn.
-# The same two builds trunk makes next (the page's module; the GPU module with `gpu`), so its
-# own cargo calls find them done.
+# The same three builds trunk makes next (the page's module; the GPU module with `gpu`; the
+# page's relaxed-SIMD module, scripts/relaxed_module.mjs), so its own cargo calls find them done.
 WASM_LOG="$NIN_CACHE/wasm-build.log"
 ( cargo build --locked --release --target wasm32-unknown-unknown --bin nin-companion &&
-  cargo build --locked --release --target wasm32-unknown-unknown --features gpu --bin nin-gpu ) >"$WASM_LOG" 2>&1 &
+  cargo build --locked --release --target wasm32-unknown-unknown --features gpu --bin nin-gpu &&
+  node scripts/relaxed_module.mjs cargo ) >"$WASM_LOG" 2>&1 &
 wasm_build=$!
 cargo test --locked --workspace
 wait "$wasm_build" || { tail -n 50 "$WASM_LOG"; exit 1; }

@@ -26,11 +26,21 @@
 //   fails, deletes the entry from "nin-data" and fetches it once more (src/ui/fetch.rs).
 const VERSION = '__VERSION__';
 const PRECACHE = __PRECACHE__;
+// The page's two modules (strict SIMD, relaxed SIMD: scripts/relaxed_module.mjs), each its glue
+// and .gz: the shell holds the one this browser runs, as the page picks it (the same probe).
+const PAGE_MODULES = __PAGE_MODULES__;
+const relaxedSimd = () => {
+  try {
+    return PAGE_MODULES.relaxed.length > 0 && WebAssembly.validate(new Uint8Array(PAGE_MODULES.probe));
+  } catch (e) {
+    return false;
+  }
+};
 const SHELL = `nin-shell-${VERSION}`;
 const DATA = 'nin-data';
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: 'reload' })))));
+  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll([...PRECACHE, ...(relaxedSimd() ? PAGE_MODULES.relaxed : PAGE_MODULES.strict)].map((url) => new Request(url, { cache: 'reload' })))));
 });
 
 self.addEventListener('activate', (event) => {

@@ -18,10 +18,11 @@ use super::{Buffers, CPU_SCRIPT, FromEngine, FromRun, FromWorker, GPU_SCRIPT, To
 use crate::engine::BackendKind;
 
 #[wasm_bindgen(inline_js = r#"
-// The URL of this page's wasm-bindgen glue: trunk preloads it as `nin-companion-<hash>.js`.
+// The URL of this page's wasm-bindgen glue: of the two modules (strict or relaxed SIMD), the
+// one index.html's loader picked (scripts/post_build.mjs sets `window.__ninModule`).
 export function glue_url() {
-  const links = [...document.querySelectorAll('link[rel="modulepreload"]')].map((l) => l.href);
-  return links.find((h) => /\/nin-companion-[0-9a-f]+\.js$/.test(new URL(h).pathname)) ?? '';
+  const glue = window.__ninModule?.glue;
+  return glue ? new URL(glue, document.baseURI).href : '';
 }
 // A worker script's content-hashed name, which scripts/post_build.mjs puts in a <meta> tag.
 export function worker_script(name, fallback) {

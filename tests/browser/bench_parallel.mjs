@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { SITE_DIR, withCpuPage, fillTraining } from './harness.mjs';
+import { SITE_DIR, withCpuPage, fillTraining, STRICT_SIMD } from './harness.mjs';
 
 const run = promisify(execFile);
 const OUT = resolve(process.env.BENCH_OUT ?? '../../bench-results/parallel.json');
@@ -80,6 +80,10 @@ const result = { date: new Date().toISOString(), steps: STEPS, page: {} };
 if (SPEED) {
   result.page.workers_1 = await withCpuPage(SITE_DIR, 0, (p) => speed(p, 1));
   result.page.workers_2 = await withCpuPage(SITE_DIR, 0, (p) => speed(p, 2));
+  // The same site's first module (strict SIMD: what a browser without relaxed SIMD runs).
+  result.page.workers_1_strict_simd = await withCpuPage(SITE_DIR, 0, (p) => speed(p, 1), { init: STRICT_SIMD });
+  result.page.workers_2_strict_simd = await withCpuPage(SITE_DIR, 0, (p) => speed(p, 2), { init: STRICT_SIMD });
+  result.page.module = await withCpuPage(SITE_DIR, 0, (p) => p.evaluate(() => (window.__ninModule.relaxed ? 'relaxed SIMD' : 'strict SIMD')));
   result.page.workers_4_faked = await withCpuPage(SITE_DIR, 4, (p) => speed(p, 0));
   if (BEFORE) result.page.before_main = await withCpuPage(BEFORE, 0, (p) => speed(p, 0));
   result.tfjs_wasm_tuned_2_threads = await tfjs();
@@ -94,6 +98,8 @@ const base = (result.page.before_main ?? result.page.workers_1)?.images_per_s;
 const tf = result.tfjs_wasm_tuned_2_threads?.imgs_per_s;
 result.ratios = {
   workers_2_over_single: r(result.page.workers_2?.images_per_s, base),
+  relaxed_over_strict_1_worker: r(result.page.workers_1?.images_per_s, result.page.workers_1_strict_simd?.images_per_s),
+  relaxed_over_strict_2_workers: r(result.page.workers_2?.images_per_s, result.page.workers_2_strict_simd?.images_per_s),
   workers_4_faked_over_single: r(result.page.workers_4_faked?.images_per_s, base),
   workers_2_over_tfjs_tuned_2_threads: r(result.page.workers_2?.images_per_s, tf),
   single_over_tfjs_tuned_2_threads: r(base, tf),

@@ -119,6 +119,10 @@ async function launchChromium({ webgpu }) {
  */
 export const NO_SW = { serviceWorkers: 'block' };
 
+/** An init script that makes the page load its first module (strict SIMD) where the browser
+ * has relaxed SIMD, as a browser without it does (scripts/post_build.mjs, "6."). */
+export const STRICT_SIMD = "localStorage.setItem('nin.simd', JSON.stringify('strict'));";
+
 /**
  * Opens a page that records page errors, console errors and foreign requests. `options`: more
  * of the page's context options (a phone: deviceScaleFactor, isMobile, hasTouch).
@@ -299,14 +303,16 @@ export async function traceMainThread(page) {
 
 /**
  * For the benchmarks: `act(page)` on the site in `dir` in headless Chromium without WebGPU (no
- * service worker), checked to be on the CPU backend; `cores` fakes navigator.hardwareConcurrency.
+ * service worker), checked to be on the CPU backend; `cores` fakes navigator.hardwareConcurrency;
+ * `init`: one more init script (e.g. STRICT_SIMD).
  */
-export async function withCpuPage(dir, cores, act) {
+export async function withCpuPage(dir, cores, act, { init } = {}) {
   const site = await startServer({ dir });
   const browser = await launch({ webgpu: false });
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
     if (cores) await context.addInitScript(`Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => ${cores} });`);
+    if (init) await context.addInitScript(init);
     const page = await context.newPage();
     await page.goto(site.url);
     if ((await backendKind(page)) !== 'Cpu') throw new Error('not on the CPU backend');

@@ -59,6 +59,14 @@ test('one module, only the shards a run needs, then offline: reload, shape summa
     // The first visit fetched one .wasm (gzipped), and no GPU module: this browser has no adapter.
     assert.equal(requests.filter((p) => p.endsWith('.wasm.gz') || p.endsWith('.wasm')).length, 1, requests.join('\n'));
     assert.deepEqual(requests.filter((p) => p.includes('nin-gpu')), []);
+    // Of the page's two modules, Chromium runs the relaxed-SIMD one, and the service worker
+    // keeps that one (its glue and .gz) and not the other.
+    assert.ok(requests.some((p) => /\/nin-companion-relaxed-[0-9a-f]{16}_bg\.wasm\.gz$/.test(p)), requests.join('\n'));
+    const shell = await page.evaluate(async () => {
+      const name = (await caches.keys()).find((n) => n.startsWith('nin-shell-'));
+      return (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname.split('/').at(-1)).filter((n) => n.startsWith('nin-companion'));
+    });
+    assert.deepEqual(shell.map((n) => n.replace(/[0-9a-f]{16}/, 'H')).sort(), ['nin-companion-relaxed-H.js', 'nin-companion-relaxed-H_bg.wasm.gz']);
 
     // What the presets would download, before any run: the CPU preset's 4,140 training-file
     // images are two shards and its 1,000 test images one (3.3 MB); the short GPU preset's

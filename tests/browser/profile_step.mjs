@@ -4,25 +4,29 @@
 // steps (from step FROM to step TO), then prints self time per function and per kernel family.
 //
 // The site's module has no function names (wasm-opt drops them); with NAMED_WASM=<the
-// wasm-bindgen output of the same build, e.g. $CARGO_TARGET_DIR/wasm-bindgen/release/
-// nin-companion_bg.wasm> the profile runs on a copy of the site with that module swapped in
-// (its SRI updated, the CSP meta dropped: this copy is for profiling only).
+// wasm-bindgen output of the same build> the profile runs on a copy of the site with that module
+// swapped in (its SRI updated, the CSP meta dropped: this copy is for profiling only). Chromium
+// runs the relaxed-SIMD module (NAMED_WASM=$CARGO_TARGET_DIR/relaxed-simd/bindgen/
+// nin-companion-relaxed_bg.wasm); PROFILE_MODULE=strict profiles the first one instead
+// (NAMED_WASM=$CARGO_TARGET_DIR/wasm-bindgen/release/nin-companion_bg.wasm).
 //   SITE_DIR=… BASE_PATH=/nin/ NAMED_WASM=… xvfb-run -a node profile_step.mjs [out.json]
 import { cp, readFile, readdir, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SITE_DIR, withCpuPage, fillTraining } from './harness.mjs';
+import { SITE_DIR, withCpuPage, fillTraining, STRICT_SIMD } from './harness.mjs';
 
 const FROM = Number(process.env.PROFILE_FROM ?? 4);
 const TO = Number(process.env.PROFILE_TO ?? 14);
+const STRICT = process.env.PROFILE_MODULE === 'strict';
+const MODULE = STRICT ? /^nin-companion-[0-9a-f]+_bg\.wasm$/ : /^nin-companion-relaxed-[0-9a-f]+_bg\.wasm$/;
 
 /** A copy of the site whose page module is `named` (same build, names kept). */
 async function namedSite(named) {
   const dir = await mkdtemp(join(tmpdir(), 'nin-profile-'));
   await cp(SITE_DIR, dir, { recursive: true });
-  const wasm = (await readdir(dir)).find((f) => /^nin-companion-[0-9a-f]+_bg\.wasm$/.test(f));
+  const wasm = (await readdir(dir)).find((f) => MODULE.test(f));
   const sri = (b) => `sha384-${createHash('sha384').update(b).digest('base64')}`;
   const oldGz = await readFile(join(dir, `${wasm}.gz`));
   const bytes = await readFile(named);
@@ -115,7 +119,7 @@ const named = process.env.NAMED_WASM;
 const dir = named ? await namedSite(named) : SITE_DIR;
 let traced;
 try {
-  traced = await withCpuPage(dir, 0, traceSteps);
+  traced = await withCpuPage(dir, 0, traceSteps, STRICT ? { init: STRICT_SIMD } : {});
 } finally {
   if (named) await rm(dir, { recursive: true, force: true });
 }
