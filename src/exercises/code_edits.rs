@@ -12,8 +12,9 @@ const GAP_HEAD: &str =
     "            nin_block(num_classes, kernel_size=3, strides=1, padding=1),\n            nn.AdaptiveAvgPool2d((1, 1)),\n            nn.Flatten())";
 
 /// The book's code with `exercise`'s variant `key` written in, where the model cell can hold it
-/// (`None` for the book's own model and for exercise 5's widths, which the exercise cell builds
-/// from its config). Exercise 6's nets are written out from their VGG layouts ([`family_code`]).
+/// (`None` for the book's own model). Exercise 5's last block is written out as an
+/// `nn.Sequential`, since `nin_block` makes every 1x1 layer as wide as the first convolution.
+/// Exercise 6's nets are written out from their VGG layouts ([`family_code`]).
 pub fn edited_code(exercise: Exercise, key: &str) -> Option<String> {
     let book = nin_code::BOOK_CODE;
     let code = match (exercise, key) {
@@ -32,6 +33,11 @@ pub fn edited_code(exercise: Exercise, key: &str) -> Option<String> {
         (Exercise::Head, "fc_no_last_block") => book.replacen(
             GAP_HEAD,
             "            nn.Flatten(), nn.LazyLinear(num_classes))  # no last block: a fully connected head on 384 x 5 x 5",
+            1,
+        ),
+        (Exercise::Reduction, "gradual") => book.replacen(
+            GAP_HEAD,
+            "            nn.Sequential(  # the last block narrows gradually: 384 -> 128 -> 32 -> 10 channels\n                nn.LazyConv2d(128, kernel_size=3, padding=1), nn.ReLU(),\n                nn.LazyConv2d(32, kernel_size=1), nn.ReLU(),\n                nn.LazyConv2d(num_classes, kernel_size=1), nn.ReLU()),\n            nn.AdaptiveAvgPool2d((1, 1)),\n            nn.Flatten())",
             1,
         ),
         (Exercise::Family, "nin11") => family_code(11, &VGG11, Family::Nin),
@@ -133,7 +139,7 @@ mod tests {
                 edited += 1;
             }
         }
-        assert_eq!(edited, 5, "mlp1, mlp3, kernel3 and the two FC heads");
+        assert_eq!(edited, 6, "mlp1, mlp3, kernel3, the two FC heads and the gradual last block");
         assert_eq!(edited_code(Exercise::MlpDepth, "book"), None);
         assert_eq!(edited_code(Exercise::Family, "book"), None);
     }

@@ -190,9 +190,9 @@ test("an exercise's change opens in the editor, and runs to the exercise's own c
     const { page, problems } = await openPage(browser, site.origin, site.url);
     await backendKind(page);
     // Exercises 1-3 open their cells once their predictions are skipped (issue 27).
-    for (const id of ['ex1', 'ex2', 'ex3']) await page.getByTestId(`${id}-predict-skip`).click();
-    for (const id of ['ex1', 'ex2', 'ex3']) await reveal(page, id);
-    for (const key of ['mlp1', 'mlp3', 'kernel3', 'fc_last_block', 'fc_no_last_block']) {
+    for (const id of ['ex1', 'ex2', 'ex3', 'ex5']) await page.getByTestId(`${id}-predict-skip`).click();
+    for (const id of ['ex1', 'ex2', 'ex3', 'ex5']) await reveal(page, id);
+    for (const key of ['mlp1', 'mlp3', 'kernel3', 'fc_last_block', 'fc_no_last_block', 'gradual']) {
       const open = page.locator(`[data-testid="open-in-editor"][data-key="${key}"]`).first();
       await open.click();
       assert.ok(await page.getByTestId('model-code').evaluate((e) => e === document.activeElement), 'the editor has focus');
@@ -201,7 +201,7 @@ test("an exercise's change opens in the editor, and runs to the exercise's own c
       const expected = Number(await page.locator(`[data-testid="variant-row"][data-key="${key}"]`).first().getAttribute('data-params'));
       assert.equal(await params(page), expected, key);
     }
-    assert.equal(await page.locator('[data-testid="open-in-editor"]').count(), 11, 'exercises 1-3 and 6 offer their changes');
+    assert.equal(await page.locator('[data-testid="open-in-editor"]').count(), 12, 'exercises 1-3, 5 and 6 offer their changes');
     // Only the first replaced the student's code (the book's was there): nothing else is kept.
     assert.equal(await page.getByTestId('model-code-kept').count(), 0);
     assert.deepEqual(problems, []);
