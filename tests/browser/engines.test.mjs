@@ -127,6 +127,8 @@ async function journey(driver, engine) {
   await driver.get(site.url);
   const seen = { engine, ua: await js(driver, 'return navigator.userAgent') };
   seen.backend = await backend(driver);
+  // Which page module the engine took (relaxed SIMD where WebAssembly.validate says it has it).
+  seen.module = await js(driver, 'return window.__ninModule.relaxed ? "relaxed SIMD" : "strict SIMD"');
   seen.reason = await js(driver, `return ${testid('backend-reason')}.textContent`);
   assert.ok(seen.reason.length > 20, seen.reason);
   if (seen.backend === 'Cpu' && /software/.test(seen.reason)) {
