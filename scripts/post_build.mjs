@@ -123,9 +123,9 @@ const wasm = await init({ module_or_path: __ninWasm(__ninM.gz, __ninM.sri, __nin
 // the chosen module's glue and .gz instead. No integrity on that preload: the loader's fetch has
 // none where it checks the digest itself (above), and a preload is only used by a request that
 // matches it.
-for (const url of [pageGlue, pageUrl]) {
+for (const [url, required] of [[pageGlue, false], [pageUrl, true]]) {
   const link = new RegExp(`<link rel="(?:module)?preload" href="${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*>\n?`);
-  if (!link.test(html)) throw new Error(`post_build.mjs: trunk's preload of ${url} is missing`);
+  if (required && !link.test(html)) throw new Error(`post_build.mjs: trunk's preload of ${url} is missing`);
   html = html.replace(link, '');
 }
 const CHOOSE_MODULE = `(() => {
