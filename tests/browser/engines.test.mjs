@@ -11,16 +11,12 @@
 // installs the drivers and runs them under xvfb-run.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { access, mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { Builder } from 'selenium-webdriver';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { startServer, BOOK_SHAPES_224 } from './harness.mjs';
+import { session, firefoxSession, WEBKIT_DRIVER } from './webdriver.mjs';
 
 const SKIP = process.env.NIN_SKIP_ENGINES === '1';
 const SHOTS = process.env.SCREENSHOT_DIR;
-const GECKODRIVER = process.env.GECKODRIVER ?? `${process.env.HOME}/.cargo/bin/geckodriver`;
-const WEBKIT_DRIVER = process.env.WEBKIT_DRIVER ?? '/usr/bin/WebKitWebDriver';
 const MINIBROWSER = process.env.MINIBROWSER ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 
 /** Records errors, unhandled rejections and console.error calls in `window.__ninProblems`. */
@@ -37,43 +33,6 @@ before(async () => {
   site = await startServer({ headScript: RECORD_ERRORS });
 });
 after(() => site.server.close());
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address();
-  await new Promise((ok) => server.close(ok));
-  return port;
-}
-
-/** Starts a WebDriver server and a session on it; returns the driver and a stop function. */
-async function session(driverPath, args, capabilities) {
-  await access(driverPath);
-  const port = await freePort();
-  // Its own process group, so that stopping it also ends the browser it started (a crashed
-  // WebKit session once left MiniBrowser holding this pipe, and the test file never ended).
-  const proc = spawn(driverPath, [...args(port)], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-  let log = '';
-  proc.stderr.on('data', (d) => (log += d));
-  const server = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      const r = await fetch(`${server}/status`);
-      if (r.ok) break;
-    } catch {}
-    if (i > 100) throw new Error(`${driverPath} did not start: ${log}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const driver = await new Builder().usingServer(server).withCapabilities(capabilities).build();
-  const stop = async () => {
-    await Promise.race([driver.quit().catch(() => {}), new Promise((r) => setTimeout(r, 15_000))]);
-    try {
-      process.kill(-proc.pid, 'SIGKILL');
-    } catch {}
-    proc.stderr.destroy();
-  };
-  return { driver, stop };
-}
 
 const js = (driver, body, ...args) => driver.executeScript(body, ...args);
 const testid = (id) => `document.querySelector('[data-testid="${id}"]')`;
@@ -195,22 +154,7 @@ async function journey(driver, engine) {
 }
 
 test('Firefox ESR (geckodriver): the core journey', { skip: SKIP && 'NIN_SKIP_ENGINES=1' }, async () => {
-  const { driver, stop } = await session(GECKODRIVER, (port) => ['--port', String(port), '--host', '127.0.0.1'], {
-    browserName: 'firefox',
-    'moz:firefoxOptions': {
-      binary: process.env.FIREFOX ?? '/usr/bin/firefox-esr',
-      args: ['-headless'],
-      prefs: {
-        // WebGPU is off by default on Linux; Mesa's software Vulkan (lavapipe) gives an adapter.
-        'dom.webgpu.enabled': true,
-        'dom.webgpu.workers.enabled': true,
-        'gfx.webgpu.ignore-blocklist': true,
-        'browser.shell.checkDefaultBrowser': false,
-        'datareporting.policy.dataSubmissionEnabled': false,
-        'app.update.enabled': false,
-      },
-    },
-  });
+  const { driver, stop } = await firefoxSession();
   try {
     await journey(driver, 'firefox');
   } finally {
