@@ -45,6 +45,12 @@ pub async fn code_summary(backend: &ActiveBackend, source: &str) -> Result<CodeR
     }
 }
 
+/// The program's pure check and the table its shape arithmetic predicts: what the code cell
+/// prints at once, before [`code_summary`] confirms it.
+pub fn planned_code_report(source: &str) -> Result<CodeReport, nin_code::CodeError> {
+    crate::engine::code_summary::planned_report(source)
+}
+
 /// The program's pure check, its config for the training cell when it is NiN-shaped.
 pub fn code_config(source: &str) -> Result<Result<NinConfig, NotTrainable>, nin_code::CodeError> {
     let (net, _) = crate::engine::code_summary::analyze(source)?;

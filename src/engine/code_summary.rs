@@ -30,9 +30,11 @@ pub struct CodeReport {
     /// Whether the program had a `layer_summary` call (else the book's input was used).
     pub summary_call: bool,
     pub rows: Vec<CodeRow>,
-    /// Parameters counted from the built module's tensors (equal to the pure count).
+    /// Parameters: the pure count in a planned report, else counted from the built module's
+    /// tensors (and equal to the pure count).
     pub params: u64,
-    pub forward_ms: f64,
+    /// The forward pass's time; `None` for a planned report (the arithmetic only, no tensor).
+    pub forward_ms: Option<f64>,
 }
 
 /// Why a run of the code cell failed.
@@ -91,6 +93,14 @@ pub fn analyze(source: &str) -> Result<(nin_code::Net, Summary), CodeError> {
     nin_code::analyze(source)
 }
 
+/// The report the shape arithmetic predicts for `source` (pure, no tensor): what the cell prints
+/// at once, while [`run_code_summary`] confirms every row with a real forward pass.
+pub fn planned_report(source: &str) -> Result<CodeReport, CodeError> {
+    let (net, summary) = analyze(source)?;
+    let rows = summary.rows.iter().map(|r| CodeRow { name: r.name.to_string(), shape: r.output.clone(), params: r.params, line: r.span.line }).collect();
+    Ok(CodeReport { input: summary.input, model: net.model, summary_call: net.summary_call.is_some(), rows, params: summary.total_params, forward_ms: None })
+}
+
 /// Runs the program's summary on `device`: checks the program and the largest tensor against
 /// `buffer_limit_bytes` first (nothing is allocated for a bad program or a net too large),
 /// builds the net, runs one forward pass of a random input, and compares every row's shape
@@ -121,7 +131,7 @@ pub async fn run_code_summary(device: &Device, source: &str, buffer_limit_bytes:
         }
         rows.push(CodeRow { name: row.name.to_string(), shape, params: row.params, line: row.span.line });
     }
-    Ok(CodeReport { input: summary.input, model: net.model, summary_call: net.summary_call.is_some(), rows, params, forward_ms })
+    Ok(CodeReport { input: summary.input, model: net.model, summary_call: net.summary_call.is_some(), rows, params, forward_ms: Some(forward_ms) })
 }
 
 #[cfg(test)]
@@ -151,6 +161,11 @@ mod tests {
         );
         assert_eq!(report.params, 1_992_166);
         assert_eq!((report.model.as_str(), report.summary_call, report.input), ("NiN", true, [1, 1, 224, 224]));
+        // What the cell prints before the forward pass is the same table, only not yet timed.
+        let planned = planned_report(nin_code::BOOK_CODE).unwrap();
+        assert_eq!(planned.forward_ms, None);
+        assert!(report.forward_ms.is_some_and(|ms| ms > 0.0));
+        assert_eq!(CodeReport { forward_ms: None, ..report }, planned);
     }
 
     #[test]

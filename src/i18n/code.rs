@@ -29,6 +29,10 @@ pub struct CodeUi {
     pub open_in_editor: &'static str,
     pub on_gpu: &'static str,
     pub on_cpu: &'static str,
+    /// After the parameters while the forward pass checks the arithmetic's table.
+    pub checking: &'static str,
+    /// Before where and how long, once it has.
+    pub checked: &'static str,
     /// The tabs: the PyTorch editor and the generated Burn code.
     pub tabs_label: &'static str,
     pub tab_pytorch: &'static str,

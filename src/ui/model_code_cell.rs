@@ -26,7 +26,9 @@ pub use super::model_code_share::ModelCode;
 #[derive(Clone, PartialEq)]
 enum Outcome {
     Idle,
-    Running,
+    /// The arithmetic's table, printed at once; the forward pass that checks it is under way.
+    Checking(CodeReport, BackendKind),
+    /// Every row confirmed by the forward pass (the report's shapes are the measured ones).
     Done(CodeReport, BackendKind),
     /// The program's own error (re-derived from the text for the message in either language).
     Program(nin_code::CodeError),
@@ -49,20 +51,30 @@ pub fn ModelCodeCell() -> impl IntoView {
         trained_note.set(None);
     };
     let ready = move || matches!(backends.active.get(), BackendState::Ready(_));
-    let running = move || outcome.get() == Outcome::Running;
+    let running = move || matches!(outcome.get(), Outcome::Checking(..));
+    // Which Run printed the table on screen (a test times Run to the printed table by it).
+    let started = RwSignal::new(0u32);
 
     let run = move || {
         let BackendState::Ready(backend) = backends.active.get_untracked() else { return };
-        let source = code.get_untracked();
-        // The program first, on the page: a bad one never reaches a worker.
-        if let Err(e) = nin_code::analyze(&source) {
-            outcome.set(Outcome::Program(e));
-            finished.update(|n| *n += 1);
+        if matches!(outcome.get_untracked(), Outcome::Checking(..)) {
             return;
         }
-        outcome.set(Outcome::Running);
+        let source = code.get_untracked();
+        // The program first, on the page: a bad one never reaches a worker. A good one's table,
+        // from the shape arithmetic, is printed at once; the forward pass then checks each row.
+        match crate::client::planned_code_report(&source) {
+            Err(e) => {
+                outcome.set(Outcome::Program(e));
+                finished.update(|n| *n += 1);
+                return;
+            }
+            Ok(planned) => outcome.set(Outcome::Checking(planned, backend.kind)),
+        }
+        started.update(|n| *n += 1);
         spawn_local(async move {
-            TimeoutFuture::new(0).await;
+            // The CPU's forward pass holds the page's thread: let the table reach the screen first.
+            after_paint().await;
             let result = crate::client::code_summary(&backend, &source).await;
             if let Err(CodeRunError::Worker(what)) = &result {
                 backends.webgpu_failed(crate::client::CpuReason::WorkerCrashed(what.clone()));
@@ -107,7 +119,7 @@ pub fn ModelCodeCell() -> impl IntoView {
             <div class="cell-head">
                 <span class="cell-title">{move || t().title}</span>
                 <span class="cell-status" data-testid="model-code-status" data-finished=move || finished.get()
-                    data-status=move || match outcome.get() { Outcome::Idle => "idle", Outcome::Running => "running", Outcome::Done(..) => "done", _ => "error" }>
+                    data-status=move || match outcome.get() { Outcome::Idle => "idle", Outcome::Checking(..) => "running", Outcome::Done(..) => "done", _ => "error" }>
                     {move || running().then(|| t().running)}
                 </span>
                 <LastRan done=finished.into()/>
@@ -176,9 +188,20 @@ pub fn ModelCodeCell() -> impl IntoView {
                 Ok(()) => view! { <p class="note" role="status" data-testid="model-code-sent">{t().sent_to_training}</p> }.into_any(),
                 Err(why) => view! { <p class="error" role="status" data-testid="model-code-not-trainable">{why}</p> }.into_any(),
             })}
-            <div class="cell-output" aria-live="polite">{move || output(lang.get(), outcome.get())}</div>
+            <div class="cell-output" aria-live="polite">{move || output(lang.get(), outcome.get(), started.get())}</div>
         </div>
     }
+}
+
+/// Resolves once the browser has painted what is on screen now: a frame's callback runs just
+/// before that frame's paint, and a timer set there fires after it.
+async fn after_paint() {
+    let (painted, frame) = futures::channel::oneshot::channel();
+    request_animation_frame(move || {
+        let _ = painted.send(());
+    });
+    let _ = frame.await;
+    TimeoutFuture::new(0).await;
 }
 
 /// Moves the focus to a tab's button (the arrow keys' part of the tabs pattern).
@@ -190,11 +213,12 @@ fn focus_tab(which: CodeTab) {
     }
 }
 
-/// The summary table, or the error with its place and the supported layers.
-fn output(lang: Lang, outcome: Outcome) -> AnyView {
+/// The summary table (the arithmetic's while the forward pass checks it, then the measured
+/// one), or the error with its place and the supported layers.
+fn output(lang: Lang, outcome: Outcome, run: u32) -> AnyView {
     let t = lang.code_cell();
     match outcome {
-        Outcome::Idle | Outcome::Running => ().into_any(),
+        Outcome::Idle => ().into_any(),
         Outcome::Program(e) => {
             let supported = matches!(e.kind, nin_code::ErrorKind::UnknownLayer(_)).then(|| {
                 view! { <p class="note">{t.supported}" "<code>{nin_code::SUPPORTED_LAYERS.iter().map(|l| format!("nn.{l}")).collect::<Vec<_>>().join(", ")}</code></p> }
@@ -208,18 +232,23 @@ fn output(lang: Lang, outcome: Outcome) -> AnyView {
             .into_any()
         }
         Outcome::Failed(e) => view! { <p class="error" id="model-code-error" data-testid="model-code-error">{e.to_string()}</p> }.into_any(),
-        Outcome::Done(report, backend) => {
+        Outcome::Checking(report, backend) | Outcome::Done(report, backend) => {
             let on = if backend == BackendKind::WebGpu { t.on_gpu } else { t.on_cpu };
+            let checked = report.forward_ms.is_some();
+            let how = match report.forward_ms {
+                Some(ms) => format!(" · {}: {on} ({})", t.checked, format::millis(ms)),
+                None => format!(" · {}", t.checking),
+            };
             let default_input = (!report.summary_call).then(|| view! { <p class="note" data-testid="model-code-default-input">{t.default_input}</p> });
             view! {
                 <div class="table-scroll" tabindex="0" role="region" aria-label=t.title>
-                    <table class="summary model-code-summary">
+                    <table class="summary model-code-summary" data-testid="model-code-table" data-run=run data-checked=checked.to_string() aria-busy=(!checked).to_string()>
                         <thead><tr><th scope="col">{t.col_layer}</th><th scope="col">{t.col_shape}</th><th scope="col">{t.params}</th><th scope="col">{t.col_line}</th></tr></thead>
                         <tbody>
                             {report.rows.iter().map(|r| view! {
                                 <tr data-testid="model-code-out" data-name=r.name.clone() data-shape=nin_code::format_shape(&r.shape)>
                                     <td>{r.name.clone()}</td>
-                                    <td class="num">{nin_code::format_shape(&r.shape)}</td>
+                                    <td class="num" class:pending=!checked>{nin_code::format_shape(&r.shape)}{checked.then_some(" ✓")}</td>
                                     <td class="num">{format::grouped(r.params)}</td>
                                     <td class="num">{r.line}</td>
                                 </tr>
@@ -228,7 +257,7 @@ fn output(lang: Lang, outcome: Outcome) -> AnyView {
                     </table>
                 </div>
                 <p>{t.params}": "<strong data-testid="model-code-params" data-value=report.params>{format::grouped(report.params)}</strong>
-                    {format!(" · {} ({})", on, format::millis(report.forward_ms))}</p>
+                    <span data-testid="model-code-check">{how}</span></p>
                 {default_input}
             }
             .into_any()

@@ -165,6 +165,8 @@ pub static CODE: super::super::code::CodeUi = super::super::code::CodeUi {
     open_in_editor: "Open in the code editor",
     on_gpu: "computed on WebGPU",
     on_cpu: "computed on the CPU",
+    checking: "shapes from the arithmetic; a real forward pass is checking them…",
+    checked: "every shape confirmed by a real forward pass",
     tabs_label: "The model's code",
     tab_pytorch: "PyTorch (the book)",
     tab_rust: "Burn (Rust)",

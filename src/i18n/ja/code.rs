@@ -166,6 +166,8 @@ pub static CODE: super::super::code::CodeUi = super::super::code::CodeUi {
     open_in_editor: "コードエディタで開く",
     on_gpu: "WebGPU で計算",
     on_cpu: "CPU で計算",
+    checking: "形は計算式から。実際の順伝播で確かめています…",
+    checked: "すべての形を実際の順伝播で確認",
     tabs_label: "モデルのコード",
     tab_pytorch: "PyTorch（本のコード）",
     tab_rust: "Burn（Rust）",
