@@ -3,7 +3,7 @@
 // reference harnesses run in the same invocation: TensorFlow.js 4.22's tuned wasm backend on 2
 // threads (../shared/bench/tfjs) and PyTorch on the CPU (../shared/bench/torch_step.py, where
 // $BENCH_PYTHON has torch). With BENCH_BEFORE=<another built site> (today's main) its
-// single-worker speed is measured in the same run. Also the CPU preset from Start to the test
+// speed with one worker and with two (one only, if it has no worker field) is measured in the same run. Also the CPU preset from Start to the test
 // report with the default worker count against 1 worker (time, validation curve, test accuracy),
 // and on BENCH_BEFORE's site (today's main, which has no worker field) in the same run.
 // BENCH_SPEED=0 skips the speed part, BENCH_PRESET=0 the preset part.
@@ -85,7 +85,12 @@ if (SPEED) {
   result.page.workers_2_strict_simd = await withCpuPage(SITE_DIR, 0, (p) => speed(p, 2), { init: STRICT_SIMD });
   result.page.module = await withCpuPage(SITE_DIR, 0, (p) => p.evaluate(() => (window.__ninModule.relaxed ? 'relaxed SIMD' : 'strict SIMD')));
   result.page.workers_4_faked = await withCpuPage(SITE_DIR, 4, (p) => speed(p, 0));
-  if (BEFORE) result.page.before_main = await withCpuPage(BEFORE, 0, (p) => speed(p, 0));
+  if (BEFORE) {
+    // One worker and two on BENCH_BEFORE's site; a site from before the worker field has one.
+    const onBefore = (workers) => withCpuPage(BEFORE, 0, async (p) => ((await p.getByTestId('train-workers').count()) ? speed(p, workers) : workers === 1 ? speed(p, 0) : null));
+    result.page.before_1 = await onBefore(1);
+    result.page.before_2 = await onBefore(2);
+  }
   result.tfjs_wasm_tuned_2_threads = await tfjs();
   result.pytorch_cpu = await torch();
 }
@@ -94,10 +99,12 @@ if (PRESET) {
   if (BEFORE) result.cpu_preset.before_main = await withCpuPage(BEFORE, 0, (p) => preset(p, 0));
 }
 const r = (a, b) => (a && b ? Number((a / b).toFixed(3)) : null);
-const base = (result.page.before_main ?? result.page.workers_1)?.images_per_s;
+const base = (result.page.before_1 ?? result.page.workers_1)?.images_per_s;
 const tf = result.tfjs_wasm_tuned_2_threads?.imgs_per_s;
 result.ratios = {
   workers_2_over_single: r(result.page.workers_2?.images_per_s, base),
+  one_worker_over_before: r(result.page.workers_1?.images_per_s, result.page.before_1?.images_per_s),
+  workers_2_over_before_2: r(result.page.workers_2?.images_per_s, result.page.before_2?.images_per_s),
   relaxed_over_strict_1_worker: r(result.page.workers_1?.images_per_s, result.page.workers_1_strict_simd?.images_per_s),
   relaxed_over_strict_2_workers: r(result.page.workers_2?.images_per_s, result.page.workers_2_strict_simd?.images_per_s),
   workers_4_faked_over_single: r(result.page.workers_4_faked?.images_per_s, base),
