@@ -197,22 +197,19 @@ const csp = [
 html = html.replace('<meta charset="utf-8" />', `<meta charset="utf-8" />\n    <meta http-equiv="Content-Security-Policy" content="${csp}" />`);
 if (!html.includes('Content-Security-Policy')) throw new Error('post_build.mjs: no <meta charset> to put the policy after');
 
-// 7. Every integrity attribute that names a staged file is made that file's digest. A debug
-// build's trunk (0.21) wrote the four inline snippets' digests on the wrong files (the set was
-// right, the pairing not), and Chromium then blocked the glue's imports: the page never started.
-let fixed = 0;
-html = await replaceAsync(html, /<link\b[^>]*>/g, async (tag) => {
+// 7. Every integrity attribute that names a staged file must be that file's digest. A debug build
+// once staged the GPU worker binary's inline snippets (inline0-3.js, numbered per binary) over
+// the page's: the digests were right for the page's files, the files were not (the snippets are
+// files under src/js/ now, one path and one content for both binaries). Fail the build instead.
+const wrong = [];
+for (const [tag] of html.matchAll(/<link\b[^>]*>/g)) {
   const href = tag.match(/\bhref="([^"]*)"/)?.[1];
   const integrity = tag.match(/\bintegrity="(sha384-[^"]*)"/)?.[1];
-  if (!href || !integrity || !href.startsWith(publicUrl)) return tag;
+  if (!href || !integrity || !href.startsWith(publicUrl)) continue;
   const body = await readFile(join(staging, href.slice(publicUrl.length))).catch(() => null);
-  if (!body) return tag;
-  const actual = sri(body);
-  if (actual === integrity) return tag;
-  fixed += 1;
-  return tag.replace(integrity, actual);
-});
-if (fixed) console.warn(`post_build.mjs: ${fixed} integrity attribute(s) from trunk did not match the staged file; rewritten`);
+  if (body && sri(body) !== integrity) wrong.push(href);
+}
+if (wrong.length) throw new Error(`post_build.mjs: the staged files differ from trunk's integrity attributes: ${wrong.join(', ')}`);
 
 await writeFile(join(staging, 'index.html'), html);
 
@@ -241,10 +238,3 @@ await writeFile(join(staging, 'sw.js'), sw.replace('__VERSION__', version).repla
 
 const size = async (f) => (await stat(join(staging, f))).size;
 console.log(`post_build: version ${version}; page ${pageWasm} ${await size(pageWasm)} B -> ${pageGz.length} B gzipped; ${relaxed ? `relaxed-SIMD page module ${relaxed.size} B -> ${relaxed.gz.length} B gzipped; ` : ''}GPU module ${gpuWasm.length} B -> ${gpuGz.length} B; ${urls.length} files precached`);
-
-/** `String.replace` with an async replacer, applied left to right. */
-async function replaceAsync(text, re, f) {
-  const parts = await Promise.all([...text.matchAll(re)].map((m) => f(m[0])));
-  let i = 0;
-  return text.replace(re, () => parts[i++]);
-}

@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
@@ -61,18 +61,19 @@ export async function buildRelaxedModule(staging, optArgs) {
   await writeFile(join(staging, names.wasm), wasm);
   const gz = gzipSync(wasm, { level: 9 });
   await writeFile(join(staging, `${names.wasm}.gz`), gz);
-  // The glue imports the same inline-JS snippets as the first module's, by the same paths.
+  // The glue imports the same JS snippets as the first module's, by the same paths (at any depth:
+  // `snippets/<crate>-<hash>/src/js/*.js`).
   const snippets = join(tmp, 'snippets');
-  for (const dir of await readdir(snippets).catch(() => [])) {
-    for (const file of await readdir(join(snippets, dir))) {
-      const ours = await readFile(join(snippets, dir, file));
-      const theirs = await readFile(join(staging, 'snippets', dir, file)).catch(() => null);
-      if (theirs === null) {
-        await mkdir(join(staging, 'snippets', dir), { recursive: true });
-        await copyFile(join(snippets, dir, file), join(staging, 'snippets', dir, file));
-      } else if (!theirs.equals(ours)) {
-        throw new Error(`relaxed_module.mjs: snippet ${dir}/${file} differs from the first module's`);
-      }
+  for (const entry of await readdir(snippets, { recursive: true, withFileTypes: true }).catch(() => [])) {
+    if (!entry.isFile()) continue;
+    const file = relative(snippets, join(entry.parentPath ?? entry.path, entry.name));
+    const ours = await readFile(join(snippets, file));
+    const theirs = await readFile(join(staging, 'snippets', file)).catch(() => null);
+    if (theirs === null) {
+      await mkdir(dirname(join(staging, 'snippets', file)), { recursive: true });
+      await copyFile(join(snippets, file), join(staging, 'snippets', file));
+    } else if (!theirs.equals(ours)) {
+      throw new Error(`relaxed_module.mjs: snippet ${file} differs from the first module's`);
     }
   }
   return { ...names, gz, size: (await stat(join(staging, names.wasm))).size };

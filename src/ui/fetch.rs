@@ -17,27 +17,7 @@ use crate::data::{self, DataError, FashionMnist};
 // The browser's own gzip (DecompressionStream), fed 1 MiB at a time with a macrotask between
 // pieces, so no single task is long (flate2 in wasm blocked the page for ~0.5 s on the 26 MB
 // training images; one whole-buffer chunk still took ~0.3 s in one task).
-#[wasm_bindgen(inline_js = r#"
-export async function gunzip(bytes) {
-  const PIECE = 1 << 20;
-  let at = 0;
-  const source = new ReadableStream({
-    async pull(controller) {
-      if (at >= bytes.length) { controller.close(); return; }
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      controller.enqueue(bytes.subarray(at, at + PIECE));
-      at += PIECE;
-    },
-  }, { highWaterMark: 0 });
-  const stream = source.pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-// Drops one stored shard from the service worker's data cache (a damaged copy would otherwise
-// be served on every visit); true when there was one.
-export async function forget_shard(url) {
-  if (!self.caches) return false;
-  try { return await (await caches.open('nin-data')).delete(new URL(url, self.document?.baseURI ?? self.location.href).href); } catch { return false; }
-}"#)]
+#[wasm_bindgen(module = "/src/js/fetch.js")]
 // One inline block per file: the page's module and the GPU module share the crate's snippet
 // folder, and two blocks in one file were numbered in another order in each (a swapped
 // snippet failed its integrity check and the page never started).

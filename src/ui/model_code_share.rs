@@ -16,14 +16,7 @@ use crate::i18n::code::link_error;
 const SAVE_KEY: &str = "nin.cell.model-code.v1";
 const KEPT_KEY: &str = "nin.cell.model-code.kept.v1";
 
-#[wasm_bindgen(inline_js = r#"
-export async function deflate_raw(text) {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('deflate-raw'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-export async function copy_text(text) {
-  try { await navigator.clipboard.writeText(text); return true; } catch { return false; }
-}"#)]
+#[wasm_bindgen(module = "/src/js/share.js")]
 extern "C" {
     /// Throws where the browser has no CompressionStream or no 'deflate-raw' format.
     #[wasm_bindgen(catch)]

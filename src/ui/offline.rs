@@ -15,50 +15,7 @@ use crate::data::shards::Set as DataSet;
 use crate::format;
 use crate::i18n::Lang;
 
-#[wasm_bindgen(inline_js = r#"
-export async function sw_register(on_update, on_storage_full) {
-  if (!('serviceWorker' in navigator)) return 'unsupported';
-  // The service worker could not keep a download: a full disk, not a network failure.
-  navigator.serviceWorker.addEventListener('message', (e) => {
-    if (e.data?.type === 'storage-error') on_storage_full(String(e.data.name));
-  });
-  try {
-    const reg = await navigator.serviceWorker.register('sw.js');
-    const waiting = () => { if (reg.waiting && navigator.serviceWorker.controller) on_update(); };
-    waiting();
-    reg.addEventListener('updatefound', () => {
-      const w = reg.installing;
-      w?.addEventListener('statechange', () => { if (w.state === 'installed') waiting(); });
-    });
-    return 'registered';
-  } catch (e) {
-    return 'failed: ' + e;
-  }
-}
-export async function sw_apply_update() {
-  const reg = await navigator.serviceWorker?.getRegistration();
-  if (!reg?.waiting) { location.reload(); return; }
-  navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
-  reg.waiting.postMessage('skip-waiting');
-}
-export async function storage_report() {
-  const est = navigator.storage?.estimate ? await navigator.storage.estimate().catch(() => ({})) : {};
-  let shards = [];
-  if (self.caches) {
-    try {
-      const cache = await caches.open('nin-data');
-      shards = (await cache.keys()).map((r) => new URL(r.url).pathname.split('/').pop());
-    } catch {}
-  }
-  return { usage: est.usage ?? 0, shards, controlled: !!navigator.serviceWorker?.controller };
-}
-export async function clear_data() {
-  if (self.caches) await caches.delete('nin-data');
-}
-export function online() {
-  return navigator.onLine !== false;
-}
-"#)]
+#[wasm_bindgen(module = "/src/js/offline.js")]
 extern "C" {
     async fn sw_register(on_update: &Closure<dyn FnMut()>, on_storage_full: &Closure<dyn FnMut(String)>) -> JsValue;
     async fn sw_apply_update();

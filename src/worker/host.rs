@@ -17,24 +17,7 @@ use super::envelope::{decode, encode_with_ports};
 use super::{Buffers, CPU_SCRIPT, FromEngine, FromRun, FromWorker, GPU_SCRIPT, ToEngine, ToHelper, ToRun, ToWorker, WorkerFailure};
 use crate::engine::BackendKind;
 
-#[wasm_bindgen(inline_js = r#"
-// The URL of this page's wasm-bindgen glue: of the two modules (strict or relaxed SIMD), the
-// one index.html's loader picked (scripts/post_build.mjs sets `window.__ninModule`).
-export function glue_url() {
-  const glue = window.__ninModule?.glue;
-  return glue ? new URL(glue, document.baseURI).href : '';
-}
-// A worker script's content-hashed name, which scripts/post_build.mjs puts in a <meta> tag.
-export function worker_script(name, fallback) {
-  return document.querySelector(`meta[name="${name}"]`)?.content || fallback;
-}
-// A worker being dropped: its handlers (Rust closures about to be freed) are replaced, so that
-// an event already queued (the error event that follows a panic) finds one that keeps it quiet.
-export function quiet(worker) {
-  worker.onmessage = null;
-  worker.onerror = (e) => e.preventDefault();
-}
-"#)]
+#[wasm_bindgen(module = "/src/js/worker_host.js")]
 extern "C" {
     fn glue_url() -> String;
     fn worker_script(name: &str, fallback: &str) -> String;
