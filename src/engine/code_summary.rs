@@ -97,8 +97,13 @@ pub fn analyze(source: &str) -> Result<(nin_code::Net, Summary), CodeError> {
 /// at once, while [`run_code_summary`] confirms every row with a real forward pass.
 pub fn planned_report(source: &str) -> Result<CodeReport, CodeError> {
     let (net, summary) = analyze(source)?;
+    Ok(planned(net, &summary))
+}
+
+/// The pure summary as the cell's report (no forward time).
+fn planned(net: nin_code::Net, summary: &Summary) -> CodeReport {
     let rows = summary.rows.iter().map(|r| CodeRow { name: r.name.to_string(), shape: r.output.clone(), params: r.params, line: r.span.line }).collect();
-    Ok(CodeReport { input: summary.input, model: net.model, summary_call: net.summary_call.is_some(), rows, params: summary.total_params, forward_ms: None })
+    CodeReport { input: summary.input, model: net.model, summary_call: net.summary_call.is_some(), rows, params: summary.total_params, forward_ms: None }
 }
 
 /// Runs the program's summary on `device`: checks the program and the largest tensor against
@@ -121,7 +126,6 @@ pub async fn run_code_summary(device: &Device, source: &str, buffer_limit_bytes:
     let (shapes, last) = model.forward_rows(x).map_err(|e| CodeRunError::Readback(e.to_string()))?;
     last.finish().await.map_err(CodeRunError::Readback)?;
     let forward_ms = start.elapsed().as_secs_f64() * 1000.0;
-    let mut rows = Vec::with_capacity(summary.rows.len());
     if shapes.len() != summary.rows.len() {
         return Err(CodeRunError::ShapeMismatch { row: shapes.len().min(summary.rows.len()) + 1, planned: vec![], measured: vec![] });
     }
@@ -129,9 +133,9 @@ pub async fn run_code_summary(device: &Device, source: &str, buffer_limit_bytes:
         if row.output != shape {
             return Err(CodeRunError::ShapeMismatch { row: i + 1, planned: row.output.clone(), measured: shape });
         }
-        rows.push(CodeRow { name: row.name.to_string(), shape, params: row.params, line: row.span.line });
     }
-    Ok(CodeReport { input: summary.input, model: net.model, summary_call: net.summary_call.is_some(), rows, params, forward_ms: Some(forward_ms) })
+    // Every measured shape and the module's count equal the pure ones (checked above).
+    Ok(CodeReport { params, forward_ms: Some(forward_ms), ..planned(net, &summary) })
 }
 
 #[cfg(test)]

@@ -51,13 +51,13 @@ pub fn ModelCodeCell() -> impl IntoView {
         trained_note.set(None);
     };
     let ready = move || matches!(backends.active.get(), BackendState::Ready(_));
-    let running = move || matches!(outcome.get(), Outcome::Checking(..));
+    let running = move || outcome.with(|o| matches!(o, Outcome::Checking(..)));
     // Which Run printed the table on screen (a test times Run to the printed table by it).
     let started = RwSignal::new(0u32);
 
     let run = move || {
         let BackendState::Ready(backend) = backends.active.get_untracked() else { return };
-        if matches!(outcome.get_untracked(), Outcome::Checking(..)) {
+        if outcome.with_untracked(|o| matches!(o, Outcome::Checking(..))) {
             return;
         }
         let source = code.get_untracked();
@@ -119,7 +119,7 @@ pub fn ModelCodeCell() -> impl IntoView {
             <div class="cell-head">
                 <span class="cell-title">{move || t().title}</span>
                 <span class="cell-status" data-testid="model-code-status" data-finished=move || finished.get()
-                    data-status=move || match outcome.get() { Outcome::Idle => "idle", Outcome::Checking(..) => "running", Outcome::Done(..) => "done", _ => "error" }>
+                    data-status=move || outcome.with(|o| match o { Outcome::Idle => "idle", Outcome::Checking(..) => "running", Outcome::Done(..) => "done", _ => "error" })>
                     {move || running().then(|| t().running)}
                 </span>
                 <LastRan done=finished.into()/>
@@ -155,8 +155,8 @@ pub fn ModelCodeCell() -> impl IntoView {
                     autocapitalize="off"
                     wrap="off"
                     rows=lines
-                    aria-invalid=move || matches!(outcome.get(), Outcome::Program(_)).then_some("true")
-                    aria-describedby=move || matches!(outcome.get(), Outcome::Program(_)).then_some("model-code-error")
+                    aria-invalid=move || outcome.with(|o| matches!(o, Outcome::Program(_))).then_some("true")
+                    aria-describedby=move || outcome.with(|o| matches!(o, Outcome::Program(_))).then_some("model-code-error")
                     prop:value=move || code.get()
                     on:input=move |ev| edit(event_target_value(&ev))
                     on:keydown=move |ev: web_sys::KeyboardEvent| {
