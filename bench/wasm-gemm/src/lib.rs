@@ -41,23 +41,15 @@ pub extern "C" fn relaxed_built() -> i32 {
 
 #[no_mangle]
 pub extern "C" fn tile_mr() -> i32 {
-    if cfg!(feature = "tile_x2x4") || cfg!(feature = "tile_x2x6") || cfg!(feature = "tile_x2x5") {
-        8
-    } else {
+    if cfg!(feature = "macro_x3x4") {
         12
+    } else {
+        8
     }
 }
 #[no_mangle]
 pub extern "C" fn tile_nr() -> i32 {
-    if cfg!(feature = "tile_x2x6") {
-        6
-    } else if cfg!(feature = "tile_x2x5") {
-        5
-    } else if cfg!(feature = "tile_x3x3") {
-        3
-    } else {
-        4
-    }
+    4
 }
 
 /// Calibration: 12 independent f32x4 multiply-add chains acc += a*b (14 live vectors) (relaxed_madd under +relaxed-simd,
@@ -89,4 +81,18 @@ pub extern "C" fn peak(iters: u32, x: f32) -> f32 {
         s = f32x4_add(s, acc[i]);
     }
     f32x4_extract_lane::<0>(s)
+}
+
+/// The app's 8x4 kernel alone (patches/gemm-f32/src/wasm_kernel.rs): `iters` calls on packed
+/// panels of depth k, called through an opaque function pointer as gemm calls it; returns dst[0]
+/// so nothing is optimised away.
+#[no_mangle]
+pub unsafe extern "C" fn run_kernel(k: usize, a: *const f32, b: *const f32, c: *mut f32, iters: u32) -> f32 {
+    type Kernel = unsafe fn(usize, usize, usize, *mut f32, *const f32, *const f32, isize, isize, isize, isize, isize, f32, f32, u8, bool, bool, bool, *const f32);
+    let f: Kernel = core::hint::black_box(gemm_f32::wasm_kernel::x2x4);
+    let (mr, nr) = core::hint::black_box((8usize, 4usize));
+    for _ in 0..iters {
+        f(mr, nr, k, c, a, b, mr as isize, 1, mr as isize, nr as isize, 1, 0.0, 1.0, 0, false, false, false, core::ptr::null());
+    }
+    *c
 }

@@ -554,48 +554,35 @@ pub mod simd128 {
         microkernel!(["simd128"], 2, x2x3, 2, 3);
         microkernel!(["simd128"], 2, x2x4, 2, 4);
 
+        #[cfg(feature = "macro_x3x4")]
         microkernel!(["simd128"], 2, x3x1, 3, 1);
+        #[cfg(feature = "macro_x3x4")]
         microkernel!(["simd128"], 2, x3x2, 3, 2);
+        #[cfg(feature = "macro_x3x4")]
         microkernel!(["simd128"], 2, x3x3, 3, 3);
+        #[cfg(feature = "macro_x3x4")]
         microkernel!(["simd128"], 2, x3x4, 3, 4);
 
-        // PATCHED (nin-companion): other tiles for bench/wasm-gemm, chosen by the `tile_*` features
-        // (off in the app: the default below is the release's 12x4, x3x4).
-        #[cfg(feature = "tile_x2x5")]
-        microkernel!(["simd128"], 2, x1x5, 1, 5);
-        #[cfg(feature = "tile_x2x5")]
-        microkernel!(["simd128"], 2, x2x5, 2, 5);
-        #[cfg(feature = "tile_x2x6")]
-        microkernel!(["simd128"], 2, x1x6, 1, 6);
-        #[cfg(feature = "tile_x2x6")]
-        microkernel!(["simd128"], 2, x2x6, 2, 6);
+        // PATCHED (nin-companion): the tile is 8x4 (the release's was 12x4), and its full tile is
+        // computed by the kernel written by hand in src/wasm_kernel.rs, which keeps every value in
+        // a register under V8 (issue 31; patches/README.md). The edge tiles stay the macro's.
+        // bench/wasm-gemm's features: `macro_x2x4` (the macro's own 8x4 kernel) and `macro_x3x4`
+        // (the release's 12x4 macro kernels) for comparison.
+        #[cfg(not(any(feature = "macro_x2x4", feature = "macro_x3x4")))]
+        use crate::wasm_kernel::x2x4 as full_x2x4;
+        #[cfg(all(feature = "macro_x2x4", not(feature = "macro_x3x4")))]
+        use self::x2x4 as full_x2x4;
 
-        #[cfg(not(any(feature = "tile_x2x4", feature = "tile_x2x6", feature = "tile_x2x5", feature = "tile_x3x3")))]
+        #[cfg(not(feature = "macro_x3x4"))]
+        microkernel_fn_array! {
+            [x1x1, x1x2, x1x3, x1x4,],
+            [x2x1, x2x2, x2x3, full_x2x4,],
+        }
+        #[cfg(feature = "macro_x3x4")]
         microkernel_fn_array! {
             [x1x1, x1x2, x1x3, x1x4,],
             [x2x1, x2x2, x2x3, x2x4,],
             [x3x1, x3x2, x3x3, x3x4,],
-        }
-        #[cfg(feature = "tile_x2x4")]
-        microkernel_fn_array! {
-            [x1x1, x1x2, x1x3, x1x4,],
-            [x2x1, x2x2, x2x3, x2x4,],
-        }
-        #[cfg(feature = "tile_x2x5")]
-        microkernel_fn_array! {
-            [x1x1, x1x2, x1x3, x1x4, x1x5,],
-            [x2x1, x2x2, x2x3, x2x4, x2x5,],
-        }
-        #[cfg(feature = "tile_x3x3")]
-        microkernel_fn_array! {
-            [x1x1, x1x2, x1x3,],
-            [x2x1, x2x2, x2x3,],
-            [x3x1, x3x2, x3x3,],
-        }
-        #[cfg(feature = "tile_x2x6")]
-        microkernel_fn_array! {
-            [x1x1, x1x2, x1x3, x1x4, x1x5, x1x6,],
-            [x2x1, x2x2, x2x3, x2x4, x2x5, x2x6,],
         }
 
         pub const H_M: usize = 0;
