@@ -42,7 +42,7 @@ async function namedSite(named) {
 
 /** Kernel families by function name (Rust symbols as wasm-bindgen keeps them). */
 const FAMILIES = [
-  ['gemm microkernels', /gemm_f32::microkernel|gemm_common::(gemm|gemv|gevv|horizontal|microkernel)/],
+  ['gemm microkernels', /gemm_f32::(microkernel|wasm_kernel)|gemm_common::(gemm|gemv|gevv|horizontal|microkernel)/],
   ['gemm packing', /gemm_common::(pack|simd)|pack_/],
   ['conv: im2col and direct paths', /burn_flex::ops::conv::/],
   ['conv_transpose (input gradient)', /burn_flex::ops::conv_transpose/],
