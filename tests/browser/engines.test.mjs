@@ -125,11 +125,13 @@ async function journey(driver, engine) {
   assert.equal((await params('ex6')).nin11, 5158822);
   assert.equal(await js(driver, `return ${testid('ex4-totals')}.dataset.params`), '1992166');
 
-  // A tiny CPU run: 30 Adam steps on 16 fixed images must lower the loss (the mean of the last
-  // five steps 10 % under the first five's), then the test report.
+  // A tiny CPU run: 40 Adam steps on 16 fixed images must lower the loss (the mean of the last
+  // five steps 10 % under the first five's), then the test report. (With 30 steps and two
+  // workers, each with its own dropout masks, the ratio was 0.89-0.90 across builds whose sums
+  // differ only in order; 40 steps give 0.74-0.77.)
   await select(driver, 'train-preset', 'book');
   await select(driver, 'train-optimizer', 'adam');
-  for (const [id, v] of Object.entries({ lr: '0.001', batch: '16', size: '67', epochs: '30', train: '16', val: '16', test: '16', seed: '3' })) await type(driver, `train-${id}`, v);
+  for (const [id, v] of Object.entries({ lr: '0.001', batch: '16', size: '67', epochs: '40', train: '16', val: '16', test: '16', seed: '3' })) await type(driver, `train-${id}`, v);
   await until(driver, `!${testid('train-start')}.disabled`, 10_000, 'Start to be enabled');
   const before = Number(await js(driver, `return ${testid('train-cell')}.dataset.finished`));
   await click(driver, 'train-start');
@@ -137,7 +139,7 @@ async function journey(driver, engine) {
   const phase = await js(driver, `return ${testid('train-cell')}.dataset.phase`);
   assert.equal(phase, 'done', await js(driver, `return ${testid('train-status')}.textContent`));
   const losses = (await js(driver, `return ${testid('curve-train-loss')}.dataset.losses`)).split(',').map(Number);
-  assert.equal(losses.length, 30);
+  assert.equal(losses.length, 40);
   seen.losses = [mean(losses.slice(0, 5)), mean(losses.slice(-5))];
   assert.ok(seen.losses[1] < 0.9 * seen.losses[0], `losses ${losses.join(' ')}`);
   const accuracy = Number(await js(driver, `return ${testid('test-accuracy')}.dataset.value`));

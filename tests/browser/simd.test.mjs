@@ -63,7 +63,7 @@ test('relaxed SIMD where the browser has it, the first module otherwise; both tr
     const strict = await cpuPage(browser, true);
     const first = await strict.page.evaluate(() => window.__ninModule);
     assert.equal(first.relaxed, false);
-    assert.match(first.glue, /\/nin-companion-[0-9a-f]{16}\.js$/);
+    assert.match(first.glue, /\/nin-companion-[0-9a-f]{1,16}\.js$/); // trunk writes its hash without leading zeros
     const plain = await fixedBatchLosses(strict.page);
     assert.ok(strict.modules.length > 0 && strict.modules.every((n) => !n.startsWith('nin-companion-relaxed-')), strict.modules.join());
     assert.deepEqual(strict.problems, []);

@@ -234,7 +234,7 @@ test('WebGPU (SwiftShader): book preset refused with an offer, tiny run, pause/r
     const { csv, train, val } = await tinyRun(page, TINY_GPU);
     // One GPU worker for the run (the page's GPU engine worker started before we listened).
     assert.equal(workers.length, 1, workers.join());
-    assert.match(workers[0], /\/nin-gpu-loader-[0-9a-f]{16}\.js$/);
+    assert.match(workers[0], /\/nin-gpu-loader-[0-9a-f]{1,16}\.js$/); // trunk's hash of nin-gpu, without leading zeros
     const lines = csv.trim().split('\n');
     assert.match(lines[0], /loss/);
     assert.equal(lines.length - 1, train + val, csv);
@@ -331,11 +331,13 @@ test('CPU fallback: tiny run with report and CSV; loss goes down on a fixed batc
     assert.ok(losses.length === train && losses.every(Number.isFinite), csv);
     assert.ok(Math.abs(losses[0] - Math.log(10)) < 0.3, `first loss ${losses[0]}`);
 
-    // Loss going down: 30 Adam steps on the same 16 real images (the book preset's one
+    // Loss going down: 40 Adam steps on the same 16 real images (the book preset's one
     // validation per epoch, every field overridden). Natively the same run (seed 3) goes from
     // ~2.25 to ~1.7; the bar asks the mean of the last five steps to be 10 % under the first five.
-    const fit = await fixedBatchLosses(page, { lr: '0.001', batch: '16', size: '67', epochs: '30', train: '16', val: '16', test: '16', seed: '3' });
-    assert.equal(fit.length, 30);
+    // (With 30 steps and two workers, each with its own dropout masks, the ratio was 0.89-0.90
+    // across builds whose sums differ only in order; 40 steps give 0.74-0.77.)
+    const fit = await fixedBatchLosses(page, { lr: '0.001', batch: '16', size: '67', epochs: '40', train: '16', val: '16', test: '16', seed: '3' });
+    assert.equal(fit.length, 40);
     assert.ok(mean(fit.slice(-5)) < 0.9 * mean(fit.slice(0, 5)), `losses ${fit.map((l) => l.toFixed(3)).join(' ')}`);
 
     // The trained weights download (the variant and its size in the name and the file's
