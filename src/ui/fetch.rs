@@ -17,10 +17,8 @@ use crate::data::{self, DataError, FashionMnist};
 // The browser's own gzip (DecompressionStream), fed 1 MiB at a time with a macrotask between
 // pieces, so no single task is long (flate2 in wasm blocked the page for ~0.5 s on the 26 MB
 // training images; one whole-buffer chunk still took ~0.3 s in one task).
+// (The JS is in a file, not `inline_js`: see the file's header.)
 #[wasm_bindgen(module = "/src/js/fetch.js")]
-// One inline block per file: the page's module and the GPU module share the crate's snippet
-// folder, and two blocks in one file were numbered in another order in each (a swapped
-// snippet failed its integrity check and the page never started).
 extern "C" {
     #[wasm_bindgen(catch, js_name = gunzip)]
     async fn gunzip_js(bytes: Uint8Array) -> Result<JsValue, JsValue>;
